@@ -1,0 +1,158 @@
+//! `kubeplay`: the sandbox cluster in a terminal.
+//!
+//! - `kubeplay` starts an interactive prompt on the default cluster; time passes as it does on
+//!   the wall clock between commands, so pods come up while you type.
+//! - `kubeplay run FILE` (or `-` for stdin) runs a script of shell lines and prints what a
+//!   terminal would; time passes only through `sleep` and waiting commands, so the output is
+//!   the same on every run. `--echo` prints each `$ line` first; `--fail-fast` stops at the
+//!   first failing line. The exit status is non-zero if any line failed.
+//!
+//! This crate is the only place that touches the disk, stdin and the wall clock.
+
+use std::io::{BufRead, Read, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use kubeplay_core::{Cluster, Output};
+
+const USAGE: &str = "usage: kubeplay [run [--echo] [--fail-fast] [--seed N] FILE|-]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.split_first() {
+        None => interactive(),
+        Some((cmd, rest)) if cmd == "run" => match RunOptions::parse(rest) {
+            Ok(opts) => run_script(&opts),
+            Err(e) => {
+                eprintln!("kubeplay: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some((flag, _)) if flag == "-h" || flag == "--help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some((other, _)) => {
+            eprintln!("kubeplay: unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+struct RunOptions {
+    path: String,
+    echo: bool,
+    fail_fast: bool,
+    seed: u64,
+}
+
+impl RunOptions {
+    fn parse(args: &[String]) -> Result<RunOptions, String> {
+        let mut opts = RunOptions { path: String::new(), echo: false, fail_fast: false, seed: 1 };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--echo" => opts.echo = true,
+                "--fail-fast" => opts.fail_fast = true,
+                "--seed" => {
+                    opts.seed = it
+                        .next()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or("--seed needs a number")?;
+                }
+                path if opts.path.is_empty() => opts.path = path.to_string(),
+                extra => return Err(format!("unexpected argument {extra:?}")),
+            }
+        }
+        if opts.path.is_empty() {
+            return Err("run needs a script (FILE, or - for stdin)".into());
+        }
+        Ok(opts)
+    }
+}
+
+/// A cluster whose `kubectl apply -f` can also read files from the disk, relative to `base`.
+fn cluster_reading_files(seed: u64, base: std::path::PathBuf) -> Cluster {
+    let mut cluster = Cluster::new_default(seed);
+    cluster.set_file_reader(Box::new(move |path| std::fs::read_to_string(base.join(path)).ok()));
+    cluster
+}
+
+fn print(out: &Output) {
+    print!("{}", out.stdout);
+    eprint!("{}", out.stderr);
+    let _ = std::io::stdout().flush();
+}
+
+fn run_script(opts: &RunOptions) -> ExitCode {
+    let (script, base) = if opts.path == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("kubeplay: reading stdin: {e}");
+            return ExitCode::from(2);
+        }
+        (s, std::path::PathBuf::from("."))
+    } else {
+        match std::fs::read_to_string(&opts.path) {
+            Ok(s) => {
+                let base = std::path::Path::new(&opts.path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                (s, base)
+            }
+            Err(e) => {
+                eprintln!("kubeplay: {}: {e}", opts.path);
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let mut cluster = cluster_reading_files(opts.seed, base);
+    let mut failed = false;
+    for line in script.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if opts.echo {
+            println!("$ {line}");
+        }
+        let out = cluster.exec(line);
+        // Interleave as a terminal shows it: this line's stdout and stderr before the next.
+        print(&out);
+        if !out.success() {
+            failed = true;
+            if opts.fail_fast {
+                break;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn interactive() -> ExitCode {
+    let mut cluster = cluster_reading_files(1, std::path::PathBuf::from("."));
+    let mut last = Instant::now();
+    let stdin = std::io::stdin();
+    loop {
+        print!("{}", cluster.prompt());
+        let _ = std::io::stdout().flush();
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) => {
+                println!();
+                return ExitCode::SUCCESS;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("kubeplay: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        // The cluster lives in wall-clock time here: what happened while you typed happens now.
+        let elapsed = last.elapsed().as_millis() as i64;
+        last = Instant::now();
+        cluster.advance(elapsed);
+        let line = line.trim_end();
+        if line == "exit" || line == "logout" {
+            return ExitCode::SUCCESS;
+        }
+        print(&cluster.exec(line));
+    }
+}

@@ -1,0 +1,140 @@
+//! API errors as the API server returns them: a `Status` with a reason, an HTTP code and a
+//! message in upstream's words (`pods "x" not found`). kubectl turns them into its own lines in
+//! one place (`kubectl::errors`).
+
+use super::kinds::Kind;
+
+/// `metav1.StatusReason`: why a request failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    Invalid,
+    Forbidden,
+    BadRequest,
+    MethodNotAllowed,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NotFound => "NotFound",
+            Reason::AlreadyExists => "AlreadyExists",
+            Reason::Conflict => "Conflict",
+            Reason::Invalid => "Invalid",
+            Reason::Forbidden => "Forbidden",
+            Reason::BadRequest => "BadRequest",
+            Reason::MethodNotAllowed => "MethodNotAllowed",
+        }
+    }
+
+    pub fn code(self) -> u16 {
+        match self {
+            Reason::NotFound => 404,
+            Reason::AlreadyExists | Reason::Conflict => 409,
+            Reason::Invalid => 422,
+            Reason::Forbidden => 403,
+            Reason::BadRequest => 400,
+            Reason::MethodNotAllowed => 405,
+        }
+    }
+}
+
+/// One field error of an `Invalid` status (`spec.replicas: Invalid value: -1: must be ...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cause {
+    pub field: String,
+    pub message: String,
+}
+
+/// A failed API request.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Status {
+    pub reason: Reason,
+    pub message: String,
+    /// For `Invalid`: the object's kind and name, and one cause per field error.
+    pub kind: String,
+    pub name: String,
+    pub causes: Vec<Cause>,
+}
+
+pub type Result<T, E = Status> = std::result::Result<T, E>;
+
+impl Status {
+    fn new(reason: Reason, message: String) -> Status {
+        Status {
+            reason,
+            message,
+            kind: String::new(),
+            name: String::new(),
+            causes: Vec::new(),
+        }
+    }
+
+    pub fn not_found(kind: &Kind, name: &str) -> Status {
+        Status::new(
+            Reason::NotFound,
+            format!("{} \"{name}\" not found", kind.qualified_resource()),
+        )
+    }
+
+    pub fn namespace_not_found(namespace: &str) -> Status {
+        Status::new(
+            Reason::NotFound,
+            format!("namespaces \"{namespace}\" not found"),
+        )
+    }
+
+    pub fn already_exists(kind: &Kind, name: &str) -> Status {
+        Status::new(
+            Reason::AlreadyExists,
+            format!("{} \"{name}\" already exists", kind.qualified_resource()),
+        )
+    }
+
+    pub fn conflict(kind: &Kind, name: &str) -> Status {
+        Status::new(
+            Reason::Conflict,
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; \
+                 please apply your changes to the latest version and try again",
+                kind.qualified_resource()
+            ),
+        )
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Status {
+        Status::new(Reason::BadRequest, message.into())
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Status {
+        Status::new(Reason::Forbidden, message.into())
+    }
+
+    /// `apierrors.NewInvalid`: the message lists the causes as the API server words them.
+    pub fn invalid(kind: &Kind, name: &str, causes: Vec<Cause>) -> Status {
+        let listed: Vec<String> = causes
+            .iter()
+            .map(|c| format!("{}: {}", c.field, c.message))
+            .collect();
+        let joined = if listed.len() == 1 {
+            listed.join("")
+        } else {
+            format!("[{}]", listed.join(", "))
+        };
+        let qualified_kind = if kind.group.is_empty() {
+            kind.kind.to_string()
+        } else {
+            format!("{}.{}", kind.kind, kind.group)
+        };
+        Status {
+            reason: Reason::Invalid,
+            message: format!("{qualified_kind} \"{name}\" is invalid: {joined}"),
+            kind: kind.kind.to_string(),
+            name: name.to_string(),
+            causes,
+        }
+    }
+}

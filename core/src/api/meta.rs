@@ -1,0 +1,91 @@
+//! Reading and writing `metadata` of objects held as `serde_json::Value`.
+//!
+//! The store keeps every object as JSON, exactly as a client would see it; these helpers give
+//! names to the paths everyone needs (name, namespace, labels, owners) without decoding the whole
+//! object into its typed form.
+
+use serde_json::{Map, Value, json};
+
+/// `obj.pointer(path)` as a string, or "" when absent.
+pub fn str_at<'a>(obj: &'a Value, pointer: &str) -> &'a str {
+    obj.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+pub fn name(obj: &Value) -> &str {
+    str_at(obj, "/metadata/name")
+}
+
+pub fn namespace(obj: &Value) -> &str {
+    str_at(obj, "/metadata/namespace")
+}
+
+pub fn uid(obj: &Value) -> &str {
+    str_at(obj, "/metadata/uid")
+}
+
+pub fn labels(obj: &Value) -> Option<&Map<String, Value>> {
+    obj.pointer("/metadata/labels").and_then(Value::as_object)
+}
+
+pub fn is_deleting(obj: &Value) -> bool {
+    obj.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
+}
+
+/// The `metadata` object, created if missing (and replacing a non-object value).
+pub fn metadata_mut(obj: &mut Value) -> &mut Map<String, Value> {
+    ensure_object(obj, "metadata")
+}
+
+/// `obj[key]` as an object, created if missing or not an object (a non-object `obj` becomes
+/// one first).
+pub fn ensure_object<'a>(obj: &'a mut Value, key: &str) -> &'a mut Map<String, Value> {
+    let map = as_object_mut(obj);
+    as_object_mut(map.entry(key).or_insert(Value::Null))
+}
+
+/// `map[key]` as an object, created if missing or not an object.
+pub fn child_object<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    as_object_mut(map.entry(key).or_insert(Value::Null))
+}
+
+/// `value` as a mutable object, replacing it with an empty one if it is anything else.
+pub fn as_object_mut(value: &mut Value) -> &mut Map<String, Value> {
+    if !value.is_object() {
+        *value = Value::Object(Map::new());
+    }
+    match value {
+        Value::Object(map) => map,
+        // Cannot happen: replaced by an object just above. Returning a leaked empty map keeps
+        // this free of panics without unsafe code.
+        _ => Box::leak(Box::new(Map::new())),
+    }
+}
+
+/// The controller owner reference (`controller: true`) of an object, if any.
+pub fn controller_of(obj: &Value) -> Option<&Value> {
+    obj.pointer("/metadata/ownerReferences")?
+        .as_array()?
+        .iter()
+        .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+}
+
+/// An owner reference to `owner`, marked as its controller, as controllers stamp on what they
+/// create.
+pub fn controller_ref(owner: &Value) -> Value {
+    json!({
+        "apiVersion": str_at(owner, "/apiVersion"),
+        "kind": str_at(owner, "/kind"),
+        "name": name(owner),
+        "uid": uid(owner),
+        "controller": true,
+        "blockOwnerDeletion": true,
+    })
+}
+
+/// Whether every `key: value` of `selector` is among `labels` (a `matchLabels` selector).
+pub fn labels_match(selector: &Map<String, Value>, labels: Option<&Map<String, Value>>) -> bool {
+    selector
+        .iter()
+        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+}

@@ -1,0 +1,14 @@
+//! The object model: what kinds exist, how objects are read and defaulted, and how the API
+//! reports errors. Objects are `serde_json::Value`s (the wire form); typed views come from
+//! k8s-openapi where a controller needs them.
+
+pub mod defaults;
+pub mod error;
+pub mod kinds;
+pub mod meta;
+pub mod quantity;
+pub mod selector;
+pub mod yaml;
+
+pub use error::{Cause, Reason, Result, Status};
+pub use kinds::Kind;

@@ -1,0 +1,224 @@
+//! The ReplicaSet controller: keeps `spec.replicas` pods matching the template alive.
+//!
+//! Counts the active pods it controls (adopting matching orphans), creates the missing ones from
+//! the template with `generateName`, deletes the surplus in upstream's order (unscheduled,
+//! pending, not ready and crowded pods first), and reports counts in status.
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::{
+    Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_controlled_by, is_pod_active,
+    is_pod_available, is_pod_ready, kind, owner_key,
+};
+use crate::api::{meta, selector};
+use crate::store::{Change, DeleteOptions, Store};
+
+/// Upstream's `burstReplicas`: at most this many pods are created or deleted per sync.
+const BURST_REPLICAS: usize = 500;
+
+pub struct ReplicaSetController;
+
+impl Controller for ReplicaSetController {
+    fn name(&self) -> &'static str {
+        "replicaset-controller"
+    }
+
+    fn keys_for(&self, change: &Change, store: &Store, out: &mut Vec<ObjectKey>) {
+        match change.kind.kind {
+            "ReplicaSet" => out.push(ObjectKey::of(&change.object)),
+            "Pod" => match owner_key(&change.object, "ReplicaSet") {
+                Some(key) => out.push(key),
+                None if meta::controller_of(&change.object).is_none() => {
+                    // An orphan: any ReplicaSet that selects it may adopt it.
+                    let labels = meta::labels(&change.object);
+                    let rs_kind = kind("apps", "ReplicaSet");
+                    for rs in store.list(rs_kind, Some(meta::namespace(&change.object))) {
+                        if selector::matches(rs.pointer("/spec/selector"), labels) {
+                            out.push(ObjectKey::of(rs));
+                        }
+                    }
+                }
+                None => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
+        let rs_kind = kind("apps", "ReplicaSet");
+        let Ok(rs) = ctx.store.get(rs_kind, &key.namespace, &key.name) else {
+            return Outcome::default();
+        };
+        let owned = PodSet::claim(rs, ctx.store);
+        let mut ops = owned.adoptions;
+        let active: Vec<&Value> = owned.pods.iter().copied().filter(|p| is_pod_active(p)).collect();
+        let wanted = int_at(rs, "/spec/replicas").max(0) as usize;
+        if !meta::is_deleting(rs) {
+            if active.len() < wanted {
+                let missing = (wanted - active.len()).min(BURST_REPLICAS);
+                for _ in 0..missing {
+                    ops.push(create_pod(rs));
+                }
+            } else if active.len() > wanted {
+                let surplus = (active.len() - wanted).min(BURST_REPLICAS);
+                for pod in pods_to_delete(&active, surplus) {
+                    ops.push(delete_pod(rs, pod));
+                }
+            }
+        }
+        let min_ready = int_at(rs, "/spec/minReadySeconds");
+        let template_labels = rs.pointer("/spec/template/metadata/labels").and_then(Value::as_object);
+        let status = json!({
+            "replicas": active.len(),
+            "fullyLabeledReplicas": active.iter().filter(|p| template_labels.is_none_or(|t| meta::labels_match(t, meta::labels(p)))).count(),
+            "readyReplicas": active.iter().filter(|p| is_pod_ready(p)).count(),
+            "availableReplicas": active.iter().filter(|p| is_pod_available(p, min_ready, ctx.now)).count(),
+            "observedGeneration": int_at(rs, "/metadata/generation"),
+        });
+        let status = drop_zero_counts(status);
+        let mut outcome = Outcome::ops(ops);
+        if rs.get("status") != Some(&status) {
+            let mut updated = rs.clone();
+            updated["status"] = status;
+            outcome.ops.push(Op::UpdateStatus(rs_kind, updated));
+        }
+        // Pods become available `minReadySeconds` after they turn ready: look again then.
+        if min_ready > 0 && active.iter().any(|p| is_pod_ready(p) && !is_pod_available(p, min_ready, ctx.now)) {
+            outcome.requeue_after = Some(1000);
+        }
+        outcome
+    }
+}
+
+/// The pods a workload controls, found as upstream's `ClaimPods` finds them: those it already
+/// controls, plus matching orphans it adopts (the adoption is an update of the pod).
+pub struct PodSet<'a> {
+    pub pods: Vec<&'a Value>,
+    pub adoptions: Vec<Op>,
+}
+
+impl<'a> PodSet<'a> {
+    pub fn claim(owner: &Value, store: &'a Store) -> PodSet<'a> {
+        let uid = meta::uid(owner);
+        let sel = owner.pointer("/spec/selector");
+        let mut set = PodSet {
+            pods: Vec::new(),
+            adoptions: Vec::new(),
+        };
+        for pod in store.list(kind("", "Pod"), Some(meta::namespace(owner))) {
+            if is_controlled_by(pod, uid) {
+                set.pods.push(pod);
+            } else if meta::controller_of(pod).is_none()
+                && !meta::is_deleting(pod)
+                && !meta::is_deleting(owner)
+                && selector::matches(sel, meta::labels(pod))
+            {
+                let mut adopted = pod.clone();
+                let refs = meta::metadata_mut(&mut adopted)
+                    .entry("ownerReferences")
+                    .or_insert(json!([]));
+                if let Some(refs) = refs.as_array_mut() {
+                    refs.push(meta::controller_ref(owner));
+                }
+                set.adoptions.push(Op::Update(kind("", "Pod"), adopted));
+                set.pods.push(pod);
+            }
+        }
+        set
+    }
+}
+
+/// A new pod from the owner's template, named by the API server from `generateName`.
+pub fn pod_from_template(owner: &Value) -> Value {
+    let template = owner.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let mut pod = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": template.get("metadata").cloned().unwrap_or(json!({})),
+        "spec": template.get("spec").cloned().unwrap_or(json!({})),
+    });
+    let m = meta::metadata_mut(&mut pod);
+    m.remove("creationTimestamp");
+    m.remove("name");
+    m.insert("generateName".into(), json!(format!("{}-", meta::name(owner))));
+    m.insert("namespace".into(), json!(meta::namespace(owner)));
+    m.insert("ownerReferences".into(), json!([meta::controller_ref(owner)]));
+    pod
+}
+
+fn create_pod(rs: &Value) -> Op {
+    Op::Create {
+        kind: kind("", "Pod"),
+        object: pod_from_template(rs),
+        event: Some(EventNote {
+            about: rs.clone(),
+            warning: false,
+            reason: "SuccessfulCreate",
+            message: "Created pod: {name}".into(),
+            source: "replicaset-controller",
+            host: String::new(),
+        }),
+    }
+}
+
+fn delete_pod(rs: &Value, pod: &Value) -> Op {
+    Op::Delete {
+        kind: kind("", "Pod"),
+        key: ObjectKey::of(pod),
+        options: DeleteOptions::default(),
+        event: Some(EventNote {
+            about: rs.clone(),
+            warning: false,
+            reason: "SuccessfulDelete",
+            message: format!("Deleted pod: {}", meta::name(pod)),
+            source: "replicaset-controller",
+            host: String::new(),
+        }),
+    }
+}
+
+/// The `count` pods to delete first, in upstream's `ActivePodsWithRanks` order: unscheduled
+/// before scheduled, Pending before Unknown before Running, not ready before ready, pods on
+/// nodes crowded with siblings first, more restarts first, newer first.
+pub fn pods_to_delete<'a>(pods: &[&'a Value], count: usize) -> Vec<&'a Value> {
+    let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in pods {
+        *per_node.entry(meta::str_at(p, "/spec/nodeName")).or_default() += 1;
+    }
+    let mut ranked: Vec<&Value> = pods.to_vec();
+    ranked.sort_by_key(|p| {
+        let node = meta::str_at(p, "/spec/nodeName");
+        let phase_rank = match meta::str_at(p, "/status/phase") {
+            "Pending" => 0,
+            "Unknown" => 1,
+            _ => 2,
+        };
+        let restarts: i64 = p
+            .pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .map(|cs| cs.iter().map(|c| int_at(c, "/restartCount")).sum())
+            .unwrap_or(0);
+        (
+            !node.is_empty(),
+            phase_rank,
+            is_pod_ready(p),
+            Reverse(if node.is_empty() { 0 } else { per_node.get(node).copied().unwrap_or(0) }),
+            Reverse(restarts),
+            Reverse(meta::str_at(p, "/metadata/creationTimestamp").to_string()),
+            meta::name(p).to_string(),
+        )
+    });
+    ranked.truncate(count);
+    ranked
+}
+
+/// Status counters are `omitempty` upstream: zeros are not shown (except `replicas`).
+pub fn drop_zero_counts(mut status: Value) -> Value {
+    if let Some(map) = status.as_object_mut() {
+        map.retain(|k, v| k == "replicas" || v != &json!(0));
+    }
+    status
+}

@@ -1,0 +1,267 @@
+//! `kubectl get`: one or many objects of one or many kinds, as a table (`-o wide`), YAML,
+//! JSON or names.
+
+use serde_json::{Value, json};
+
+use super::args::{self, Flag, switch, value};
+use super::printers::{columns, table, yaml};
+use super::shell::Shell;
+use super::{errors, namespace_of, object_name, resolve_kind};
+use crate::api::{Kind, meta};
+use crate::cluster::Output;
+use crate::sim::Sim;
+
+const FLAGS: &[Flag] = &[
+    value("output", Some('o')),
+    switch("all-namespaces", Some('A')),
+    value("selector", Some('l')),
+    switch("show-labels", None),
+    switch("no-headers", None),
+    switch("watch", Some('w')),
+];
+
+/// What the user asked for: kinds, each with the names wanted (none = all).
+struct Request {
+    kind: &'static Kind,
+    names: Vec<String>,
+}
+
+pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let parsed = args::parse(words, FLAGS, "kubectl get")?;
+    if parsed.switch("watch") {
+        return Err("error: \"kubectl get --watch\" is not available in this sandbox yet".into());
+    }
+    let requests = requests(&parsed.args)?;
+    let output = parsed.get("output").unwrap_or("");
+    if !matches!(output, "" | "wide" | "yaml" | "json" | "name") {
+        return Err(format!(
+            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,wide,yaml (more in later versions of this sandbox)"
+        ));
+    }
+    let all_namespaces = parsed.switch("all-namespaces");
+    let namespace = namespace_of(&parsed, shell);
+    let selector = parsed.get("selector").map(parse_selector).transpose()?;
+    let store = &sim.store;
+    let now = store.now();
+    let mut out = Output::default();
+    let mut found: Vec<(&'static Kind, Vec<&Value>)> = Vec::new();
+    for req in &requests {
+        let mut objects = Vec::new();
+        if req.names.is_empty() {
+            let scope = (req.kind.namespaced && !all_namespaces).then_some(namespace.as_str());
+            objects.extend(store.list(req.kind, scope).filter(|o| selector.as_ref().is_none_or(|s| s.matches(o))));
+        } else {
+            for name in &req.names {
+                match store.get(req.kind, &namespace, name) {
+                    Ok(o) => objects.push(o),
+                    Err(status) => {
+                        out.stderr.push_str(&errors::render(&status));
+                        out.stderr.push('\n');
+                        out.exit_code = 1;
+                    }
+                }
+            }
+        }
+        found.push((req.kind, objects));
+    }
+    let total: usize = found.iter().map(|(_, o)| o.len()).sum();
+    let named = requests.iter().any(|r| !r.names.is_empty());
+    if total == 0 {
+        if !named && out.exit_code == 0 {
+            let scoped = requests.iter().all(|r| r.kind.namespaced) && !all_namespaces;
+            out.stderr = if scoped {
+                format!("No resources found in {namespace} namespace.\n")
+            } else {
+                "No resources found\n".into()
+            };
+        }
+        if matches!(output, "yaml" | "json") && !named {
+            out.stdout = render_structured(output, &list(vec![]));
+        }
+        return Ok(out);
+    }
+    let several_kinds = found.iter().filter(|(_, o)| !o.is_empty()).count() > 1 || requests.len() > 1;
+    match output {
+        "yaml" | "json" => {
+            let items: Vec<Value> = found.iter().flat_map(|(_, objs)| objs.iter().map(|o| clean(o))).collect();
+            let single = items.len() == 1 && named && requests.len() == 1 && requests.iter().all(|r| r.names.len() == 1);
+            let doc = if single { items.into_iter().next().unwrap_or(Value::Null) } else { list(items) };
+            out.stdout = render_structured(output, &doc);
+        }
+        "name" => {
+            for (kind, objs) in &found {
+                for o in objs {
+                    out.stdout.push_str(&object_name(kind, meta::name(o)));
+                    out.stdout.push('\n');
+                }
+            }
+        }
+        _ => {
+            let mut first = true;
+            for (kind, objs) in &found {
+                if objs.is_empty() {
+                    continue;
+                }
+                if !first {
+                    out.stdout.push('\n');
+                }
+                first = false;
+                let mut t = columns::table(kind.kind, objs, now);
+                if several_kinds {
+                    for (row, o) in t.rows.iter_mut().zip(objs.iter()) {
+                        if let Some(cell) = row.first_mut() {
+                            *cell = object_name(kind, meta::name(o));
+                        }
+                    }
+                }
+                let opts = table::PrintOptions {
+                    wide: output == "wide",
+                    no_headers: parsed.switch("no-headers"),
+                    namespaces: (all_namespaces && kind.namespaced)
+                        .then(|| objs.iter().map(|o| meta::namespace(o).to_string()).collect()),
+                    labels: parsed.switch("show-labels").then(|| {
+                        objs.iter().map(|o| crate::api::selector::format_labels(meta::labels(o))).collect()
+                    }),
+                };
+                out.stdout.push_str(&table::render(&t, &opts));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...`.
+fn requests(args: &[String]) -> Result<Vec<Request>, String> {
+    let Some(first) = args.first() else {
+        return Err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into());
+    };
+    if first.contains('/') {
+        let mut reqs: Vec<Request> = Vec::new();
+        for arg in args {
+            let Some((t, name)) = arg.split_once('/') else {
+                return Err(format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
+            };
+            let kind = resolve_kind(t)?;
+            match reqs.iter_mut().find(|r| std::ptr::eq(r.kind, kind)) {
+                Some(r) => r.names.push(name.to_string()),
+                None => reqs.push(Request { kind, names: vec![name.to_string()] }),
+            }
+        }
+        return Ok(reqs);
+    }
+    let names: Vec<String> = args[1..].to_vec();
+    let types: Vec<&str> = first.split(',').filter(|t| !t.is_empty()).collect();
+    if types.len() > 1 && !names.is_empty() {
+        return Err(format!("error: you may only specify a single resource type"));
+    }
+    let mut reqs = Vec::new();
+    for t in types {
+        if t == "all" {
+            for k in ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "horizontalpodautoscalers", "jobs", "cronjobs", "replicationcontrollers"] {
+                reqs.push(Request { kind: resolve_kind(k)?, names: names.clone() });
+            }
+            continue;
+        }
+        reqs.push(Request { kind: resolve_kind(t)?, names: names.clone() });
+    }
+    Ok(reqs)
+}
+
+/// What `-o yaml` shows of a stored object: everything but `managedFields` (hidden by default).
+fn clean(obj: &Value) -> Value {
+    let mut o = obj.clone();
+    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("managedFields");
+    }
+    o
+}
+
+fn list(items: Vec<Value>) -> Value {
+    json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+}
+
+fn render_structured(format: &str, doc: &Value) -> String {
+    if format == "json" {
+        let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
+        // kubectl indents JSON with four spaces.
+        s = reindent_json(&s);
+        s.push('\n');
+        s
+    } else {
+        yaml::to_yaml(doc)
+    }
+}
+
+/// serde_json pretty-prints with two spaces; kubectl's encoder uses four.
+fn reindent_json(s: &str) -> String {
+    s.lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            format!("{}{}", " ".repeat(indent * 2), &line[indent..])
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A label selector from `-l`: comma-separated `k=v`, `k==v`, `k!=v`, `k`, `!k`,
+/// `k in (a,b)`, `k notin (a,b)`; all must hold.
+pub struct LabelSelector(Vec<(String, String, Vec<String>)>);
+
+impl LabelSelector {
+    pub fn matches(&self, obj: &Value) -> bool {
+        let labels = meta::labels(obj);
+        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
+        self.0.iter().all(|(key, op, values)| match op.as_str() {
+            "=" => get(key) == values.first().map(String::as_str),
+            "!=" => get(key) != values.first().map(String::as_str),
+            "exists" => get(key).is_some(),
+            "!" => get(key).is_none(),
+            "in" => get(key).is_some_and(|v| values.iter().any(|x| x == v)),
+            "notin" => get(key).is_none_or(|v| !values.iter().any(|x| x == v)),
+            _ => false,
+        })
+    }
+}
+
+pub fn parse_selector(s: &str) -> Result<LabelSelector, String> {
+    let mut reqs = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let bad = || format!("error: unable to parse requirement: found '{p}', expected: identifier");
+        if let Some((k, v)) = p.split_once("!=") {
+            reqs.push((k.trim().to_string(), "!=".to_string(), vec![v.trim().to_string()]));
+        } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
+            reqs.push((k.trim().to_string(), "=".to_string(), vec![v.trim().to_string()]));
+        } else if let Some(k) = p.strip_prefix('!') {
+            reqs.push((k.trim().to_string(), "!".to_string(), vec![]));
+        } else if let Some(open) = p.find('(') {
+            let head: Vec<&str> = p[..open].split_whitespace().collect();
+            let values = p[open + 1..].trim_end_matches(')').split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+            match head.as_slice() {
+                [k, "in"] => reqs.push((k.to_string(), "in".into(), values)),
+                [k, "notin"] => reqs.push((k.to_string(), "notin".into(), values)),
+                _ => return Err(bad()),
+            }
+        } else if p.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            reqs.push((p.to_string(), "exists".into(), vec![]));
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(LabelSelector(reqs))
+}

@@ -1,0 +1,146 @@
+//! The kubectl client: a line's words become API requests and printed output.
+//!
+//! Each command lives in its own module as options → validate → run, talks to the cluster only
+//! through the API server ([`crate::store::Store`]) and lets time pass only when it waits (as
+//! `delete` waits for objects to go). Errors are worded here, in one place, as kubectl words
+//! them ([`errors`]).
+
+pub mod apply;
+pub mod args;
+pub mod create;
+pub mod delete;
+pub mod errors;
+pub mod get;
+pub mod printers;
+pub mod scale;
+pub mod shell;
+
+use crate::api::{Kind, kinds};
+use crate::cluster::Output;
+use crate::sim::Sim;
+use shell::Shell;
+
+/// Runs `kubectl <words>`.
+pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
+    let Some((command, rest)) = words.split_first() else {
+        return Output::ok(USAGE);
+    };
+    let out = match command.as_str() {
+        "get" => get::run(rest, shell, sim),
+        "create" => create::run(rest, shell, sim),
+        "apply" => apply::run(rest, shell, sim),
+        "delete" => delete::run(rest, shell, sim),
+        "scale" => scale::run(rest, shell, sim),
+        "version" => Ok(Output::ok(format!(
+            "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
+            crate::bootstrap::KUBERNETES_VERSION
+        ))),
+        "help" | "--help" | "-h" => Ok(Output::ok(USAGE)),
+        other if KNOWN_LATER.contains(&other) => Err(format!(
+            "error: \"kubectl {other}\" is not available in this sandbox yet"
+        )),
+        other => Err(unknown_command(other)),
+    };
+    sim.settle();
+    out.unwrap_or_else(|message| Output::error(format!("{message}\n"), 1))
+}
+
+/// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
+const KNOWN_LATER: &[&str] = &[
+    "describe", "edit", "patch", "replace", "label", "annotate", "expose", "run", "set", "rollout",
+    "autoscale", "logs", "exec", "attach", "port-forward", "proxy", "cp", "top", "cordon",
+    "uncordon", "drain", "taint", "wait", "explain", "api-resources", "api-versions",
+    "cluster-info", "config", "auth", "diff", "kustomize", "certificate", "debug", "events",
+    "plugin", "completion", "alpha",
+];
+
+const COMMANDS: &[&str] = &["get", "create", "apply", "delete", "scale", "version", "help"];
+
+/// cobra's message, with its "Did you mean this?" suggestions (edit distance ≤ 2).
+fn unknown_command(typed: &str) -> String {
+    let mut suggestions: Vec<&str> = COMMANDS
+        .iter()
+        .chain(KNOWN_LATER.iter())
+        .copied()
+        .filter(|c| levenshtein(c, typed) <= 2 || c.starts_with(typed))
+        .collect();
+    suggestions.sort_unstable();
+    let mut message = format!("error: unknown command \"{typed}\" for \"kubectl\"");
+    if !suggestions.is_empty() {
+        message.push_str("\n\nDid you mean this?");
+        for s in suggestions {
+            message.push_str(&format!("\n\t{s}"));
+        }
+    }
+    message
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Resolves a typed resource type, or kubectl's error for an unknown one.
+pub fn resolve_kind(typed: &str) -> Result<&'static Kind, String> {
+    kinds::resolve(typed).ok_or_else(|| format!("error: the server doesn't have a resource type \"{typed}\""))
+}
+
+/// The namespace a command works in: `-n`, else the context's.
+pub fn namespace_of(parsed: &args::Parsed, shell: &Shell) -> String {
+    parsed.get("namespace").map_or_else(|| shell.current_namespace().to_string(), str::to_string)
+}
+
+/// `deployment.apps/web`: how kubectl names an object in one-line results.
+pub fn object_name(kind: &Kind, name: &str) -> String {
+    if kind.group.is_empty() {
+        format!("{}/{name}", kind.singular)
+    } else {
+        format!("{}.{}/{name}", kind.singular, kind.group)
+    }
+}
+
+/// The `--dry-run` value: "none", "client" or "server" (a bare `--dry-run` means client).
+pub fn dry_run(parsed: &args::Parsed) -> Result<&str, String> {
+    match parsed.get("dry-run") {
+        None | Some("none") => Ok("none"),
+        Some("client") | Some("true") => Ok("client"),
+        Some("server") => Ok("server"),
+        Some(other) => Err(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
+const USAGE: &str = "\
+kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and
+label selector
+
+Deploy Commands:
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+
+Other Commands:
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+";

@@ -1,0 +1,6 @@
+//! How kubectl prints objects: tables per kind, pod status cells, YAML and names.
+
+pub mod columns;
+pub mod pod_status;
+pub mod table;
+pub mod yaml;

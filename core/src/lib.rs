@@ -1,0 +1,31 @@
+//! kubeplay-core: a Kubernetes cluster in memory, deterministic, with no I/O.
+//!
+//! # Layout
+//! - [`time`], [`rng`]: the virtual clock and the seeded random source — the only time and
+//!   randomness the cluster knows.
+//! - [`api`]: kinds registry, objects as JSON, defaulting, errors.
+//! - [`store`]: the API server — objects, resourceVersions, admission, deletion, watch log.
+//! - [`controllers`]: level-triggered reconcilers (Deployment, ReplicaSet, DaemonSet, garbage
+//!   collector) that return operations instead of writing the store.
+//! - [`scheduler`]: filter and score plugins that bind pods to nodes.
+//! - [`kubelet`]: simulated nodes running pods through their lifecycle, from an image catalogue.
+//! - [`sim`]: the event loop that drives all of the above over virtual time.
+//! - [`kubectl`]: the client: a shell line becomes API calls and printed output.
+//! - [`graph`]: a view model of the cluster for pictures.
+//! - [`cluster`]: the handle the page and the CLI hold: run a line, advance time, look.
+
+pub mod api;
+pub mod bootstrap;
+pub mod cluster;
+pub mod controllers;
+pub mod graph;
+pub mod kubectl;
+pub mod kubelet;
+pub mod rng;
+pub mod scheduler;
+pub mod sim;
+pub mod store;
+pub mod time;
+
+pub use cluster::{Cluster, Output};
+pub use time::Time;

@@ -1,0 +1,257 @@
+//! The scheduler: binds each pending pod to a node, or says exactly why it cannot.
+//!
+//! A small version of upstream's framework: Filter plugins ([`plugins`]) each rule a node in or
+//! out with a [`Rejection`] carrying upstream's reason string; Score plugins rank the nodes
+//! left; the best node wins (ties broken by a seeded draw, as upstream breaks them at random).
+//! When no node fits, the reasons are counted into upstream's `FailedScheduling` message
+//! (`0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. ...`), and
+//! the per-node verdicts are kept so the page can show why a pod is Pending.
+
+pub mod plugins;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::api::meta;
+use crate::controllers::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, kind};
+use crate::rng::Rng;
+use crate::store::{Change, ChangeType, Store};
+
+pub use plugins::NodeInfo;
+
+/// Upstream's status codes for a node that does not fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// Could fit if something changed on the node (e.g. pods were preempted).
+    Unschedulable,
+    /// Preempting pods would not help (a taint, a selector).
+    UnschedulableAndUnresolvable,
+}
+
+/// Why a filter plugin rejected a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub plugin: &'static str,
+    pub code: Code,
+    pub reasons: Vec<String>,
+}
+
+impl Rejection {
+    pub fn new(plugin: &'static str, code: Code, reason: &str) -> Rejection {
+        Rejection {
+            plugin,
+            code,
+            reasons: vec![reason.to_string()],
+        }
+    }
+}
+
+/// The scheduler's verdict on one pod: a node, or a per-node list of rejections.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Bind(String),
+    Unschedulable {
+        message: String,
+        per_node: BTreeMap<String, Rejection>,
+    },
+}
+
+pub struct Scheduler {
+    rng: Rng,
+    /// The last failed attempt per pending pod, for "why is this pod Pending?".
+    pub diagnoses: BTreeMap<ObjectKey, BTreeMap<String, Rejection>>,
+}
+
+impl Default for Scheduler {
+    fn default() -> Scheduler {
+        Scheduler {
+            rng: Rng::new(0x5c4e_d01e),
+            diagnoses: BTreeMap::new(),
+        }
+    }
+}
+
+/// Pods this scheduler is responsible for: not bound, not finished, ours by `schedulerName`.
+fn wants_scheduling(pod: &Value) -> bool {
+    meta::str_at(pod, "/spec/nodeName").is_empty()
+        && !meta::is_deleting(pod)
+        && matches!(meta::str_at(pod, "/spec/schedulerName"), "" | "default-scheduler")
+        && !matches!(meta::str_at(pod, "/status/phase"), "Succeeded" | "Failed")
+}
+
+impl Controller for Scheduler {
+    fn name(&self) -> &'static str {
+        "default-scheduler"
+    }
+
+    fn keys_for(&self, change: &Change, store: &Store, out: &mut Vec<ObjectKey>) {
+        let pending = || {
+            store
+                .list(kind("", "Pod"), None)
+                .filter(|p| wants_scheduling(p))
+                .map(ObjectKey::of)
+        };
+        match (change.kind.kind, change.change) {
+            ("Pod", ChangeType::Added) if wants_scheduling(&change.object) => {
+                out.push(ObjectKey::of(&change.object));
+            }
+            // Room may have been made, or a node may have changed: try the pending pods again,
+            // as upstream moves unschedulable pods back to the active queue on such events.
+            ("Pod", ChangeType::Deleted) if !meta::str_at(&change.object, "/spec/nodeName").is_empty() => {
+                out.extend(pending());
+            }
+            ("Node", _) => out.extend(pending()),
+            _ => {}
+        }
+    }
+
+    fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
+        let pod_kind = kind("", "Pod");
+        let Ok(pod) = ctx.store.get(pod_kind, &key.namespace, &key.name) else {
+            self.diagnoses.remove(key);
+            return Outcome::default();
+        };
+        if !wants_scheduling(pod) {
+            self.diagnoses.remove(key);
+            return Outcome::default();
+        }
+        match self.schedule(pod, ctx.store) {
+            Verdict::Bind(node) => {
+                self.diagnoses.remove(key);
+                Outcome::ops(vec![
+                    Op::Bind {
+                        key: key.clone(),
+                        node: node.clone(),
+                    },
+                    Op::Event(EventNote {
+                        about: pod.clone(),
+                        warning: false,
+                        reason: "Scheduled",
+                        message: format!("Successfully assigned {}/{} to {node}", key.namespace, key.name),
+                        source: "default-scheduler",
+                        host: String::new(),
+                    }),
+                ])
+            }
+            Verdict::Unschedulable { message, per_node } => {
+                self.diagnoses.insert(key.clone(), per_node);
+                let mut updated = pod.clone();
+                let condition = json!({
+                    "type": "PodScheduled",
+                    "status": "False",
+                    "reason": "Unschedulable",
+                    "message": message,
+                    "lastProbeTime": null,
+                    "lastTransitionTime": existing_transition(pod).unwrap_or_else(|| ctx.now.rfc3339()),
+                });
+                updated["status"] = json!({"phase": "Pending", "conditions": [condition]});
+                let mut ops = Vec::new();
+                if pod.get("status") != updated.get("status") {
+                    ops.push(Op::UpdateStatus(pod_kind, updated));
+                }
+                ops.push(Op::Event(EventNote {
+                    about: pod.clone(),
+                    warning: true,
+                    reason: "FailedScheduling",
+                    message: truncate_note(&message),
+                    source: "default-scheduler",
+                    host: String::new(),
+                }));
+                Outcome::ops(ops)
+            }
+        }
+    }
+}
+
+impl Scheduler {
+    /// One scheduling cycle for `pod` against every node.
+    pub fn schedule(&mut self, pod: &Value, store: &Store) -> Verdict {
+        let nodes = NodeInfo::snapshot(store);
+        if nodes.is_empty() {
+            return Verdict::Unschedulable {
+                message: "no nodes available to schedule pods".into(),
+                per_node: BTreeMap::new(),
+            };
+        }
+        let mut feasible = Vec::new();
+        let mut per_node = BTreeMap::new();
+        for info in &nodes {
+            match plugins::filter(pod, info) {
+                None => feasible.push(info),
+                Some(rejection) => {
+                    per_node.insert(meta::name(info.node).to_string(), rejection);
+                }
+            }
+        }
+        if feasible.is_empty() {
+            return Verdict::Unschedulable {
+                message: fit_error(pod, nodes.len(), &per_node),
+                per_node,
+            };
+        }
+        let scored: Vec<(i64, &NodeInfo)> = feasible
+            .iter()
+            .map(|info| (plugins::score(pod, info, &nodes), *info))
+            .collect();
+        let best = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
+        let top: Vec<&NodeInfo> = scored.iter().filter(|(s, _)| *s == best).map(|(_, n)| *n).collect();
+        let pick = self.rng.below(top.len() as u64) as usize;
+        let node = top.get(pick).map(|n| meta::name(n.node)).unwrap_or_default();
+        Verdict::Bind(node.to_string())
+    }
+}
+
+/// `FitError.Error()`: the histogram of reasons, then what the PostFilter plugins said
+/// (dynamic resources first, then preemption with its own nested histogram).
+fn fit_error(pod: &Value, all: usize, per_node: &BTreeMap<String, Rejection>) -> String {
+    let histogram = |counts: BTreeMap<String, usize>| {
+        let mut lines: Vec<String> = counts.into_iter().map(|(r, n)| format!("{n} {r}")).collect();
+        lines.sort(); // upstream sorts the formatted strings, so "10 x" sorts before "2 y"
+        lines.join(", ")
+    };
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for rejection in per_node.values() {
+        for r in &rejection.reasons {
+            *reasons.entry(r.clone()).or_default() += 1;
+        }
+    }
+    let preemption = if meta::str_at(pod, "/spec/preemptionPolicy") == "Never" {
+        "not eligible due to preemptionPolicy=Never.".to_string()
+    } else {
+        let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+        for rejection in per_node.values() {
+            let why = match rejection.code {
+                Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
+                Code::Unschedulable => "No preemption victims found for incoming pod",
+            };
+            *outcomes.entry(why.to_string()).or_default() += 1;
+        }
+        format!("0/{all} nodes are available: {}.", histogram(outcomes))
+    };
+    format!(
+        "0/{all} nodes are available: {}. no new claims to deallocate, preemption: {preemption}",
+        histogram(reasons)
+    )
+}
+
+/// Event notes are limited to 1024 bytes; upstream cuts longer ones with " ...".
+fn truncate_note(message: &str) -> String {
+    const LIMIT: usize = 1024;
+    if message.len() <= LIMIT {
+        return message.to_string();
+    }
+    let mut end = LIMIT - 4;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{} ...", &message[..end])
+}
+
+fn existing_transition(pod: &Value) -> Option<String> {
+    crate::controllers::condition(pod, "PodScheduled")
+        .filter(|c| c.get("status").and_then(Value::as_str) == Some("False"))
+        .and_then(|c| c.get("lastTransitionTime"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}

@@ -1,0 +1,301 @@
+//! The event loop: the API server, every controller, the scheduler and the kubelets, driven over
+//! virtual time.
+//!
+//! Work is level-triggered. Each change in the watch log is offered to every component, which
+//! names the keys it concerns; those keys wait in an ordered set until reconciled. A reconcile
+//! returns operations, applied here through the API server, whose changes feed the next round.
+//! Components can ask to look again later: those requests wait in a time-ordered queue keyed by
+//! `(time, sequence)`, so that two timers due at once fire in the order they were set.
+//!
+//! Time moves only through [`Sim::advance_to`]; between timers, the loop settles the current
+//! instant completely, so every command sees a cluster at rest.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use crate::api::{Result, meta};
+use crate::controllers::{
+    self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, garbage_collector,
+    namespace, replicaset, serviceaccount,
+};
+use crate::kubelet::Kubelet;
+use crate::scheduler::Scheduler;
+use crate::store::Store;
+use crate::time::Time;
+
+/// Upper bound on reconciles within one instant. Reaching it means two components are fighting
+/// (a bug); the loop stops that instant rather than hang the page.
+const MAX_RECONCILES_PER_INSTANT: usize = 2_000_000;
+
+pub struct Sim {
+    pub store: Store,
+    components: Vec<Box<dyn Controller>>,
+    /// Keys waiting to be reconciled now: (component index, key).
+    pending: BTreeSet<(usize, ObjectKey)>,
+    /// Keys to reconcile later, in firing order.
+    timers: BTreeMap<(Time, u64), (usize, ObjectKey)>,
+    /// The earliest timer already set per key, so repeated requeues do not pile up.
+    next_timer_for: BTreeMap<(usize, ObjectKey), Time>,
+    timer_seq: u64,
+    recorder: EventRecorder,
+}
+
+impl Sim {
+    pub fn new(seed: u64) -> Sim {
+        Sim {
+            store: Store::new(seed),
+            components: vec![
+                Box::new(namespace::NamespaceController),
+                Box::new(serviceaccount::ServiceAccountController),
+                Box::new(deployment::DeploymentController),
+                Box::new(replicaset::ReplicaSetController),
+                Box::new(daemonset::DaemonSetController),
+                Box::new(garbage_collector::GarbageCollector),
+                Box::new(Scheduler::default()),
+                Box::new(Kubelet::default()),
+            ],
+            pending: BTreeSet::new(),
+            timers: BTreeMap::new(),
+            next_timer_for: BTreeMap::new(),
+            timer_seq: 0,
+            recorder: EventRecorder::default(),
+        }
+    }
+
+    pub fn now(&self) -> Time {
+        self.store.now()
+    }
+
+    /// When the next timer is due, if any.
+    pub fn next_timer(&self) -> Option<Time> {
+        self.timers.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Reconciles until nothing is pending at the current instant.
+    pub fn settle(&mut self) {
+        let mut budget = MAX_RECONCILES_PER_INSTANT;
+        loop {
+            self.route_changes();
+            let Some((index, key)) = self.pending.pop_first() else {
+                return;
+            };
+            if budget == 0 {
+                self.pending.clear();
+                return;
+            }
+            budget -= 1;
+            let now = self.now();
+            let Some(component) = self.components.get_mut(index) else {
+                continue;
+            };
+            let outcome = component.reconcile(
+                &key,
+                &Ctx {
+                    store: &self.store,
+                    now,
+                },
+            );
+            for op in outcome.ops {
+                // A failed request (a conflict, an object gone meanwhile) is dropped: the
+                // change that caused it, or the requeue below, brings the key back.
+                let _ = self.apply(op);
+            }
+            if let Some(after) = outcome.requeue_after {
+                self.set_timer(index, key, now.plus_millis(after.max(1)));
+            }
+        }
+    }
+
+    /// Runs the cluster up to `until`, firing timers in order and settling at each instant.
+    pub fn advance_to(&mut self, until: Time) {
+        self.settle();
+        while let Some(entry) = self.timers.first_entry() {
+            let (due, _) = *entry.key();
+            if due > until {
+                break;
+            }
+            let (index, key) = entry.remove();
+            if self.next_timer_for.get(&(index, key.clone())) == Some(&due) {
+                self.next_timer_for.remove(&(index, key.clone()));
+            }
+            if due > self.now() {
+                self.store.set_now(due);
+            }
+            self.pending.insert((index, key));
+            self.settle();
+        }
+        if until > self.now() {
+            self.store.set_now(until);
+        }
+    }
+
+    pub fn advance(&mut self, millis: i64) {
+        let until = self.now().plus_millis(millis);
+        self.advance_to(until);
+    }
+
+    /// Advances until `done` holds or `limit` passes, checking after every instant; returns
+    /// whether `done` held. This is how `kubectl wait`, `delete` and `rollout status` pass time.
+    pub fn advance_until(&mut self, limit: Time, mut done: impl FnMut(&Store) -> bool) -> bool {
+        self.settle();
+        loop {
+            if done(&self.store) {
+                return true;
+            }
+            match self.next_timer() {
+                Some(t) if t <= limit => self.advance_to(t),
+                _ => {
+                    self.advance_to(limit);
+                    return done(&self.store);
+                }
+            }
+        }
+    }
+
+    fn set_timer(&mut self, index: usize, key: ObjectKey, due: Time) {
+        let slot = (index, key);
+        if self.next_timer_for.get(&slot).is_some_and(|t| *t <= due) {
+            return;
+        }
+        self.next_timer_for.insert(slot.clone(), due);
+        self.timer_seq += 1;
+        self.timers.insert((due, self.timer_seq), slot);
+    }
+
+    /// Offers every new change in the watch log to every component.
+    fn route_changes(&mut self) {
+        let changes = self.store.drain_changes();
+        let mut keys = Vec::new();
+        for change in &changes {
+            for (index, component) in self.components.iter().enumerate() {
+                component.keys_for(change, &self.store, &mut keys);
+                for key in keys.drain(..) {
+                    self.pending.insert((index, key));
+                }
+            }
+        }
+    }
+
+    /// Sends one operation through the API server.
+    pub fn apply(&mut self, op: Op) -> Result<()> {
+        match op {
+            Op::Create {
+                kind,
+                object,
+                event,
+            } => {
+                let created = self.store.create(kind, object)?;
+                if let Some(mut note) = event {
+                    note.message = note.message.replace("{name}", meta::name(&created));
+                    self.record(note);
+                }
+            }
+            Op::Update(kind, object) => {
+                self.store.update(kind, object)?;
+            }
+            Op::UpdateStatus(kind, object) => {
+                self.store.update_status(kind, &object)?;
+            }
+            Op::Delete {
+                kind,
+                key,
+                options,
+                event,
+            } => {
+                self.store.delete(kind, &key.namespace, &key.name, options)?;
+                if let Some(note) = event {
+                    self.record(note);
+                }
+            }
+            Op::Bind { key, node } => {
+                self.store.bind(&key.namespace, &key.name, &node)?;
+            }
+            Op::FinalizeNamespace(name) => {
+                self.store
+                    .finalize_namespace(controllers::kind("", "Namespace"), &name)?;
+            }
+            Op::Event(note) => self.record(note),
+        }
+        Ok(())
+    }
+
+    /// Records an event through the API, as `record.EventRecorder` does.
+    pub fn record(&mut self, note: EventNote) {
+        self.recorder.record(&mut self.store, note);
+    }
+}
+
+/// Writes Events, folding repeats of the same event into one object with a count, as
+/// client-go's event correlator does.
+#[derive(Default)]
+struct EventRecorder {
+    /// (involved uid, reason, message, source) → (namespace, event name).
+    seen: BTreeMap<(String, &'static str, String, &'static str), (String, String)>,
+    seq: i64,
+}
+
+impl EventRecorder {
+    fn record(&mut self, store: &mut Store, note: EventNote) {
+        let kind = controllers::kind("", "Event");
+        let now = store.now();
+        let about = &note.about;
+        let correlation = (
+            meta::uid(about).to_string(),
+            note.reason,
+            note.message.clone(),
+            note.source,
+        );
+        if let Some((ns, name)) = self.seen.get(&correlation)
+            && let Ok(existing) = store.get(kind, ns, name)
+        {
+            let mut event = existing.clone();
+            let count = event.get("count").and_then(Value::as_i64).unwrap_or(1);
+            event["count"] = json!(count + 1);
+            event["lastTimestamp"] = json!(now.rfc3339());
+            let _ = store.update(kind, event);
+            return;
+        }
+        let namespace = match meta::namespace(about) {
+            "" => "default",
+            ns => ns,
+        };
+        // Upstream names events `<object>.<unix nanoseconds in hex>`; a sequence number keeps
+        // two events in the same virtual millisecond apart.
+        self.seq += 1;
+        let nanos = now.0.saturating_mul(1_000_000).saturating_add(self.seq);
+        let name = format!("{}.{nanos:x}", meta::name(about));
+        let mut involved = json!({
+            "apiVersion": meta::str_at(about, "/apiVersion"),
+            "kind": meta::str_at(about, "/kind"),
+            "name": meta::name(about),
+            "uid": meta::uid(about),
+            "resourceVersion": meta::str_at(about, "/metadata/resourceVersion"),
+        });
+        if !meta::namespace(about).is_empty() {
+            involved["namespace"] = json!(meta::namespace(about));
+        }
+        let mut source = json!({"component": note.source});
+        if !note.host.is_empty() {
+            source["host"] = json!(note.host);
+        }
+        let event = json!({
+            "metadata": {"name": name, "namespace": namespace},
+            "involvedObject": involved,
+            "reason": note.reason,
+            "message": note.message,
+            "source": source,
+            "firstTimestamp": now.rfc3339(),
+            "lastTimestamp": now.rfc3339(),
+            "count": 1,
+            "type": if note.warning { "Warning" } else { "Normal" },
+            "eventTime": null,
+            "reportingComponent": note.source,
+            "reportingInstance": note.host,
+        });
+        if store.create(kind, event).is_ok() {
+            self.seen
+                .insert(correlation, (namespace.to_string(), name));
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! The API server: the one place objects live and change.
+//!
+//! Every write — from kubectl, a controller, the scheduler or a kubelet — comes through
+//! [`Store::create`], [`Store::update`], [`Store::update_status`] or [`Store::delete`], which
+//! default, admit and version the object and append a [`Change`] to the watch log. Nothing else
+//! mutates objects, so what a learner sees is always what went through the API.
+//!
+//! Objects are kept as JSON per resource type, ordered by namespace and name (deterministic
+//! iteration, cheap per-namespace listing).
+
+mod admission;
+mod delete;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::api::{Kind, Result, Status, defaults, kinds, meta};
+use crate::rng::Rng;
+use crate::time::Time;
+
+pub use delete::{DeleteOptions, Propagation};
+
+/// What happened to an object, as a watch event reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// One entry of the watch log: the object after the change (for `Deleted`, its last state).
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub resource_version: u64,
+    pub change: ChangeType,
+    pub kind: &'static Kind,
+    pub object: Value,
+}
+
+/// Objects of one resource type, keyed by (namespace, name); namespace is "" when cluster-scoped.
+type Objects = BTreeMap<(String, String), Value>;
+
+/// The API server's state.
+pub struct Store {
+    objects: BTreeMap<(&'static str, &'static str), Objects>,
+    resource_version: u64,
+    rng: Rng,
+    now: Time,
+    log: Vec<Change>,
+}
+
+impl Store {
+    pub fn new(seed: u64) -> Store {
+        Store {
+            objects: BTreeMap::new(),
+            resource_version: 1000,
+            rng: Rng::new(seed),
+            now: Time::GENESIS,
+            log: Vec::new(),
+        }
+    }
+
+    /// The API server's clock; set by the event loop before it delivers work.
+    pub fn set_now(&mut self, now: Time) {
+        self.now = now;
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The latest resourceVersion handed out: a cheap "has anything changed?" for views.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    /// Takes the watch log accumulated since the last call.
+    pub fn drain_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.log)
+    }
+
+    /// Randomness for callers that name things themselves (the kubelet's pod IPs, for one).
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    pub fn get(&self, kind: &Kind, namespace: &str, name: &str) -> Result<&Value> {
+        let ns = if kind.namespaced { namespace } else { "" };
+        self.objects
+            .get(&type_key(kind))
+            .and_then(|objs| objs.get(&(ns.to_string(), name.to_string())))
+            .ok_or_else(|| Status::not_found(kind, name))
+    }
+
+    /// Objects of a kind, in one namespace (`Some`) or all (`None`), ordered by namespace then name.
+    pub fn list<'a>(
+        &'a self,
+        kind: &Kind,
+        namespace: Option<&str>,
+    ) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
+        let Some(objs) = self.objects.get(&type_key(kind)) else {
+            return Box::new(std::iter::empty());
+        };
+        match namespace {
+            Some(ns) if kind.namespaced => {
+                let start = (ns.to_string(), String::new());
+                let ns = ns.to_string();
+                Box::new(
+                    objs.range(start..)
+                        .take_while(move |((n, _), _)| *n == ns)
+                        .map(|(_, v)| v),
+                )
+            }
+            _ => Box::new(objs.values()),
+        }
+    }
+
+    /// Creates an object: names it (generateName), checks its namespace, defaults and admits it,
+    /// and stamps uid, resourceVersion, creationTimestamp and generation.
+    pub fn create(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
+        if !obj.is_object() {
+            return Err(Status::bad_request("the body of the request was in an unknown format"));
+        }
+        obj["apiVersion"] = json!(kind.api_version());
+        obj["kind"] = json!(kind.kind);
+        let namespace = self.namespace_for_create(kind, &obj)?;
+        let name = self.name_for_create(kind, &obj)?;
+        if self.get(kind, &namespace, &name).is_ok() {
+            return Err(Status::already_exists(kind, &name));
+        }
+        {
+            let m = meta::metadata_mut(&mut obj);
+            m.insert("name".into(), json!(name));
+            if kind.namespaced {
+                m.insert("namespace".into(), json!(namespace));
+            } else {
+                m.remove("namespace");
+            }
+            m.remove("deletionTimestamp");
+            m.remove("resourceVersion");
+        }
+        defaults::apply(kind.kind, &mut obj);
+        admission::admit_create(self, kind, &mut obj)?;
+        let uid = self.rng.uuid();
+        let now = self.now.rfc3339();
+        let m = meta::metadata_mut(&mut obj);
+        m.insert("uid".into(), json!(uid));
+        m.insert("creationTimestamp".into(), json!(now));
+        if has_generation(kind) {
+            m.insert("generation".into(), json!(1));
+        }
+        Ok(self.put(kind, ChangeType::Added, obj))
+    }
+
+    /// Replaces an object's spec and metadata (not its status). A `resourceVersion` in the new
+    /// object must match the stored one, or the update is refused with Conflict.
+    pub fn update(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
+        let old = self.existing_for_update(kind, &obj)?.clone();
+        for key in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+            match old.pointer(&format!("/metadata/{key}")) {
+                Some(v) => meta::metadata_mut(&mut obj).insert(key.into(), v.clone()),
+                None => meta::metadata_mut(&mut obj).remove(key),
+            };
+        }
+        obj["apiVersion"] = json!(kind.api_version());
+        obj["kind"] = json!(kind.kind);
+        defaults::apply(kind.kind, &mut obj);
+        if has_status(kind) {
+            match old.get("status") {
+                Some(status) => obj["status"] = status.clone(),
+                None => {
+                    if let Some(map) = obj.as_object_mut() {
+                        map.remove("status");
+                    }
+                }
+            }
+        }
+        let generation = old
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        if has_generation(kind) {
+            let bumped = if old.get("spec") != obj.get("spec") {
+                generation + 1
+            } else {
+                generation
+            };
+            meta::metadata_mut(&mut obj).insert("generation".into(), json!(bumped.max(1)));
+        }
+        if old == self.with_rv(&obj, &old) {
+            return Ok(old); // a no-op update writes nothing, as upstream's does
+        }
+        if ready_to_go(&obj) {
+            return self.remove(kind, &obj);
+        }
+        Ok(self.put(kind, ChangeType::Modified, obj))
+    }
+
+    /// Replaces an object's status only (the `/status` subresource).
+    pub fn update_status(&mut self, kind: &'static Kind, obj: &Value) -> Result<Value> {
+        let old = self.existing_for_update(kind, obj)?;
+        let mut new = old.clone();
+        new["status"] = obj.get("status").cloned().unwrap_or(json!({}));
+        if &new == old {
+            return Ok(new);
+        }
+        Ok(self.put(kind, ChangeType::Modified, new))
+    }
+
+    /// The `pods/binding` subresource: sets `spec.nodeName` (once) and marks the pod scheduled.
+    pub fn bind(&mut self, namespace: &str, name: &str, node: &str) -> Result<Value> {
+        let kind = kinds::by_kind("", "Pod").unwrap_or(&kinds::KINDS[0]);
+        let mut pod = self.get(kind, namespace, name)?.clone();
+        if !meta::str_at(&pod, "/spec/nodeName").is_empty() {
+            return Err(Status::conflict(kind, name));
+        }
+        meta::ensure_object(&mut pod, "spec").insert("nodeName".into(), json!(node));
+        let generation = pod.pointer("/metadata/generation").cloned().unwrap_or(json!(1));
+        let now = self.now.rfc3339();
+        let status = meta::ensure_object(&mut pod, "status");
+        status.insert(
+            "conditions".into(),
+            json!([{
+                "type": "PodScheduled",
+                "status": "True",
+                "lastProbeTime": null,
+                "lastTransitionTime": now,
+                "observedGeneration": generation,
+            }]),
+        );
+        Ok(self.put(kind, ChangeType::Modified, pod))
+    }
+
+    fn existing_for_update(&self, kind: &Kind, obj: &Value) -> Result<&Value> {
+        let old = self.get(kind, meta::namespace(obj), meta::name(obj))?;
+        let wanted_rv = meta::str_at(obj, "/metadata/resourceVersion");
+        if !wanted_rv.is_empty() && wanted_rv != meta::str_at(old, "/metadata/resourceVersion") {
+            return Err(Status::conflict(kind, meta::name(obj)));
+        }
+        Ok(old)
+    }
+
+    /// `obj` with `old`'s resourceVersion, to compare whether an update changes anything.
+    fn with_rv(&self, obj: &Value, old: &Value) -> Value {
+        let mut copy = obj.clone();
+        if let Some(rv) = old.pointer("/metadata/resourceVersion") {
+            meta::metadata_mut(&mut copy).insert("resourceVersion".into(), rv.clone());
+        }
+        copy
+    }
+
+    /// Stores `obj` with a new resourceVersion and logs the change.
+    fn put(&mut self, kind: &'static Kind, change: ChangeType, mut obj: Value) -> Value {
+        self.resource_version += 1;
+        let rv = self.resource_version;
+        meta::metadata_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
+        let key = (
+            meta::namespace(&obj).to_string(),
+            meta::name(&obj).to_string(),
+        );
+        self.objects
+            .entry(type_key(kind))
+            .or_default()
+            .insert(key, obj.clone());
+        self.log.push(Change {
+            resource_version: rv,
+            change,
+            kind,
+            object: obj.clone(),
+        });
+        obj
+    }
+
+    /// Removes an object for good and logs its deletion.
+    fn remove(&mut self, kind: &'static Kind, obj: &Value) -> Result<Value> {
+        let key = (
+            meta::namespace(obj).to_string(),
+            meta::name(obj).to_string(),
+        );
+        let Some(mut gone) = self
+            .objects
+            .get_mut(&type_key(kind))
+            .and_then(|objs| objs.remove(&key))
+        else {
+            return Err(Status::not_found(kind, meta::name(obj)));
+        };
+        self.resource_version += 1;
+        let rv = self.resource_version;
+        meta::metadata_mut(&mut gone).insert("resourceVersion".into(), json!(rv.to_string()));
+        self.log.push(Change {
+            resource_version: rv,
+            change: ChangeType::Deleted,
+            kind,
+            object: gone.clone(),
+        });
+        Ok(gone)
+    }
+
+    fn namespace_for_create(&self, kind: &Kind, obj: &Value) -> Result<String> {
+        if !kind.namespaced {
+            return Ok(String::new());
+        }
+        let ns = match meta::namespace(obj) {
+            "" => "default",
+            ns => ns,
+        };
+        let Ok(namespace) = self.get(namespace_kind(), "", ns) else {
+            return Err(Status::namespace_not_found(ns));
+        };
+        if meta::is_deleting(namespace) {
+            return Err(Status::forbidden(format!(
+                "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                kind.qualified_resource(),
+                meta::name(obj),
+            )));
+        }
+        Ok(ns.to_string())
+    }
+
+    fn name_for_create(&mut self, kind: &Kind, obj: &Value) -> Result<String> {
+        match (
+            meta::name(obj),
+            meta::str_at(obj, "/metadata/generateName"),
+        ) {
+            ("", "") => Err(Status::invalid(
+                kind,
+                "",
+                vec![crate::api::Cause {
+                    field: "metadata.name".into(),
+                    message: "Required value: name or generateName is required".into(),
+                }],
+            )),
+            ("", prefix) => {
+                // Upstream trims the prefix so that prefix + 5 random characters fits in 63.
+                let prefix: String = prefix.chars().take(58).collect();
+                Ok(format!("{prefix}{}", self.rng.suffix(5)))
+            }
+            (name, _) => Ok(name.to_string()),
+        }
+    }
+}
+
+/// The key under which the store files objects of a kind. Core `events` and `events.k8s.io`
+/// share a plural, so the group is part of it.
+fn type_key(kind: &Kind) -> (&'static str, &'static str) {
+    (kind.group, kind.plural)
+}
+
+fn namespace_kind() -> &'static Kind {
+    kinds::by_kind("", "Namespace").unwrap_or(&kinds::KINDS[0])
+}
+
+/// Kinds whose `metadata.generation` counts spec changes.
+fn has_generation(kind: &Kind) -> bool {
+    matches!(
+        kind.kind,
+        "Pod"
+            | "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicationController"
+            | "Job"
+            | "CronJob"
+            | "HorizontalPodAutoscaler"
+            | "PodDisruptionBudget"
+            | "Ingress"
+            | "NetworkPolicy"
+            | "CustomResourceDefinition"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+    )
+}
+
+/// Kinds with a `/status` subresource: a plain update leaves their status alone.
+fn has_status(kind: &Kind) -> bool {
+    !matches!(
+        kind.kind,
+        "ConfigMap"
+            | "Secret"
+            | "ServiceAccount"
+            | "Event"
+            | "Endpoints"
+            | "EndpointSlice"
+            | "Role"
+            | "RoleBinding"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "LimitRange"
+            | "PriorityClass"
+            | "StorageClass"
+            | "IngressClass"
+            | "ControllerRevision"
+            | "Lease"
+    )
+}
+
+/// Whether an object marked for deletion has nothing left to wait for: no finalizers (a
+/// namespace's `spec.finalizers` included) and no grace period still running.
+fn ready_to_go(obj: &Value) -> bool {
+    meta::is_deleting(obj)
+        && finalizers_empty(obj)
+        && obj
+            .pointer("/spec/finalizers")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+        && obj
+            .pointer("/metadata/deletionGracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            == 0
+}
+
+fn finalizers_empty(obj: &Value) -> bool {
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+}

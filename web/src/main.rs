@@ -1,0 +1,3 @@
+//! The kubeplay page (placeholder until the web app lands).
+
+fn main() {}
