@@ -1,0 +1,69 @@
+//! Transcript tests: `tests/transcripts/*.txt` are kubectl sessions on the default cluster —
+//! `$ line` followed by exactly what the terminal shows (stdout, then stderr). Each file is run
+//! twice from a fresh cluster: the output must match the file, and both runs must be identical
+//! (determinism). `UPDATE_TRANSCRIPTS=1 cargo test --test transcripts` rewrites the files from
+//! the current behaviour — review the diff before committing it.
+
+use std::path::{Path, PathBuf};
+
+use kubeplay_core::Cluster;
+
+fn transcripts_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/transcripts")
+}
+
+/// Runs the `$ ` lines of a transcript and returns the transcript as it comes out now.
+fn replay(text: &str) -> String {
+    let mut cluster = Cluster::new_default(1);
+    let mut out = String::new();
+    for line in text.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            out.push_str(line);
+            out.push('\n');
+            let result = cluster.exec(command);
+            out.push_str(&result.stdout);
+            out.push_str(&result.stderr);
+        } else if line.starts_with('#') && out.lines().all(|l| l.starts_with('#')) {
+            // Comments before the first command describe the transcript.
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn transcripts_match_and_are_deterministic() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(transcripts_dir())
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+    files.sort();
+    assert!(!files.is_empty(), "no transcripts found in {}", transcripts_dir().display());
+    let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
+    let mut failures = Vec::new();
+    for path in files {
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        let first = replay(&expected);
+        let second = replay(&expected);
+        assert_eq!(first, second, "{} is not deterministic", path.display());
+        if update {
+            let _ = std::fs::write(&path, &first);
+        } else if first != expected {
+            failures.push(format!("{}:\n{}", path.display(), diff(&expected, &first)));
+        }
+    }
+    assert!(failures.is_empty(), "transcripts differ:\n{}", failures.join("\n"));
+}
+
+/// The first differing line, with context, for a readable failure.
+fn diff(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let i = e.iter().zip(&a).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
+    format!(
+        "  first difference at line {}:\n  expected: {:?}\n  actual:   {:?}",
+        i + 1,
+        e.get(i).unwrap_or(&"<end>"),
+        a.get(i).unwrap_or(&"<end>")
+    )
+}
