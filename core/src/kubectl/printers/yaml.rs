@@ -400,7 +400,7 @@ fn analyze(chars: &[char]) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
-    let last = chars.len() - 1;
+    let last = chars.len().saturating_sub(1);
     for (i, &c) in chars.iter().enumerate() {
         let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| n == ' ' || n == '\t');
         // Characters that cannot start (or appear in) a plain block scalar.
@@ -554,11 +554,31 @@ fn number_text(n: &Number) -> String {
 }
 
 /// Shortest round-trip decimal digits of |f| and the decimal exponent of the
-/// first digit (1.5e3 -> ("15", 3)).
+/// first digit (1.5e3 -> ("15", 3)), as Go's strconv picks them: when two
+/// shortest candidates are exactly as close to the value, Go takes the even
+/// one where Rust's formatter rounds up.
 fn shortest_digits(f: f64) -> (String, i32) {
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    (mantissa.replace('.', ""), exp.parse().unwrap_or(0))
+    let split = |sci: String| -> (String, i32) {
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+        (mantissa.replace('.', ""), exp.parse().unwrap_or(0))
+    };
+    let (digits, exp) = split(format!("{:e}", f.abs()));
+    // The exact expansion (an f64 has at most 767 significant digits).
+    let (exact, exact_exp) = split(format!("{:.800e}", f.abs()));
+    let (Some(head), Some(tail)) = (exact.get(..digits.len()), exact.get(digits.len()..)) else {
+        return (digits, exp);
+    };
+    let tie = tail
+        .strip_prefix('5')
+        .is_some_and(|t| t.bytes().all(|b| b == b'0'));
+    let even = head.bytes().last().is_some_and(|b| b.is_multiple_of(2)); // b'0' is even
+    if tie && even && exact_exp == exp && head != digits {
+        let (first, rest) = (head.get(..1).unwrap_or("0"), head.get(1..).unwrap_or(""));
+        if format!("{first}.{rest}e{exp}").parse::<f64>() == Ok(f.abs()) {
+            return (head.to_owned(), exp);
+        }
+    }
+    (digits, exp)
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` with go-yaml's names for the
