@@ -1,3 +1,24 @@
-//! The kubeplay page (placeholder until the web app lands).
+//! The kubeplay page: a kubectl terminal and a live picture of the cluster, drawn by yew over
+//! `kubeplay-core` compiled to WebAssembly.
+//!
+//! The page holds no Kubernetes logic. It hands each typed line to [`Cluster::exec`], lets the
+//! virtual clock follow real time with [`Cluster::advance`], and draws [`Cluster::graph`].
+//!
+//! Modules: [`app`] (state and clock), [`terminal`] (the terminal pane), [`graph_view`] (the SVG
+//! picture), [`text`] (every string the page shows).
+//!
+//! [`Cluster::exec`]: kubeplay_core::Cluster::exec
+//! [`Cluster::advance`]: kubeplay_core::Cluster::advance
+//! [`Cluster::graph`]: kubeplay_core::Cluster::graph
 
-fn main() {}
+mod app;
+mod graph_view;
+mod terminal;
+mod text;
+
+fn main() {
+    // Panics (there should be none) land in the browser console with a message, not as
+    // "unreachable executed".
+    console_error_panic_hook::set_once();
+    yew::Renderer::<app::App>::new().render();
+}
