@@ -48,7 +48,12 @@ struct RunOptions {
 
 impl RunOptions {
     fn parse(args: &[String]) -> Result<RunOptions, String> {
-        let mut opts = RunOptions { path: String::new(), echo: false, fail_fast: false, seed: 1 };
+        let mut opts = RunOptions {
+            path: String::new(),
+            echo: false,
+            fail_fast: false,
+            seed: 1,
+        };
         let mut it = args.iter();
         while let Some(a) = it.next() {
             match a.as_str() {
@@ -74,7 +79,9 @@ impl RunOptions {
 /// A cluster whose `kubectl apply -f` can also read files from the disk, relative to `base`.
 fn cluster_reading_files(seed: u64, base: std::path::PathBuf) -> Cluster {
     let mut cluster = Cluster::new_default(seed);
-    cluster.set_file_reader(Box::new(move |path| std::fs::read_to_string(base.join(path)).ok()));
+    cluster.set_file_reader(Box::new(move |path| {
+        std::fs::read_to_string(base.join(path)).ok()
+    }));
     cluster
 }
 
@@ -95,7 +102,10 @@ fn run_script(opts: &RunOptions) -> ExitCode {
     } else {
         match std::fs::read_to_string(&opts.path) {
             Ok(s) => {
-                let base = std::path::Path::new(&opts.path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                let base = std::path::Path::new(&opts.path)
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default();
                 (s, base)
             }
             Err(e) => {
@@ -123,7 +133,11 @@ fn run_script(opts: &RunOptions) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn interactive() -> ExitCode {

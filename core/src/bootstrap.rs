@@ -23,9 +23,24 @@ struct NodeSpec {
 }
 
 const NODES: &[NodeSpec] = &[
-    NodeSpec { name: "kubeplay-control-plane", ip: "172.18.0.2", pod_cidr: "10.244.0.0/24", control_plane: true },
-    NodeSpec { name: "kubeplay-worker", ip: "172.18.0.3", pod_cidr: "10.244.1.0/24", control_plane: false },
-    NodeSpec { name: "kubeplay-worker2", ip: "172.18.0.4", pod_cidr: "10.244.2.0/24", control_plane: false },
+    NodeSpec {
+        name: "kubeplay-control-plane",
+        ip: "172.18.0.2",
+        pod_cidr: "10.244.0.0/24",
+        control_plane: true,
+    },
+    NodeSpec {
+        name: "kubeplay-worker",
+        ip: "172.18.0.3",
+        pod_cidr: "10.244.1.0/24",
+        control_plane: false,
+    },
+    NodeSpec {
+        name: "kubeplay-worker2",
+        ip: "172.18.0.4",
+        pod_cidr: "10.244.2.0/24",
+        control_plane: false,
+    },
 ];
 
 /// Builds the default cluster and runs it until it has settled.
@@ -38,27 +53,56 @@ pub fn default_cluster(seed: u64) -> Sim {
         let _ = sim.store.create(kind(group, kind_name), obj);
         sim.settle();
     };
-    for ns in ["default", "kube-system", "kube-public", "kube-node-lease", "local-path-storage"] {
+    for ns in [
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "local-path-storage",
+    ] {
         create(&mut sim, "", "Namespace", json!({"metadata": {"name": ns}}));
     }
     for (name, value, description) in [
-        ("system-cluster-critical", 2_000_000_000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
-        ("system-node-critical", 2_000_001_000, "Used for system critical pods that must not be moved from their current node."),
+        (
+            "system-cluster-critical",
+            2_000_000_000,
+            "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+        ),
+        (
+            "system-node-critical",
+            2_000_001_000,
+            "Used for system critical pods that must not be moved from their current node.",
+        ),
     ] {
-        create(&mut sim, "scheduling.k8s.io", "PriorityClass", json!({
-            "metadata": {"name": name}, "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"
-        }));
+        create(
+            &mut sim,
+            "scheduling.k8s.io",
+            "PriorityClass",
+            json!({
+                "metadata": {"name": name}, "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"
+            }),
+        );
     }
-    create(&mut sim, "storage.k8s.io", "StorageClass", json!({
-        "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-        "provisioner": "rancher.io/local-path",
-        "reclaimPolicy": "Delete",
-        "volumeBindingMode": "WaitForFirstConsumer",
-    }));
-    create(&mut sim, "", "Service", json!({
-        "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-        "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
-    }));
+    create(
+        &mut sim,
+        "storage.k8s.io",
+        "StorageClass",
+        json!({
+            "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "rancher.io/local-path",
+            "reclaimPolicy": "Delete",
+            "volumeBindingMode": "WaitForFirstConsumer",
+        }),
+    );
+    create(
+        &mut sim,
+        "",
+        "Service",
+        json!({
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
+        }),
+    );
     for node in NODES {
         create(&mut sim, "", "Node", node_object(node));
     }
@@ -73,14 +117,19 @@ pub fn default_cluster(seed: u64) -> Sim {
     for ds in [kindnet(), kube_proxy()] {
         create(&mut sim, "apps", "DaemonSet", ds);
     }
-    create(&mut sim, "", "Service", json!({
-        "metadata": {"name": "kube-dns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"}},
-        "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"], "selector": {"k8s-app": "kube-dns"}, "ports": [
-            {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
-            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
-            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}
-        ], "sessionAffinity": "None", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
-    }));
+    create(
+        &mut sim,
+        "",
+        "Service",
+        json!({
+            "metadata": {"name": "kube-dns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"}},
+            "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"], "selector": {"k8s-app": "kube-dns"}, "ports": [
+                {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}
+            ], "sessionAffinity": "None", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
+        }),
+    );
     create(&mut sim, "apps", "Deployment", coredns());
     create(&mut sim, "apps", "Deployment", local_path_provisioner());
     sim.advance(SETTLE_MILLIS);
@@ -99,13 +148,16 @@ fn node_object(n: &NodeSpec) -> Value {
     if n.control_plane {
         labels["node-role.kubernetes.io/control-plane"] = json!("");
         labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
-        spec["taints"] = json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
+        spec["taints"] =
+            json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
     }
     let now = Time::GENESIS.rfc3339();
-    let condition = |type_: &str, status: &str, reason: &str, message: &str| json!({
-        "type": type_, "status": status, "reason": reason, "message": message,
-        "lastHeartbeatTime": now, "lastTransitionTime": now,
-    });
+    let condition = |type_: &str, status: &str, reason: &str, message: &str| {
+        json!({
+            "type": type_, "status": status, "reason": reason, "message": message,
+            "lastHeartbeatTime": now, "lastTransitionTime": now,
+        })
+    };
     let resources = json!({"cpu": "8", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "16336452Ki", "pods": "110"});
     json!({
         "metadata": {"name": n.name, "labels": labels, "annotations": {
@@ -195,11 +247,23 @@ fn daemon_set(name: &str, label: (&str, &str), image: &str, cpu: &str, memory: &
 }
 
 fn kindnet() -> Value {
-    daemon_set("kindnet", ("app", "kindnet"), "docker.io/kindest/kindnetd:v20250512-df8de77b", "100m", "50Mi")
+    daemon_set(
+        "kindnet",
+        ("app", "kindnet"),
+        "docker.io/kindest/kindnetd:v20250512-df8de77b",
+        "100m",
+        "50Mi",
+    )
 }
 
 fn kube_proxy() -> Value {
-    let mut ds = daemon_set("kube-proxy", ("k8s-app", "kube-proxy"), "registry.k8s.io/kube-proxy:v1.35.0", "0", "0");
+    let mut ds = daemon_set(
+        "kube-proxy",
+        ("k8s-app", "kube-proxy"),
+        "registry.k8s.io/kube-proxy:v1.35.0",
+        "0",
+        "0",
+    );
     ds["spec"]["template"]["spec"]["containers"][0]["resources"] = json!({});
     ds
 }

@@ -88,9 +88,17 @@ impl Cluster {
         self.shell.prompt()
     }
 
+    /// Puts a file into the shell's in-memory file system (what the page's editor saves), for
+    /// `kubectl apply -f PATH`.
+    pub fn write_file(&mut self, path: &str, contents: &str) {
+        self.shell
+            .files
+            .insert(path.to_string(), contents.to_string());
+    }
+
     /// Lets the host (the CLI) supply files that `kubectl apply -f` reads from outside the
     /// shell's own in-memory file system.
-    pub fn set_file_reader(&mut self, reader: Box<dyn Fn(&str) -> Option<String>>) {
+    pub fn set_file_reader(&mut self, reader: crate::kubectl::shell::FileReader) {
         self.shell.set_file_reader(reader);
     }
 }

@@ -14,6 +14,8 @@
 //! - [`graph`]: a view model of the cluster for pictures.
 //! - [`cluster`]: the handle the page and the CLI hold: run a line, advance time, look.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod api;
 pub mod bootstrap;
 pub mod cluster;

@@ -10,7 +10,7 @@
 //! Time moves only through [`Sim::advance_to`]; between timers, the loop settles the current
 //! instant completely, so every command sees a cluster at rest.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::{Value, json};
 
@@ -31,8 +31,10 @@ const MAX_RECONCILES_PER_INSTANT: usize = 2_000_000;
 pub struct Sim {
     pub store: Store,
     components: Vec<Box<dyn Controller>>,
-    /// Keys waiting to be reconciled now: (component index, key).
-    pending: BTreeSet<(usize, ObjectKey)>,
+    /// Keys waiting to be reconciled now, first come first served, each at most once — a
+    /// work queue: a burst of changes to one object's dependents costs one reconcile of it.
+    pending: VecDeque<(usize, ObjectKey)>,
+    queued: BTreeSet<(usize, ObjectKey)>,
     /// Keys to reconcile later, in firing order.
     timers: BTreeMap<(Time, u64), (usize, ObjectKey)>,
     /// The earliest timer already set per key, so repeated requeues do not pile up.
@@ -55,7 +57,8 @@ impl Sim {
                 Box::new(Scheduler::default()),
                 Box::new(Kubelet::default()),
             ],
-            pending: BTreeSet::new(),
+            pending: VecDeque::new(),
+            queued: BTreeSet::new(),
             timers: BTreeMap::new(),
             next_timer_for: BTreeMap::new(),
             timer_seq: 0,
@@ -77,11 +80,13 @@ impl Sim {
         let mut budget = MAX_RECONCILES_PER_INSTANT;
         loop {
             self.route_changes();
-            let Some((index, key)) = self.pending.pop_first() else {
+            let Some((index, key)) = self.pending.pop_front() else {
                 return;
             };
+            self.queued.remove(&(index, key.clone()));
             if budget == 0 {
                 self.pending.clear();
+                self.queued.clear();
                 return;
             }
             budget -= 1;
@@ -110,19 +115,22 @@ impl Sim {
     /// Runs the cluster up to `until`, firing timers in order and settling at each instant.
     pub fn advance_to(&mut self, until: Time) {
         self.settle();
-        while let Some(entry) = self.timers.first_entry() {
-            let (due, _) = *entry.key();
-            if due > until {
-                break;
-            }
-            let (index, key) = entry.remove();
-            if self.next_timer_for.get(&(index, key.clone())) == Some(&due) {
-                self.next_timer_for.remove(&(index, key.clone()));
-            }
+        while let Some(due) = self.next_timer().filter(|t| *t <= until) {
             if due > self.now() {
                 self.store.set_now(due);
             }
-            self.pending.insert((index, key));
+            // Every timer due at this instant is queued before any is worked on, so that what
+            // they have in common (the ReplicaSet of many pods) is reconciled once.
+            while let Some(entry) = self.timers.first_entry() {
+                if entry.key().0 != due {
+                    break;
+                }
+                let (index, key) = entry.remove();
+                if self.next_timer_for.get(&(index, key.clone())) == Some(&due) {
+                    self.next_timer_for.remove(&(index, key.clone()));
+                }
+                self.enqueue(index, key);
+            }
             self.settle();
         }
         if until > self.now() {
@@ -153,6 +161,12 @@ impl Sim {
         }
     }
 
+    fn enqueue(&mut self, index: usize, key: ObjectKey) {
+        if self.queued.insert((index, key.clone())) {
+            self.pending.push_back((index, key));
+        }
+    }
+
     fn set_timer(&mut self, index: usize, key: ObjectKey, due: Time) {
         let slot = (index, key);
         if self.next_timer_for.get(&slot).is_some_and(|t| *t <= due) {
@@ -167,13 +181,15 @@ impl Sim {
     fn route_changes(&mut self) {
         let changes = self.store.drain_changes();
         let mut keys = Vec::new();
+        let mut routed = Vec::new();
         for change in &changes {
             for (index, component) in self.components.iter().enumerate() {
                 component.keys_for(change, &self.store, &mut keys);
-                for key in keys.drain(..) {
-                    self.pending.insert((index, key));
-                }
+                routed.extend(keys.drain(..).map(|key| (index, key)));
             }
+        }
+        for (index, key) in routed {
+            self.enqueue(index, key);
         }
     }
 
@@ -203,7 +219,8 @@ impl Sim {
                 options,
                 event,
             } => {
-                self.store.delete(kind, &key.namespace, &key.name, options)?;
+                self.store
+                    .delete(kind, &key.namespace, &key.name, options)?;
                 if let Some(note) = event {
                     self.record(note);
                 }
@@ -294,8 +311,7 @@ impl EventRecorder {
             "reportingInstance": note.host,
         });
         if store.create(kind, event).is_ok() {
-            self.seen
-                .insert(correlation, (namespace.to_string(), name));
+            self.seen.insert(correlation, (namespace.to_string(), name));
         }
     }
 }

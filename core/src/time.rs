@@ -246,12 +246,20 @@ mod tests {
     fn rfc3339_round_trips() {
         assert_eq!(Time::GENESIS.rfc3339(), "2026-01-01T09:00:00Z");
         assert_eq!(Time(0).rfc3339(), "1970-01-01T00:00:00Z");
-        assert_eq!(Time::parse_rfc3339("2026-01-01T09:00:00Z"), Some(Time::GENESIS));
+        assert_eq!(
+            Time::parse_rfc3339("2026-01-01T09:00:00Z"),
+            Some(Time::GENESIS)
+        );
         assert_eq!(
             Time::parse_rfc3339("2026-01-01T10:00:00.5+01:00"),
             Some(Time::GENESIS.plus_millis(500))
         );
-        assert_eq!(Time::parse_rfc3339("2024-02-29T23:59:59Z").map(|t| t.rfc3339()).as_deref(), Some("2024-02-29T23:59:59Z"));
+        assert_eq!(
+            Time::parse_rfc3339("2024-02-29T23:59:59Z")
+                .map(|t| t.rfc3339())
+                .as_deref(),
+            Some("2024-02-29T23:59:59Z")
+        );
         assert_eq!(Time::parse_rfc3339("yesterday"), None);
     }
 }

@@ -39,7 +39,11 @@ fn transcripts_match_and_are_deterministic() {
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
     files.sort();
-    assert!(!files.is_empty(), "no transcripts found in {}", transcripts_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no transcripts found in {}",
+        transcripts_dir().display()
+    );
     let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
     let mut failures = Vec::new();
     for path in files {
@@ -53,13 +57,21 @@ fn transcripts_match_and_are_deterministic() {
             failures.push(format!("{}:\n{}", path.display(), diff(&expected, &first)));
         }
     }
-    assert!(failures.is_empty(), "transcripts differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "transcripts differ:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The first differing line, with context, for a readable failure.
 fn diff(expected: &str, actual: &str) -> String {
     let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let i = e.iter().zip(&a).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
+    let i = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
     format!(
         "  first difference at line {}:\n  expected: {:?}\n  actual:   {:?}",
         i + 1,

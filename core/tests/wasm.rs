@@ -11,7 +11,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 /// Lines of `kubectl get pods` output whose STATUS column is `Running`.
 fn running_lines(table: &str) -> usize {
-    table.lines().skip(1).filter(|line| line.split_whitespace().nth(2) == Some("Running")).count()
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| line.split_whitespace().nth(2) == Some("Running"))
+        .count()
 }
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -19,8 +23,18 @@ fn default_cluster_has_three_ready_nodes() {
     let mut cluster = Cluster::new_default(1);
     let out = cluster.exec("kubectl get nodes");
     assert_eq!(out.exit_code, 0, "stderr: {}", out.stderr);
-    for node in ["kubeplay-control-plane", "kubeplay-worker", "kubeplay-worker2"] {
-        assert!(out.stdout.lines().any(|l| l.starts_with(node) && l.contains(" Ready ")), "{node} not Ready in:\n{}", out.stdout);
+    for node in [
+        "kubeplay-control-plane",
+        "kubeplay-worker",
+        "kubeplay-worker2",
+    ] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with(node) && l.contains(" Ready ")),
+            "{node} not Ready in:\n{}",
+            out.stdout
+        );
     }
 }
 
@@ -28,15 +42,29 @@ fn default_cluster_has_three_ready_nodes() {
 fn deployment_rolls_out_to_three_running_pods() {
     let mut cluster = Cluster::new_default(1);
     let out = cluster.exec("kubectl create deployment web --image=nginx --replicas=3");
-    assert_eq!(out.stdout.trim(), "deployment.apps/web created", "stderr: {}", out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "deployment.apps/web created",
+        "stderr: {}",
+        out.stderr
+    );
 
     let out = cluster.exec("sleep 30");
     assert_eq!(out.exit_code, 0, "stderr: {}", out.stderr);
 
     let out = cluster.exec("kubectl get pods");
     assert_eq!(out.exit_code, 0, "stderr: {}", out.stderr);
-    assert_eq!(running_lines(&out.stdout), 3, "expected 3 Running pods in:\n{}", out.stdout);
-    assert!(out.stdout.lines().skip(1).all(|l| l.starts_with("web-")), "unexpected pods in:\n{}", out.stdout);
+    assert_eq!(
+        running_lines(&out.stdout),
+        3,
+        "expected 3 Running pods in:\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.lines().skip(1).all(|l| l.starts_with("web-")),
+        "unexpected pods in:\n{}",
+        out.stdout
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]

@@ -32,7 +32,11 @@ pub fn apply(kind: &str, obj: &mut Value) {
             let meta = ensure_object(obj, "metadata");
             let labels = as_object_mut(meta.entry("labels").or_insert(Value::Null));
             labels.insert("kubernetes.io/metadata.name".into(), name);
-            default(ensure_object(obj, "spec"), "finalizers", json!(["kubernetes"]));
+            default(
+                ensure_object(obj, "spec"),
+                "finalizers",
+                json!(["kubernetes"]),
+            );
         }
         _ => {}
     }
@@ -133,7 +137,10 @@ mod tests {
     fn deployment_defaults() {
         let mut d = json!({"metadata": {"name": "web"}, "spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}});
         apply("Deployment", &mut d);
-        assert_eq!(d.pointer("/spec/strategy/rollingUpdate/maxSurge"), Some(&json!("25%")));
+        assert_eq!(
+            d.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+            Some(&json!("25%"))
+        );
         assert_eq!(d.pointer("/spec/replicas"), Some(&json!(1)));
         assert_eq!(
             d.pointer("/spec/template/spec/containers/0/imagePullPolicy"),
@@ -145,7 +152,10 @@ mod tests {
     fn namespace_gets_its_name_label() {
         let mut ns = json!({"metadata": {"name": "dev"}});
         apply("Namespace", &mut ns);
-        assert_eq!(ns.pointer("/metadata/labels/kubernetes.io~1metadata.name"), Some(&json!("dev")));
+        assert_eq!(
+            ns.pointer("/metadata/labels/kubernetes.io~1metadata.name"),
+            Some(&json!("dev"))
+        );
         assert_eq!(ns.pointer("/spec/finalizers"), Some(&json!(["kubernetes"])));
     }
 }

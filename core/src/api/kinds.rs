@@ -165,7 +165,13 @@ mod tests {
 
     #[test]
     fn qualified_resource_names() {
-        assert_eq!(resolve("deploy").map(Kind::qualified_resource).as_deref(), Some("deployments.apps"));
-        assert_eq!(resolve("po").map(Kind::qualified_resource).as_deref(), Some("pods"));
+        assert_eq!(
+            resolve("deploy").map(Kind::qualified_resource).as_deref(),
+            Some("deployments.apps")
+        );
+        assert_eq!(
+            resolve("po").map(Kind::qualified_resource).as_deref(),
+            Some("pods")
+        );
     }
 }

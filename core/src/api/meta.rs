@@ -6,9 +6,25 @@
 
 use serde_json::{Map, Value, json};
 
+/// `obj.pointer(path)`, faster for the common case of a path without `~` escapes (this is the
+/// hottest function of every controller).
+pub fn at<'a>(obj: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.contains('~') {
+        return obj.pointer(pointer);
+    }
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(obj, |v, token| match v {
+            Value::Object(map) => map.get(token),
+            Value::Array(list) => token.parse::<usize>().ok().and_then(|i| list.get(i)),
+            _ => None,
+        })
+}
+
 /// `obj.pointer(path)` as a string, or "" when absent.
 pub fn str_at<'a>(obj: &'a Value, pointer: &str) -> &'a str {
-    obj.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+    at(obj, pointer).and_then(Value::as_str).unwrap_or("")
 }
 
 pub fn name(obj: &Value) -> &str {
@@ -24,11 +40,12 @@ pub fn uid(obj: &Value) -> &str {
 }
 
 pub fn labels(obj: &Value) -> Option<&Map<String, Value>> {
-    obj.pointer("/metadata/labels").and_then(Value::as_object)
+    obj.get("metadata")?.get("labels")?.as_object()
 }
 
 pub fn is_deleting(obj: &Value) -> bool {
-    obj.pointer("/metadata/deletionTimestamp")
+    obj.get("metadata")
+        .and_then(|m| m.get("deletionTimestamp"))
         .is_some_and(|v| !v.is_null())
 }
 
@@ -64,7 +81,8 @@ pub fn as_object_mut(value: &mut Value) -> &mut Map<String, Value> {
 
 /// The controller owner reference (`controller: true`) of an object, if any.
 pub fn controller_of(obj: &Value) -> Option<&Value> {
-    obj.pointer("/metadata/ownerReferences")?
+    obj.get("metadata")?
+        .get("ownerReferences")?
         .as_array()?
         .iter()
         .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))

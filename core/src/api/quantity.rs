@@ -22,7 +22,11 @@ pub fn parse_milli(s: &str) -> Option<i128> {
     let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
     // value = digits / 10^frac_len
     let digits: String = format!("{int_part}{frac_part}");
-    let mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+    let mantissa: i128 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().ok()?
+    };
     let frac_len = frac_part.len() as i32;
     let (base, exp): (i128, i32) = match suffix {
         "" => (1, 0),

@@ -60,13 +60,15 @@ pub fn format(selector: Option<&Value>) -> String {
                 .unwrap_or_default();
             values.sort_unstable();
             let list = values.join(",");
-            parts.push(match e.get("operator").and_then(Value::as_str).unwrap_or("") {
-                "In" => format!("{key} in ({list})"),
-                "NotIn" => format!("{key} notin ({list})"),
-                "Exists" => key.to_string(),
-                "DoesNotExist" => format!("!{key}"),
-                op => format!("{key} {op} ({list})"),
-            });
+            parts.push(
+                match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                    "In" => format!("{key} in ({list})"),
+                    "NotIn" => format!("{key} notin ({list})"),
+                    "Exists" => key.to_string(),
+                    "DoesNotExist" => format!("!{key}"),
+                    op => format!("{key} {op} ({list})"),
+                },
+            );
         }
     }
     if parts.is_empty() {
@@ -102,7 +104,10 @@ mod tests {
             {"key": "canary", "operator": "DoesNotExist"}
         ]});
         assert!(matches(Some(&sel), labels));
-        assert!(!matches(Some(&json!({"matchLabels": {"app": "db"}})), labels));
+        assert!(!matches(
+            Some(&json!({"matchLabels": {"app": "db"}})),
+            labels
+        ));
         assert!(matches(Some(&json!({})), labels));
         assert!(!matches(None, labels));
         assert_eq!(format(Some(&sel)), "app=web,tier in (back,front),!canary");

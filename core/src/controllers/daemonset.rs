@@ -31,7 +31,11 @@ impl Controller for DaemonSetController {
         match change.kind.kind {
             "DaemonSet" => out.push(ObjectKey::of(&change.object)),
             "Pod" => out.extend(owner_key(&change.object, "DaemonSet")),
-            "Node" => out.extend(store.list(kind("apps", "DaemonSet"), None).map(ObjectKey::of)),
+            "Node" => out.extend(
+                store
+                    .list(kind("apps", "DaemonSet"), None)
+                    .map(ObjectKey::of),
+            ),
             _ => {}
         }
     }
@@ -48,16 +52,21 @@ impl Controller for DaemonSetController {
                 by_node.entry(target_node(pod)).or_default().push(pod);
             }
         }
-        let template_spec = ds.pointer("/spec/template/spec").cloned().unwrap_or(json!({}));
+        let template_spec = ds
+            .pointer("/spec/template/spec")
+            .cloned()
+            .unwrap_or(json!({}));
         let template_pod = json!({"spec": template_spec});
         let mut ops = Vec::new();
-        let (mut desired, mut current, mut ready, mut available, mut misscheduled) = (0, 0, 0, 0, 0);
+        let (mut desired, mut current, mut ready, mut available, mut misscheduled) =
+            (0, 0, 0, 0, 0);
         let min_ready = int_at(ds, "/spec/minReadySeconds");
         let nodes: Vec<&Value> = ctx.store.list(kind("", "Node"), None).collect();
         for node in &nodes {
             let name = meta::name(node);
             let eligible = node_affinity::required_matches(&template_pod, node)
-                && taint_toleration::untolerated(&daemon_tolerations(&template_pod), node, true).is_none();
+                && taint_toleration::untolerated(&daemon_tolerations(&template_pod), node, true)
+                    .is_none();
             let pods = by_node.remove(name).unwrap_or_default();
             if eligible {
                 desired += 1;
@@ -68,7 +77,8 @@ impl Controller for DaemonSetController {
                 } else {
                     current += 1;
                     ready += usize::from(pods.iter().any(|p| is_pod_ready(p)));
-                    available += usize::from(pods.iter().any(|p| is_pod_available(p, min_ready, ctx.now)));
+                    available +=
+                        usize::from(pods.iter().any(|p| is_pod_available(p, min_ready, ctx.now)));
                     // Doubles: keep the oldest.
                     for extra in pods.iter().skip(1) {
                         ops.push(delete_pod(extra));
@@ -99,7 +109,12 @@ impl Controller for DaemonSetController {
         }));
         let mut status = status;
         // These counters are not omitempty upstream.
-        for k in ["currentNumberScheduled", "desiredNumberScheduled", "numberMisscheduled", "numberReady"] {
+        for k in [
+            "currentNumberScheduled",
+            "desiredNumberScheduled",
+            "numberMisscheduled",
+            "numberReady",
+        ] {
             status[k] = status.get(k).cloned().unwrap_or(json!(0));
         }
         if let Some(m) = status.as_object_mut() {
@@ -135,9 +150,9 @@ fn daemon_tolerations(pod: &Value) -> Value {
     let list = spec.entry("tolerations").or_insert(json!([]));
     if let Some(list) = list.as_array_mut() {
         let mut add = |key: &str, effect: &str| {
-            let present = list.iter().any(|t| {
-                meta::str_at(t, "/key") == key && meta::str_at(t, "/effect") == effect
-            });
+            let present = list
+                .iter()
+                .any(|t| meta::str_at(t, "/key") == key && meta::str_at(t, "/effect") == effect);
             if !present {
                 list.push(json!({"key": key, "operator": "Exists", "effect": effect}));
             }
@@ -157,10 +172,23 @@ fn daemon_tolerations(pod: &Value) -> Value {
 
 fn create_pod(ds: &Value, node: &str) -> Op {
     let mut pod = daemon_tolerations(&pod_from_template(ds));
-    let template = ds.pointer("/spec/template").map(Value::to_string).unwrap_or_default();
-    let labels = meta::as_object_mut(meta::metadata_mut(&mut pod).entry("labels").or_insert(json!({})));
-    labels.insert("controller-revision-hash".into(), json!(safe_encode(&fnv1a32(template.as_bytes()).to_string())));
-    labels.insert("pod-template-generation".into(), json!(int_at(ds, "/metadata/generation").to_string()));
+    let template = ds
+        .pointer("/spec/template")
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let labels = meta::as_object_mut(
+        meta::metadata_mut(&mut pod)
+            .entry("labels")
+            .or_insert(json!({})),
+    );
+    labels.insert(
+        "controller-revision-hash".into(),
+        json!(safe_encode(&fnv1a32(template.as_bytes()).to_string())),
+    );
+    labels.insert(
+        "pod-template-generation".into(),
+        json!(int_at(ds, "/metadata/generation").to_string()),
+    );
     meta::ensure_object(&mut pod, "spec").insert(
         "affinity".into(),
         json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [

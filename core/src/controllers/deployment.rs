@@ -9,7 +9,9 @@
 use serde_json::{Value, json};
 
 use super::replicaset::drop_zero_counts;
-use super::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_controlled_by, kind, owner_key};
+use super::{
+    Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_controlled_by, kind, owner_key,
+};
 use crate::api::meta;
 use crate::rng::{fnv1a32, safe_encode};
 use crate::store::{Change, Store};
@@ -36,7 +38,10 @@ impl Controller for DeploymentController {
     }
 
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
-        let Ok(d) = ctx.store.get(kind("apps", "Deployment"), &key.namespace, &key.name) else {
+        let Ok(d) = ctx
+            .store
+            .get(kind("apps", "Deployment"), &key.namespace, &key.name)
+        else {
             return Outcome::default();
         };
         if meta::is_deleting(d) {
@@ -61,7 +66,10 @@ impl<'a> Rollout<'a> {
         let uid = meta::uid(d);
         let mut new_rs = None;
         let mut old_rss = Vec::new();
-        for rs in ctx.store.list(kind("apps", "ReplicaSet"), Some(meta::namespace(d))) {
+        for rs in ctx
+            .store
+            .list(kind("apps", "ReplicaSet"), Some(meta::namespace(d)))
+        {
             if !is_controlled_by(rs, uid) {
                 continue;
             }
@@ -71,7 +79,12 @@ impl<'a> Rollout<'a> {
                 old_rss.push(rs.clone());
             }
         }
-        old_rss.sort_by_key(|rs| (meta::str_at(rs, "/metadata/creationTimestamp").to_string(), meta::name(rs).to_string()));
+        old_rss.sort_by_key(|rs| {
+            (
+                meta::str_at(rs, "/metadata/creationTimestamp").to_string(),
+                meta::name(rs).to_string(),
+            )
+        });
         Rollout {
             d,
             now: ctx.now,
@@ -141,7 +154,11 @@ impl<'a> Rollout<'a> {
     /// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as `maxUnavailable` allows,
     /// their unhealthy pods first.
     fn scale_old_rss_down(&mut self) -> bool {
-        let old_total: i64 = self.old_rss.iter().map(|rs| int_at(rs, "/spec/replicas")).sum();
+        let old_total: i64 = self
+            .old_rss
+            .iter()
+            .map(|rs| int_at(rs, "/spec/replicas"))
+            .sum();
         if old_total == 0 {
             return false;
         }
@@ -200,11 +217,18 @@ impl<'a> Rollout<'a> {
         let hash = template_hash(d);
         let revision = self.next_revision();
         let mut template = d.pointer("/spec/template").cloned().unwrap_or(json!({}));
-        let labels = meta::as_object_mut(meta::ensure_object(&mut template, "metadata").entry("labels").or_insert(json!({})));
+        let labels = meta::as_object_mut(
+            meta::ensure_object(&mut template, "metadata")
+                .entry("labels")
+                .or_insert(json!({})),
+        );
         labels.insert(HASH_LABEL.into(), json!(hash));
         let mut selector = d.pointer("/spec/selector").cloned().unwrap_or(json!({}));
         meta::ensure_object(&mut selector, "matchLabels").insert(HASH_LABEL.into(), json!(hash));
-        let mut rs_labels = d.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
+        let mut rs_labels = d
+            .pointer("/spec/template/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
         meta::as_object_mut(&mut rs_labels).insert(HASH_LABEL.into(), json!(hash));
         let (surge, _) = self.surge_and_unavailable();
         let name = format!("{}-{hash}", meta::name(d));
@@ -270,7 +294,11 @@ impl<'a> Rollout<'a> {
     fn scale(&mut self, mut rs: Value, to: i64) -> (bool, Value) {
         let from = int_at(&rs, "/spec/replicas");
         let (surge, _) = self.surge_and_unavailable();
-        let annotations = meta::as_object_mut(meta::metadata_mut(&mut rs).entry("annotations").or_insert(json!({})));
+        let annotations = meta::as_object_mut(
+            meta::metadata_mut(&mut rs)
+                .entry("annotations")
+                .or_insert(json!({})),
+        );
         let desired = self.replicas.to_string();
         let max = (self.replicas + surge).to_string();
         let annotations_changed = annotations.get(DESIRED_REPLICAS) != Some(&json!(desired))
@@ -281,7 +309,8 @@ impl<'a> Rollout<'a> {
         annotations.insert(DESIRED_REPLICAS.into(), json!(desired));
         annotations.insert(MAX_REPLICAS.into(), json!(max));
         rs["spec"]["replicas"] = json!(to);
-        self.ops.push(Op::Update(kind("apps", "ReplicaSet"), rs.clone()));
+        self.ops
+            .push(Op::Update(kind("apps", "ReplicaSet"), rs.clone()));
         if from != to {
             let direction = if to > from { "up" } else { "down" };
             let note = self.scaling_event(direction, meta::name(&rs), from, to);
@@ -308,7 +337,10 @@ impl<'a> Rollout<'a> {
         let sum = |p: &str| all.iter().map(|rs| int_at(rs, p)).sum::<i64>();
         let replicas = sum("/status/replicas");
         let available = sum("/status/availableReplicas");
-        let updated = self.new_rs.as_ref().map_or(0, |rs| int_at(rs, "/status/replicas"));
+        let updated = self
+            .new_rs
+            .as_ref()
+            .map_or(0, |rs| int_at(rs, "/status/replicas"));
         let mut status = json!({
             "observedGeneration": int_at(self.d, "/metadata/generation"),
             "replicas": replicas,
@@ -318,39 +350,98 @@ impl<'a> Rollout<'a> {
             "unavailableReplicas": (self.replicas.max(replicas) - available).max(0),
         });
         status = drop_zero_counts(status);
-        status["conditions"] = self.d.pointer("/status/conditions").cloned().unwrap_or(json!([]));
+        status["conditions"] = self
+            .d
+            .pointer("/status/conditions")
+            .cloned()
+            .unwrap_or(json!([]));
         let (_, max_unavailable) = self.surge_and_unavailable();
         let now = self.now.rfc3339();
         if available >= self.replicas - max_unavailable {
-            set_condition(&mut status, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", &now);
+            set_condition(
+                &mut status,
+                "Available",
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.",
+                &now,
+            );
         } else {
-            set_condition(&mut status, "Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &now);
+            set_condition(
+                &mut status,
+                "Available",
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+                &now,
+            );
         }
         if let Some(new_rs) = &self.new_rs {
             let name = meta::name(new_rs);
-            let old_pods: i64 = self.old_rss.iter().map(|rs| int_at(rs, "/status/replicas")).sum();
-            let complete = updated == self.replicas && replicas == self.replicas && available == self.replicas && old_pods == 0;
+            let old_pods: i64 = self
+                .old_rss
+                .iter()
+                .map(|rs| int_at(rs, "/status/replicas"))
+                .sum();
+            let complete = updated == self.replicas
+                && replicas == self.replicas
+                && available == self.replicas
+                && old_pods == 0;
             let current_reason = super::condition(&status, "Progressing")
                 .and_then(|c| c.get("reason"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
             if complete {
-                set_condition(&mut status, "Progressing", "True", "NewReplicaSetAvailable", &format!("ReplicaSet \"{name}\" has successfully progressed."), &now);
+                set_condition(
+                    &mut status,
+                    "Progressing",
+                    "True",
+                    "NewReplicaSetAvailable",
+                    &format!("ReplicaSet \"{name}\" has successfully progressed."),
+                    &now,
+                );
             } else if current_reason.is_empty() {
-                set_condition(&mut status, "Progressing", "True", "NewReplicaSetCreated", &format!("Created new replica set \"{name}\""), &now);
-            } else if progressed || status.get("replicas") != self.d.pointer("/status/replicas") || available != int_at(self.d, "/status/availableReplicas") {
-                set_condition(&mut status, "Progressing", "True", "ReplicaSetUpdated", &format!("ReplicaSet \"{name}\" is progressing."), &now);
+                set_condition(
+                    &mut status,
+                    "Progressing",
+                    "True",
+                    "NewReplicaSetCreated",
+                    &format!("Created new replica set \"{name}\""),
+                    &now,
+                );
+            } else if progressed
+                || status.get("replicas") != self.d.pointer("/status/replicas")
+                || available != int_at(self.d, "/status/availableReplicas")
+            {
+                set_condition(
+                    &mut status,
+                    "Progressing",
+                    "True",
+                    "ReplicaSetUpdated",
+                    &format!("ReplicaSet \"{name}\" is progressing."),
+                    &now,
+                );
             }
         }
         if self.d.get("status") != Some(&status) {
             let mut d = self.d.clone();
             d["status"] = status;
-            self.ops.push(Op::UpdateStatus(kind("apps", "Deployment"), d));
+            self.ops
+                .push(Op::UpdateStatus(kind("apps", "Deployment"), d));
         }
-        let revision = self.new_rs.as_ref().map(|rs| meta::str_at(rs, &format!("/metadata/annotations/{}", REVISION.replace('/', "~1"))).to_string());
+        let revision = self.new_rs.as_ref().map(|rs| {
+            meta::str_at(
+                rs,
+                &format!("/metadata/annotations/{}", REVISION.replace('/', "~1")),
+            )
+            .to_string()
+        });
         if let Some(revision) = revision
             && !revision.is_empty()
-            && meta::str_at(self.d, "/metadata/annotations/deployment.kubernetes.io~1revision") != revision
+            && meta::str_at(
+                self.d,
+                "/metadata/annotations/deployment.kubernetes.io~1revision",
+            ) != revision
         {
             let mut d = self.d.clone();
             if let Some(status) = self.ops.iter().rev().find_map(|op| match op {
@@ -359,8 +450,12 @@ impl<'a> Rollout<'a> {
             }) {
                 d["status"] = status;
             }
-            meta::as_object_mut(meta::metadata_mut(&mut d).entry("annotations").or_insert(json!({})))
-                .insert(REVISION.into(), json!(revision));
+            meta::as_object_mut(
+                meta::metadata_mut(&mut d)
+                    .entry("annotations")
+                    .or_insert(json!({})),
+            )
+            .insert(REVISION.into(), json!(revision));
             self.ops.push(Op::Update(kind("apps", "Deployment"), d));
         }
     }
@@ -376,7 +471,9 @@ impl<'a> Rollout<'a> {
     }
 
     fn old_pods_running(&self) -> bool {
-        self.old_rss.iter().any(|rs| int_at(rs, "/status/replicas") > 0)
+        self.old_rss
+            .iter()
+            .any(|rs| int_at(rs, "/status/replicas") > 0)
     }
 
     fn next_revision(&self) -> i64 {
@@ -401,7 +498,11 @@ impl<'a> Rollout<'a> {
         }
         let rolling = self.d.pointer("/spec/strategy/rollingUpdate");
         let surge = scaled_value(rolling.and_then(|r| r.get("maxSurge")), self.replicas, true);
-        let unavailable = scaled_value(rolling.and_then(|r| r.get("maxUnavailable")), self.replicas, false);
+        let unavailable = scaled_value(
+            rolling.and_then(|r| r.get("maxUnavailable")),
+            self.replicas,
+            false,
+        );
         if surge == 0 && unavailable == 0 {
             return (0, 1);
         }
@@ -425,7 +526,10 @@ pub fn scaled_value(value: Option<&Value>, total: i64, round_up: bool) -> i64 {
 /// The `pod-template-hash` of a Deployment's template: FNV-1a over the template (with the
 /// collision count), encoded as upstream encodes it.
 pub fn template_hash(d: &Value) -> String {
-    let template = d.pointer("/spec/template").map(Value::to_string).unwrap_or_default();
+    let template = d
+        .pointer("/spec/template")
+        .map(Value::to_string)
+        .unwrap_or_default();
     let collisions = int_at(d, "/status/collisionCount");
     let mut bytes = template.into_bytes();
     if collisions > 0 {
@@ -437,11 +541,17 @@ pub fn template_hash(d: &Value) -> String {
 /// Whether a ReplicaSet runs the Deployment's current template (ignoring the hash label).
 fn same_template(d: &Value, rs: &Value) -> bool {
     let mut rs_template = rs.pointer("/spec/template").cloned().unwrap_or(json!({}));
-    if let Some(labels) = rs_template.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(labels) = rs_template
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         labels.remove(HASH_LABEL);
     }
     let mut d_template = d.pointer("/spec/template").cloned().unwrap_or(json!({}));
-    if let Some(labels) = d_template.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(labels) = d_template
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         labels.remove(HASH_LABEL);
     }
     rs_template == d_template
@@ -449,19 +559,34 @@ fn same_template(d: &Value, rs: &Value) -> bool {
 
 /// `SetDeploymentCondition`: replaces the condition of the same type, keeping its transition
 /// time when the status is unchanged; the updated condition moves to the end of the list.
-fn set_condition(status: &mut Value, type_: &str, value: &str, reason: &str, message: &str, now: &str) {
+fn set_condition(
+    status: &mut Value,
+    type_: &str,
+    value: &str,
+    reason: &str,
+    message: &str,
+    now: &str,
+) {
     let Some(list) = status.get_mut("conditions").and_then(Value::as_array_mut) else {
         return;
     };
-    let existing = list.iter().position(|c| c.get("type").and_then(Value::as_str) == Some(type_));
+    let existing = list
+        .iter()
+        .position(|c| c.get("type").and_then(Value::as_str) == Some(type_));
     let mut transition = now.to_string();
     if let Some(i) = existing {
         let c = &list[i];
         if c.get("status").and_then(Value::as_str) == Some(value) {
-            if c.get("reason").and_then(Value::as_str) == Some(reason) && c.get("message").and_then(Value::as_str) == Some(message) {
+            if c.get("reason").and_then(Value::as_str) == Some(reason)
+                && c.get("message").and_then(Value::as_str) == Some(message)
+            {
                 return;
             }
-            transition = c.get("lastTransitionTime").and_then(Value::as_str).unwrap_or(now).to_string();
+            transition = c
+                .get("lastTransitionTime")
+                .and_then(Value::as_str)
+                .unwrap_or(now)
+                .to_string();
         }
         list.remove(i);
     }

@@ -28,7 +28,10 @@ impl OwnerRef<'_> {
     fn key(&self, namespace: &str) -> ObjectKey {
         ObjectKey {
             namespace: namespace.to_string(),
-            name: format!("{} {} {} {}", self.api_version, self.kind, self.name, self.uid),
+            name: format!(
+                "{} {} {} {}",
+                self.api_version, self.kind, self.name, self.uid
+            ),
         }
     }
 
@@ -98,7 +101,8 @@ impl Controller for GarbageCollector {
                 .filter(|o| meta::uid(o) == owner_ref.uid)
         });
         let orphaning = owner.is_some_and(|o| meta::is_deleting(o) && has_finalizer(o, "orphan"));
-        let foreground = owner.is_some_and(|o| meta::is_deleting(o) && has_finalizer(o, "foregroundDeletion"));
+        let foreground =
+            owner.is_some_and(|o| meta::is_deleting(o) && has_finalizer(o, "foregroundDeletion"));
         if owner.is_some() && !orphaning && !foreground {
             return Outcome::default();
         }
@@ -147,7 +151,11 @@ impl Controller for GarbageCollector {
         if let Some(owner) = owner
             && (orphaning || (foreground && !dependents_left))
         {
-            let finalizer = if orphaning { "orphan" } else { "foregroundDeletion" };
+            let finalizer = if orphaning {
+                "orphan"
+            } else {
+                "foregroundDeletion"
+            };
             let mut updated = owner.clone();
             if let Some(list) = updated
                 .pointer_mut("/metadata/finalizers")

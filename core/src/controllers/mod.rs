@@ -70,7 +70,10 @@ pub enum Op {
         event: Option<EventNote>,
     },
     /// The `pods/binding` subresource: assigns a pod to a node.
-    Bind { key: ObjectKey, node: String },
+    Bind {
+        key: ObjectKey,
+        node: String,
+    },
     FinalizeNamespace(String),
     Event(EventNote),
 }
@@ -135,10 +138,7 @@ pub fn is_controlled_by(obj: &Value, uid: &str) -> bool {
 
 /// Pods that count towards a workload's replicas: not finished and not being deleted.
 pub fn is_pod_active(pod: &Value) -> bool {
-    !matches!(
-        meta::str_at(pod, "/status/phase"),
-        "Succeeded" | "Failed"
-    ) && !meta::is_deleting(pod)
+    !matches!(meta::str_at(pod, "/status/phase"), "Succeeded" | "Failed") && !meta::is_deleting(pod)
 }
 
 /// Whether a pod's `Ready` condition is True.
@@ -163,7 +163,8 @@ pub fn is_pod_available(pod: &Value, min_ready_seconds: i64, now: Time) -> bool 
 
 /// The condition of `type_` in `obj.status.conditions`.
 pub fn condition<'a>(obj: &'a Value, type_: &str) -> Option<&'a Value> {
-    obj.pointer("/status/conditions")?
+    obj.get("status")?
+        .get("conditions")?
         .as_array()?
         .iter()
         .find(|c| c.get("type").and_then(Value::as_str) == Some(type_))
@@ -175,5 +176,5 @@ pub fn condition_status<'a>(obj: &'a Value, type_: &str) -> Option<&'a str> {
 
 /// An integer field, 0 when absent.
 pub fn int_at(obj: &Value, pointer: &str) -> i64 {
-    obj.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
+    meta::at(obj, pointer).and_then(Value::as_i64).unwrap_or(0)
 }

@@ -54,7 +54,12 @@ impl Controller for ReplicaSetController {
         };
         let owned = PodSet::claim(rs, ctx.store);
         let mut ops = owned.adoptions;
-        let active: Vec<&Value> = owned.pods.iter().copied().filter(|p| is_pod_active(p)).collect();
+        let active: Vec<&Value> = owned
+            .pods
+            .iter()
+            .copied()
+            .filter(|p| is_pod_active(p))
+            .collect();
         let wanted = int_at(rs, "/spec/replicas").max(0) as usize;
         if !meta::is_deleting(rs) {
             if active.len() < wanted {
@@ -70,7 +75,9 @@ impl Controller for ReplicaSetController {
             }
         }
         let min_ready = int_at(rs, "/spec/minReadySeconds");
-        let template_labels = rs.pointer("/spec/template/metadata/labels").and_then(Value::as_object);
+        let template_labels = rs
+            .pointer("/spec/template/metadata/labels")
+            .and_then(Value::as_object);
         let status = json!({
             "replicas": active.len(),
             "fullyLabeledReplicas": active.iter().filter(|p| template_labels.is_none_or(|t| meta::labels_match(t, meta::labels(p)))).count(),
@@ -86,7 +93,11 @@ impl Controller for ReplicaSetController {
             outcome.ops.push(Op::UpdateStatus(rs_kind, updated));
         }
         // Pods become available `minReadySeconds` after they turn ready: look again then.
-        if min_ready > 0 && active.iter().any(|p| is_pod_ready(p) && !is_pod_available(p, min_ready, ctx.now)) {
+        if min_ready > 0
+            && active
+                .iter()
+                .any(|p| is_pod_ready(p) && !is_pod_available(p, min_ready, ctx.now))
+        {
             outcome.requeue_after = Some(1000);
         }
         outcome
@@ -133,7 +144,10 @@ impl<'a> PodSet<'a> {
 
 /// A new pod from the owner's template, named by the API server from `generateName`.
 pub fn pod_from_template(owner: &Value) -> Value {
-    let template = owner.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let template = owner
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(json!({}));
     let mut pod = json!({
         "apiVersion": "v1",
         "kind": "Pod",
@@ -143,9 +157,15 @@ pub fn pod_from_template(owner: &Value) -> Value {
     let m = meta::metadata_mut(&mut pod);
     m.remove("creationTimestamp");
     m.remove("name");
-    m.insert("generateName".into(), json!(format!("{}-", meta::name(owner))));
+    m.insert(
+        "generateName".into(),
+        json!(format!("{}-", meta::name(owner))),
+    );
     m.insert("namespace".into(), json!(meta::namespace(owner)));
-    m.insert("ownerReferences".into(), json!([meta::controller_ref(owner)]));
+    m.insert(
+        "ownerReferences".into(),
+        json!([meta::controller_ref(owner)]),
+    );
     pod
 }
 
@@ -186,7 +206,9 @@ fn delete_pod(rs: &Value, pod: &Value) -> Op {
 pub fn pods_to_delete<'a>(pods: &[&'a Value], count: usize) -> Vec<&'a Value> {
     let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
     for p in pods {
-        *per_node.entry(meta::str_at(p, "/spec/nodeName")).or_default() += 1;
+        *per_node
+            .entry(meta::str_at(p, "/spec/nodeName"))
+            .or_default() += 1;
     }
     let mut ranked: Vec<&Value> = pods.to_vec();
     ranked.sort_by_key(|p| {
@@ -205,7 +227,11 @@ pub fn pods_to_delete<'a>(pods: &[&'a Value], count: usize) -> Vec<&'a Value> {
             !node.is_empty(),
             phase_rank,
             is_pod_ready(p),
-            Reverse(if node.is_empty() { 0 } else { per_node.get(node).copied().unwrap_or(0) }),
+            Reverse(if node.is_empty() {
+                0
+            } else {
+                per_node.get(node).copied().unwrap_or(0)
+            }),
             Reverse(restarts),
             Reverse(meta::str_at(p, "/metadata/creationTimestamp").to_string()),
             meta::name(p).to_string(),

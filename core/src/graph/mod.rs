@@ -19,7 +19,12 @@ use crate::store::Store;
 use crate::time::Time;
 
 /// Namespaces of the cluster's own machinery, hidden unless asked for.
-pub const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+pub const SYSTEM_NAMESPACES: &[&str] = &[
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "local-path-storage",
+];
 
 /// What to draw.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -148,21 +153,34 @@ pub fn build(store: &Store, options: &Options) -> Graph {
     let mut graph = Graph::default();
 
     // Workload rows.
-    let deployments: Vec<&Value> = store.list(kind("apps", "Deployment"), None).filter(|o| shown(o)).collect();
-    let mut second_row: Vec<&Value> = store.list(kind("apps", "ReplicaSet"), None).filter(|o| shown(o)).collect();
-    second_row.extend(store.list(kind("apps", "DaemonSet"), None).filter(|o| shown(o)));
+    let deployments: Vec<&Value> = store
+        .list(kind("apps", "Deployment"), None)
+        .filter(|o| shown(o))
+        .collect();
+    let mut second_row: Vec<&Value> = store
+        .list(kind("apps", "ReplicaSet"), None)
+        .filter(|o| shown(o))
+        .collect();
+    second_row.extend(
+        store
+            .list(kind("apps", "DaemonSet"), None)
+            .filter(|o| shown(o)),
+    );
     let mut y = MARGIN;
     for row in [&deployments, &second_row] {
         if row.is_empty() {
             continue;
         }
         for (i, obj) in row.iter().enumerate() {
-            graph.workloads.push(workload_box(obj, Rect {
-                x: MARGIN + i as f64 * (WORKLOAD_W + GAP * 2.0),
-                y,
-                w: WORKLOAD_W,
-                h: WORKLOAD_H,
-            }));
+            graph.workloads.push(workload_box(
+                obj,
+                Rect {
+                    x: MARGIN + i as f64 * (WORKLOAD_W + GAP * 2.0),
+                    y,
+                    w: WORKLOAD_W,
+                    h: WORKLOAD_H,
+                },
+            ));
         }
         y += WORKLOAD_H + ROW_GAP;
     }
@@ -170,10 +188,19 @@ pub fn build(store: &Store, options: &Options) -> Graph {
     // Node boxes with their pods; unscheduled pods in a lane of their own.
     let mut by_node: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
     for pod in store.list(kind("", "Pod"), None).filter(|o| shown(o)) {
-        by_node.entry(meta::str_at(pod, "/spec/nodeName").to_string()).or_default().push(pod);
+        by_node
+            .entry(meta::str_at(pod, "/spec/nodeName").to_string())
+            .or_default()
+            .push(pod);
     }
     for pods in by_node.values_mut() {
-        pods.sort_by_key(|p| (meta::str_at(p, "/metadata/creationTimestamp").to_string(), meta::namespace(p).to_string(), meta::name(p).to_string()));
+        pods.sort_by_key(|p| {
+            (
+                meta::str_at(p, "/metadata/creationTimestamp").to_string(),
+                meta::namespace(p).to_string(),
+                meta::name(p).to_string(),
+            )
+        });
     }
     let mut x = MARGIN;
     let mut tallest: f64 = 0.0;
@@ -198,19 +225,35 @@ pub fn build(store: &Store, options: &Options) -> Graph {
             .enumerate()
             .map(|(i, pod)| {
                 let (col, row) = (i % PODS_PER_ROW, i / PODS_PER_ROW);
-                pod_box(pod, now, Rect {
-                    x: rect.x + GAP + col as f64 * (POD_W + GAP),
-                    y: rect.y + NODE_HEADER + row as f64 * (POD_H + GAP),
-                    w: POD_W,
-                    h: POD_H,
-                })
+                pod_box(
+                    pod,
+                    now,
+                    Rect {
+                        x: rect.x + GAP + col as f64 * (POD_W + GAP),
+                        y: rect.y + NODE_HEADER + row as f64 * (POD_H + GAP),
+                        w: POD_W,
+                        h: POD_H,
+                    },
+                )
             })
             .collect();
-        graph.nodes.push(NodeBox { name, status, roles, rect, pods: pod_boxes });
+        graph.nodes.push(NodeBox {
+            name,
+            status,
+            roles,
+            rect,
+            pods: pod_boxes,
+        });
         x += rect.w + GAP * 2.0;
         tallest = tallest.max(rect.h);
     }
-    graph.width = x.max(graph.workloads.iter().map(|w| w.rect.x + w.rect.w + MARGIN).fold(0.0, f64::max));
+    graph.width = x.max(
+        graph
+            .workloads
+            .iter()
+            .map(|w| w.rect.x + w.rect.w + MARGIN)
+            .fold(0.0, f64::max),
+    );
     graph.height = y + tallest + MARGIN;
     graph.edges = ownership_edges(store, &graph);
     graph
@@ -228,7 +271,12 @@ fn ownership_edges(store: &Store, graph: &Graph) -> Vec<Edge> {
     }
     let mut ids: Vec<String> = Vec::new();
     let mut owners: Vec<(String, String)> = Vec::new();
-    for (k, id_prefix) in [(kind("apps", "ReplicaSet"), "ReplicaSet"), (kind("apps", "DaemonSet"), "DaemonSet"), (kind("apps", "Deployment"), "Deployment"), (kind("", "Pod"), "")] {
+    for (k, id_prefix) in [
+        (kind("apps", "ReplicaSet"), "ReplicaSet"),
+        (kind("apps", "DaemonSet"), "DaemonSet"),
+        (kind("apps", "Deployment"), "Deployment"),
+        (kind("", "Pod"), ""),
+    ] {
         for obj in store.list(k, None) {
             let id = if id_prefix.is_empty() {
                 format!("{}/{}", meta::namespace(obj), meta::name(obj))
@@ -239,13 +287,20 @@ fn ownership_edges(store: &Store, graph: &Graph) -> Vec<Edge> {
                 continue;
             }
             uid_of.insert(meta::uid(obj).to_string(), id.clone());
-            if let Some(owner) = meta::controller_of(obj).and_then(|o| o.get("uid")).and_then(Value::as_str) {
+            if let Some(owner) = meta::controller_of(obj)
+                .and_then(|o| o.get("uid"))
+                .and_then(Value::as_str)
+            {
                 owners.push((owner.to_string(), id.clone()));
             }
             ids.push(id);
         }
     }
-    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
     let mut g: DiGraphMap<usize, ()> = DiGraphMap::new();
     for (owner_uid, child) in &owners {
         if let (Some(owner_id), Some(&c)) = (uid_of.get(owner_uid), index.get(child.as_str()))
@@ -279,7 +334,11 @@ fn workload_box(obj: &Value, rect: Rect) -> WorkloadBox {
     };
     let int = |p: &str| obj.pointer(p).and_then(Value::as_i64).unwrap_or(0);
     let summary = match kind_name {
-        "DaemonSet" => format!("{}/{}", int("/status/numberReady"), int("/status/desiredNumberScheduled")),
+        "DaemonSet" => format!(
+            "{}/{}",
+            int("/status/numberReady"),
+            int("/status/desiredNumberScheduled")
+        ),
         _ => format!("{}/{}", int("/status/readyReplicas"), int("/spec/replicas")),
     };
     WorkloadBox {
@@ -300,7 +359,9 @@ fn pod_box(pod: &Value, now: Time, rect: Rect) -> PodBox {
         "Running" | "NotReady" => PodState::NotReady,
         "Pending" | "SchedulingGated" => PodState::Pending,
         "ContainerCreating" | "PodInitializing" => PodState::Creating,
-        s if s.starts_with("Init:") && !s.contains("Err") && !s.contains("BackOff") => PodState::Creating,
+        s if s.starts_with("Init:") && !s.contains("Err") && !s.contains("BackOff") => {
+            PodState::Creating
+        }
         "Completed" => PodState::Succeeded,
         _ => PodState::Failed,
     };

@@ -32,7 +32,11 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     process(words, shell, sim, Mode::Apply, "kubectl apply")
 }
 
-pub fn create_from_files(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+pub fn create_from_files(
+    words: &[String],
+    shell: &mut Shell,
+    sim: &mut Sim,
+) -> Result<Output, String> {
     process(words, shell, sim, Mode::Create, "kubectl create")
 }
 
@@ -42,14 +46,24 @@ enum Mode {
     Create,
 }
 
-fn process(words: &[String], shell: &mut Shell, sim: &mut Sim, mode: Mode, command: &str) -> Result<Output, String> {
+fn process(
+    words: &[String],
+    shell: &mut Shell,
+    sim: &mut Sim,
+    mode: Mode,
+    command: &str,
+) -> Result<Output, String> {
     let parsed = args::parse(words, FLAGS, command)?;
     if parsed.switch("server-side") {
-        return Err("error: \"kubectl apply --server-side\" is not available in this sandbox yet".into());
+        return Err(
+            "error: \"kubectl apply --server-side\" is not available in this sandbox yet".into(),
+        );
     }
     let files = parsed.all("filename");
     if files.is_empty() {
-        return Err(format!("error: must specify one of -f and -k\nSee '{command} -h' for help and examples"));
+        return Err(format!(
+            "error: must specify one of -f and -k\nSee '{command} -h' for help and examples"
+        ));
     }
     let dry = dry_run(&parsed)?;
     let namespace = namespace_of(&parsed, shell);
@@ -57,12 +71,17 @@ fn process(words: &[String], shell: &mut Shell, sim: &mut Sim, mode: Mode, comma
     let mut out = Output::default();
     for file in files {
         let text = if file.starts_with("http://") || file.starts_with("https://") {
-            return Err(format!("error: unable to read URL \"{file}\": this sandbox has no network access to fetch it; paste the manifest into the editor instead"));
+            return Err(format!(
+                "error: unable to read URL \"{file}\": this sandbox has no network access to fetch it; paste the manifest into the editor instead"
+            ));
         } else {
-            shell.read_file(file).ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?
+            shell
+                .read_file(file)
+                .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?
         };
-        let docs = yaml::decode_documents(&text)
-            .map_err(|e| format!("error: error parsing {file}: error converting YAML to JSON: {e}"))?;
+        let docs = yaml::decode_documents(&text).map_err(|e| {
+            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
+        })?;
         for doc in docs {
             let line = match one(doc, file, &namespace, explicit_ns, mode, dry, sim) {
                 Ok(line) => {
@@ -80,13 +99,27 @@ fn process(words: &[String], shell: &mut Shell, sim: &mut Sim, mode: Mode, comma
 }
 
 /// Applies or creates one document; returns the line to print or the error to report.
-fn one(mut doc: Value, file: &str, namespace: &str, explicit_ns: bool, mode: Mode, dry: &str, sim: &mut Sim) -> Result<String, String> {
+fn one(
+    mut doc: Value,
+    file: &str,
+    namespace: &str,
+    explicit_ns: bool,
+    mode: Mode,
+    dry: &str,
+    sim: &mut Sim,
+) -> Result<String, String> {
     let api_version = meta::str_at(&doc, "/apiVersion").to_string();
     let kind_name = meta::str_at(&doc, "/kind").to_string();
     let name = meta::name(&doc).to_string();
     if kind_name.is_empty() || api_version.is_empty() {
-        let missing = if api_version.is_empty() { "apiVersion" } else { "kind" };
-        return Err(format!("error: error validating \"{file}\": error validating data: {missing} not set; if you choose to ignore these errors, turn validation off with --validate=false"));
+        let missing = if api_version.is_empty() {
+            "apiVersion"
+        } else {
+            "kind"
+        };
+        return Err(format!(
+            "error: error validating \"{file}\": error validating data: {missing} not set; if you choose to ignore these errors, turn validation off with --validate=false"
+        ));
     }
     let Some(kind) = kinds::by_api_version(&api_version, &kind_name) else {
         return Err(format!(
@@ -97,7 +130,9 @@ fn one(mut doc: Value, file: &str, namespace: &str, explicit_ns: bool, mode: Mod
     if kind.namespaced {
         let doc_ns = meta::namespace(&doc).to_string();
         if !doc_ns.is_empty() && explicit_ns && doc_ns != namespace {
-            return Err(format!("error: the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={doc_ns}' to perform this operation."));
+            return Err(format!(
+                "error: the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={doc_ns}' to perform this operation."
+            ));
         }
         if doc_ns.is_empty() {
             meta::metadata_mut(&mut doc).insert("namespace".into(), json!(namespace));
@@ -145,7 +180,9 @@ fn one(mut doc: Value, file: &str, namespace: &str, explicit_ns: bool, mode: Mod
     }
     let before = meta::str_at(&live, "/metadata/resourceVersion").to_string();
     match sim.store.update(kind, merged) {
-        Ok(after) if meta::str_at(&after, "/metadata/resourceVersion") == before => Ok(format!("{label} unchanged\n")),
+        Ok(after) if meta::str_at(&after, "/metadata/resourceVersion") == before => {
+            Ok(format!("{label} unchanged\n"))
+        }
         Ok(_) => Ok(format!("{label} configured\n")),
         Err(status) => Err(errors::render_with_source(&status, "applying patch", file)),
     }
@@ -157,7 +194,11 @@ fn last_applied(doc: &Value) -> String {
 }
 
 fn annotations_mut(obj: &mut Value) -> &mut Map<String, Value> {
-    meta::as_object_mut(meta::metadata_mut(obj).entry("annotations").or_insert(json!({})))
+    meta::as_object_mut(
+        meta::metadata_mut(obj)
+            .entry("annotations")
+            .or_insert(json!({})),
+    )
 }
 
 /// Sets every field of `new` on `live`, and removes from `live` the fields that `previous`

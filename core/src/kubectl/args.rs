@@ -14,11 +14,19 @@ pub struct Flag {
 }
 
 pub const fn value(long: &'static str, short: Option<char>) -> Flag {
-    Flag { long, short, takes_value: true }
+    Flag {
+        long,
+        short,
+        takes_value: true,
+    }
 }
 
 pub const fn switch(long: &'static str, short: Option<char>) -> Flag {
-    Flag { long, short, takes_value: false }
+    Flag {
+        long,
+        short,
+        takes_value: false,
+    }
 }
 
 /// Flags every kubectl command accepts.
@@ -45,7 +53,10 @@ pub struct Parsed {
 
 impl Parsed {
     pub fn get(&self, long: &str) -> Option<&str> {
-        self.flags.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.flags
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     pub fn all(&self, long: &str) -> &[String] {
@@ -92,7 +103,9 @@ pub fn parse(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, 
                             i += 1;
                             v.clone()
                         }
-                        None => return Err(format!("error: flag needs an argument: --{name}\n{usage}")),
+                        None => {
+                            return Err(format!("error: flag needs an argument: --{name}\n{usage}"));
+                        }
                     },
                 }
             } else {
@@ -105,7 +118,9 @@ pub fn parse(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, 
             while j < shorts.len() {
                 let c = shorts[j];
                 let Some(flag) = all.iter().find(|f| f.short == Some(c)) else {
-                    return Err(format!("error: unknown shorthand flag: '{c}' in {word}\n{usage}"));
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {word}\n{usage}"
+                    ));
                 };
                 if flag.takes_value {
                     let rest: String = shorts[j + 1..].iter().collect();
@@ -115,12 +130,18 @@ pub fn parse(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, 
                         i += 1;
                         v.clone()
                     } else {
-                        return Err(format!("error: flag needs an argument: '{c}' in -{c}\n{usage}"));
+                        return Err(format!(
+                            "error: flag needs an argument: '{c}' in -{c}\n{usage}"
+                        ));
                     };
                     parsed.flags.entry(flag.long).or_default().push(v);
                     break;
                 }
-                parsed.flags.entry(flag.long).or_default().push("true".into());
+                parsed
+                    .flags
+                    .entry(flag.long)
+                    .or_default()
+                    .push("true".into());
                 j += 1;
             }
         } else {
@@ -142,11 +163,20 @@ mod tests {
         s.split_whitespace().map(str::to_string).collect()
     }
 
-    const FLAGS: &[Flag] = &[value("output", Some('o')), switch("all-namespaces", Some('A')), value("replicas", None)];
+    const FLAGS: &[Flag] = &[
+        value("output", Some('o')),
+        switch("all-namespaces", Some('A')),
+        value("replicas", None),
+    ];
 
     #[test]
     fn flags_anywhere() {
-        let p = parse(&words("pods -n kube-system -owide web --replicas=3 -A"), FLAGS, "kubectl get").unwrap_or_default();
+        let p = parse(
+            &words("pods -n kube-system -owide web --replicas=3 -A"),
+            FLAGS,
+            "kubectl get",
+        )
+        .unwrap_or_default();
         assert_eq!(p.args, ["pods", "web"]);
         assert_eq!(p.get("namespace"), Some("kube-system"));
         assert_eq!(p.get("output"), Some("wide"));
@@ -157,11 +187,15 @@ mod tests {
     #[test]
     fn unknown_flags_are_refused_in_kubectls_words() {
         assert_eq!(
-            parse(&words("pods --foo"), FLAGS, "kubectl get").err().as_deref(),
+            parse(&words("pods --foo"), FLAGS, "kubectl get")
+                .err()
+                .as_deref(),
             Some("error: unknown flag: --foo\nSee 'kubectl get --help' for usage.")
         );
         assert_eq!(
-            parse(&words("pods -x"), FLAGS, "kubectl get").err().as_deref(),
+            parse(&words("pods -x"), FLAGS, "kubectl get")
+                .err()
+                .as_deref(),
             Some("error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.")
         );
     }

@@ -23,7 +23,11 @@ const DEPLOYMENT_FLAGS: &[Flag] = &[
     value("validate", None),
 ];
 
-const NAMESPACE_FLAGS: &[Flag] = &[value("dry-run", None), value("output", Some('o')), switch("save-config", None)];
+const NAMESPACE_FLAGS: &[Flag] = &[
+    value("dry-run", None),
+    value("output", Some('o')),
+    switch("save-config", None),
+];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let Some((sub, rest)) = words.split_first() else {
@@ -38,11 +42,20 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         "namespace" | "ns" => {
             let parsed = args::parse(rest, NAMESPACE_FLAGS, "kubectl create namespace")?;
             let name = exactly_one_name(&parsed, "kubectl create namespace")?;
-            send(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}), &parsed, shell, sim)
+            send(
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}),
+                &parsed,
+                shell,
+                sim,
+            )
         }
         "-f" | "--filename" => super::apply::create_from_files(words, shell, sim),
-        other if other.starts_with("-f") || other.starts_with("--filename=") => super::apply::create_from_files(words, shell, sim),
-        other => Err(format!("error: \"kubectl create {other}\" is not available in this sandbox yet")),
+        other if other.starts_with("-f") || other.starts_with("--filename=") => {
+            super::apply::create_from_files(words, shell, sim)
+        }
+        other => Err(format!(
+            "error: \"kubectl create {other}\" is not available in this sandbox yet"
+        )),
     }
 }
 
@@ -83,7 +96,8 @@ fn deployment(parsed: &Parsed, sim: &mut Sim) -> Result<Value, String> {
     let containers: Vec<Value> = images
         .iter()
         .map(|image| {
-            let mut c = json!({"image": image, "name": container_name(image, sim), "resources": {}});
+            let mut c =
+                json!({"image": image, "name": container_name(image, sim), "resources": {}});
             if !command.is_empty() {
                 c["command"] = json!(command);
             }
@@ -124,10 +138,23 @@ fn container_name(image: &str, sim: &mut Sim) -> String {
 
 /// Creates a client-built object, or prints it for `--dry-run=client`.
 fn send(mut obj: Value, parsed: &Parsed, shell: &Shell, sim: &mut Sim) -> Result<Output, String> {
-    let kind_name = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
-    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-    let kind = kinds::by_api_version(&api_version, &kind_name).ok_or("error: internal: unknown kind")?;
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind_name = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let api_version = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kind =
+        kinds::by_api_version(&api_version, &kind_name).ok_or("error: internal: unknown kind")?;
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let output = parsed.get("output").unwrap_or("");
     let mode = dry_run(parsed)?;
     if mode == "client" {
@@ -139,16 +166,32 @@ fn send(mut obj: Value, parsed: &Parsed, shell: &Shell, sim: &mut Sim) -> Result
     if kind.namespaced {
         obj["metadata"]["namespace"] = json!(namespace_of(parsed, shell));
     }
-    let created = sim.store.create(kind, obj).map_err(|s| errors::render(&s))?;
-    let suffix = if mode == "server" { "created (server dry run)" } else { "created" };
+    let created = sim
+        .store
+        .create(kind, obj)
+        .map_err(|s| errors::render(&s))?;
+    let suffix = if mode == "server" {
+        "created (server dry run)"
+    } else {
+        "created"
+    };
     Ok(print_result(&created, kind, &name, output, suffix))
 }
 
 /// `-o yaml|json|name`, or the `kind/name created` line.
-pub fn print_result(obj: &Value, kind: &crate::api::Kind, name: &str, output: &str, verb: &str) -> Output {
+pub fn print_result(
+    obj: &Value,
+    kind: &crate::api::Kind,
+    name: &str,
+    output: &str,
+    verb: &str,
+) -> Output {
     match output {
         "yaml" => Output::ok(yaml::to_yaml(obj)),
-        "json" => Output::ok(format!("{}\n", serde_json::to_string_pretty(obj).unwrap_or_default())),
+        "json" => Output::ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(obj).unwrap_or_default()
+        )),
         "name" => Output::ok(format!("{}\n", object_name(kind, name))),
         _ => Output::ok(format!("{} {verb}\n", object_name(kind, name))),
     }

@@ -47,7 +47,11 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
-        other => return Err(format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+        other => {
+            return Err(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ));
+        }
     };
     let force = parsed.switch("force");
     let mut grace: Option<i64> = match parsed.get("grace-period") {
@@ -67,7 +71,14 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     }
     let namespace = namespace_of(&parsed, shell);
     let all_namespaces = parsed.switch("all-namespaces");
-    let targets = targets(&parsed.args, parsed.switch("all"), parsed.get("selector"), &namespace, all_namespaces, sim)?;
+    let targets = targets(
+        &parsed.args,
+        parsed.switch("all"),
+        parsed.get("selector"),
+        &namespace,
+        all_namespaces,
+        sim,
+    )?;
     let mut out = Output::default();
     if force {
         out.stderr.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
@@ -91,15 +102,19 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 let verb = if force { "force deleted" } else { "deleted" };
                 let what = format!("{} \"{name}\"", qualified_singular(kind));
                 if kind.namespaced {
-                    out.stdout.push_str(&format!("{what} {verb} from {ns} namespace\n"));
+                    out.stdout
+                        .push_str(&format!("{what} {verb} from {ns} namespace\n"));
                 } else {
                     out.stdout.push_str(&format!("{what} {verb}\n"));
                 }
                 waiting.push((kind, ns, name, meta::uid(&obj).to_string()));
             }
-            Err(status) if parsed.switch("ignore-not-found") && status.reason == crate::api::Reason::NotFound => {}
+            Err(status)
+                if parsed.switch("ignore-not-found")
+                    && status.reason == crate::api::Reason::NotFound => {}
             Err(status) => {
-                out.stderr.push_str(&format!("{}\n", errors::render(&status)));
+                out.stderr
+                    .push_str(&format!("{}\n", errors::render(&status)));
                 out.exit_code = 1;
             }
         }
@@ -109,7 +124,9 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         let limit = sim.now().plus_millis(WAIT_LIMIT_MILLIS);
         sim.advance_until(limit, |store| {
             waiting.iter().all(|(kind, ns, name, uid)| {
-                store.get(kind, ns, name).map_or(true, |o| meta::uid(o) != uid)
+                store
+                    .get(kind, ns, name)
+                    .map_or(true, |o| meta::uid(o) != uid)
             })
         });
     }
@@ -127,7 +144,14 @@ fn qualified_singular(kind: &Kind) -> String {
 
 type Target = (&'static Kind, String, String);
 
-fn targets(args: &[String], all: bool, selector: Option<&str>, namespace: &str, all_namespaces: bool, sim: &Sim) -> Result<Vec<Target>, String> {
+fn targets(
+    args: &[String],
+    all: bool,
+    selector: Option<&str>,
+    namespace: &str,
+    all_namespaces: bool,
+    sim: &Sim,
+) -> Result<Vec<Target>, String> {
     let Some(first) = args.first() else {
         return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
     };
@@ -148,17 +172,25 @@ fn targets(args: &[String], all: bool, selector: Option<&str>, namespace: &str, 
             if all || selector.is_some() {
                 return Err("error: name cannot be provided when a selector is specified".into());
             }
-            out.extend(names.iter().map(|n| (kind, namespace.to_string(), n.clone())));
+            out.extend(
+                names
+                    .iter()
+                    .map(|n| (kind, namespace.to_string(), n.clone())),
+            );
         } else if all || selector.is_some() {
             let sel = selector.map(parse_selector).transpose()?;
             let scope = (kind.namespaced && !all_namespaces).then_some(namespace);
             for obj in sim.store.list(kind, scope) {
                 if sel.as_ref().is_none_or(|s| s.matches(obj)) && !meta::is_deleting(obj) {
-                    out.push((kind, meta::namespace(obj).to_string(), meta::name(obj).to_string()));
+                    out.push((
+                        kind,
+                        meta::namespace(obj).to_string(),
+                        meta::name(obj).to_string(),
+                    ));
                 }
             }
         } else {
-            return Err(format!("error: resource(s) were provided, but no name was specified"));
+            return Err("error: resource(s) were provided, but no name was specified".into());
         }
     }
     Ok(out)

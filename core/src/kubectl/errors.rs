@@ -18,7 +18,11 @@ pub fn render(status: &Status) -> String {
             }
         };
     }
-    format!("Error from server ({}): {}", status.reason.as_str(), status.message)
+    format!(
+        "Error from server ({}): {}",
+        status.reason.as_str(),
+        status.message
+    )
 }
 
 /// `AddSourceToErr`: an error about an object read from a file names the file and the verb.

@@ -49,7 +49,11 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         let mut objects = Vec::new();
         if req.names.is_empty() {
             let scope = (req.kind.namespaced && !all_namespaces).then_some(namespace.as_str());
-            objects.extend(store.list(req.kind, scope).filter(|o| selector.as_ref().is_none_or(|s| s.matches(o))));
+            objects.extend(
+                store
+                    .list(req.kind, scope)
+                    .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o))),
+            );
         } else {
             for name in &req.names {
                 match store.get(req.kind, &namespace, name) {
@@ -80,12 +84,23 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         }
         return Ok(out);
     }
-    let several_kinds = found.iter().filter(|(_, o)| !o.is_empty()).count() > 1 || requests.len() > 1;
+    let several_kinds =
+        found.iter().filter(|(_, o)| !o.is_empty()).count() > 1 || requests.len() > 1;
     match output {
         "yaml" | "json" => {
-            let items: Vec<Value> = found.iter().flat_map(|(_, objs)| objs.iter().map(|o| clean(o))).collect();
-            let single = items.len() == 1 && named && requests.len() == 1 && requests.iter().all(|r| r.names.len() == 1);
-            let doc = if single { items.into_iter().next().unwrap_or(Value::Null) } else { list(items) };
+            let items: Vec<Value> = found
+                .iter()
+                .flat_map(|(_, objs)| objs.iter().map(|o| clean(o)))
+                .collect();
+            let single = items.len() == 1
+                && named
+                && requests.len() == 1
+                && requests.iter().all(|r| r.names.len() == 1);
+            let doc = if single {
+                items.into_iter().next().unwrap_or(Value::Null)
+            } else {
+                list(items)
+            };
             out.stdout = render_structured(output, &doc);
         }
         "name" => {
@@ -117,10 +132,15 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 let opts = table::PrintOptions {
                     wide: output == "wide",
                     no_headers: parsed.switch("no-headers"),
-                    namespaces: (all_namespaces && kind.namespaced)
-                        .then(|| objs.iter().map(|o| meta::namespace(o).to_string()).collect()),
+                    namespaces: (all_namespaces && kind.namespaced).then(|| {
+                        objs.iter()
+                            .map(|o| meta::namespace(o).to_string())
+                            .collect()
+                    }),
                     labels: parsed.switch("show-labels").then(|| {
-                        objs.iter().map(|o| crate::api::selector::format_labels(meta::labels(o))).collect()
+                        objs.iter()
+                            .map(|o| crate::api::selector::format_labels(meta::labels(o)))
+                            .collect()
                     }),
                 };
                 out.stdout.push_str(&table::render(&t, &opts));
@@ -139,12 +159,15 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
         let mut reqs: Vec<Request> = Vec::new();
         for arg in args {
             let Some((t, name)) = arg.split_once('/') else {
-                return Err(format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
             let kind = resolve_kind(t)?;
             match reqs.iter_mut().find(|r| std::ptr::eq(r.kind, kind)) {
                 Some(r) => r.names.push(name.to_string()),
-                None => reqs.push(Request { kind, names: vec![name.to_string()] }),
+                None => reqs.push(Request {
+                    kind,
+                    names: vec![name.to_string()],
+                }),
             }
         }
         return Ok(reqs);
@@ -152,17 +175,34 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
     let names: Vec<String> = args[1..].to_vec();
     let types: Vec<&str> = first.split(',').filter(|t| !t.is_empty()).collect();
     if types.len() > 1 && !names.is_empty() {
-        return Err(format!("error: you may only specify a single resource type"));
+        return Err("error: you may only specify a single resource type".into());
     }
     let mut reqs = Vec::new();
     for t in types {
         if t == "all" {
-            for k in ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "horizontalpodautoscalers", "jobs", "cronjobs", "replicationcontrollers"] {
-                reqs.push(Request { kind: resolve_kind(k)?, names: names.clone() });
+            for k in [
+                "pods",
+                "services",
+                "daemonsets",
+                "deployments",
+                "replicasets",
+                "statefulsets",
+                "horizontalpodautoscalers",
+                "jobs",
+                "cronjobs",
+                "replicationcontrollers",
+            ] {
+                reqs.push(Request {
+                    kind: resolve_kind(k)?,
+                    names: names.clone(),
+                });
             }
             continue;
         }
-        reqs.push(Request { kind: resolve_kind(t)?, names: names.clone() });
+        reqs.push(Request {
+            kind: resolve_kind(t)?,
+            names: names.clone(),
+        });
     }
     Ok(reqs)
 }
@@ -242,22 +282,39 @@ pub fn parse_selector(s: &str) -> Result<LabelSelector, String> {
     }
     parts.push(cur);
     for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        let bad = || format!("error: unable to parse requirement: found '{p}', expected: identifier");
+        let bad =
+            || format!("error: unable to parse requirement: found '{p}', expected: identifier");
         if let Some((k, v)) = p.split_once("!=") {
-            reqs.push((k.trim().to_string(), "!=".to_string(), vec![v.trim().to_string()]));
+            reqs.push((
+                k.trim().to_string(),
+                "!=".to_string(),
+                vec![v.trim().to_string()],
+            ));
         } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
-            reqs.push((k.trim().to_string(), "=".to_string(), vec![v.trim().to_string()]));
+            reqs.push((
+                k.trim().to_string(),
+                "=".to_string(),
+                vec![v.trim().to_string()],
+            ));
         } else if let Some(k) = p.strip_prefix('!') {
             reqs.push((k.trim().to_string(), "!".to_string(), vec![]));
         } else if let Some(open) = p.find('(') {
             let head: Vec<&str> = p[..open].split_whitespace().collect();
-            let values = p[open + 1..].trim_end_matches(')').split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+            let values = p[open + 1..]
+                .trim_end_matches(')')
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
             match head.as_slice() {
                 [k, "in"] => reqs.push((k.to_string(), "in".into(), values)),
                 [k, "notin"] => reqs.push((k.to_string(), "notin".into(), values)),
                 _ => return Err(bad()),
             }
-        } else if p.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+        } else if p
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        {
             reqs.push((p.to_string(), "exists".into(), vec![]));
         } else {
             return Err(bad());

@@ -47,14 +47,48 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
 const KNOWN_LATER: &[&str] = &[
-    "describe", "edit", "patch", "replace", "label", "annotate", "expose", "run", "set", "rollout",
-    "autoscale", "logs", "exec", "attach", "port-forward", "proxy", "cp", "top", "cordon",
-    "uncordon", "drain", "taint", "wait", "explain", "api-resources", "api-versions",
-    "cluster-info", "config", "auth", "diff", "kustomize", "certificate", "debug", "events",
-    "plugin", "completion", "alpha",
+    "describe",
+    "edit",
+    "patch",
+    "replace",
+    "label",
+    "annotate",
+    "expose",
+    "run",
+    "set",
+    "rollout",
+    "autoscale",
+    "logs",
+    "exec",
+    "attach",
+    "port-forward",
+    "proxy",
+    "cp",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "wait",
+    "explain",
+    "api-resources",
+    "api-versions",
+    "cluster-info",
+    "config",
+    "auth",
+    "diff",
+    "kustomize",
+    "certificate",
+    "debug",
+    "events",
+    "plugin",
+    "completion",
+    "alpha",
 ];
 
-const COMMANDS: &[&str] = &["get", "create", "apply", "delete", "scale", "version", "help"];
+const COMMANDS: &[&str] = &[
+    "get", "create", "apply", "delete", "scale", "version", "help",
+];
 
 /// cobra's message, with its "Did you mean this?" suggestions (edit distance ≤ 2).
 fn unknown_command(typed: &str) -> String {
@@ -92,12 +126,15 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 /// Resolves a typed resource type, or kubectl's error for an unknown one.
 pub fn resolve_kind(typed: &str) -> Result<&'static Kind, String> {
-    kinds::resolve(typed).ok_or_else(|| format!("error: the server doesn't have a resource type \"{typed}\""))
+    kinds::resolve(typed)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{typed}\""))
 }
 
 /// The namespace a command works in: `-n`, else the context's.
 pub fn namespace_of(parsed: &args::Parsed, shell: &Shell) -> String {
-    parsed.get("namespace").map_or_else(|| shell.current_namespace().to_string(), str::to_string)
+    parsed
+        .get("namespace")
+        .map_or_else(|| shell.current_namespace().to_string(), str::to_string)
 }
 
 /// `deployment.apps/web`: how kubectl names an object in one-line results.

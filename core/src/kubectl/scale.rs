@@ -9,7 +9,12 @@ use super::{errors, namespace_of, object_name, resolve_kind};
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[value("replicas", None), value("current-replicas", None), value("filename", Some('f')), value("selector", Some('l'))];
+const FLAGS: &[Flag] = &[
+    value("replicas", None),
+    value("current-replicas", None),
+    value("filename", Some('f')),
+    value("selector", Some('l')),
+];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let parsed = args::parse(words, FLAGS, "kubectl scale")?;
@@ -27,37 +32,54 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             let (t, n) = one.split_once('/').unwrap_or((one, ""));
             vec![(t.to_string(), n.to_string())]
         }
-        [t, names @ ..] if !names.is_empty() => names.iter().map(|n| (t.clone(), n.clone())).collect(),
+        [t, names @ ..] if !names.is_empty() => {
+            names.iter().map(|n| (t.clone(), n.clone())).collect()
+        }
         _ => return Err("error: resource(s) were provided, but no name was specified".into()),
     };
     let namespace = namespace_of(&parsed, shell);
     let mut out = Output::default();
     for (typed, name) in targets {
         let kind = resolve_kind(&typed)?;
-        if !matches!(kind.kind, "Deployment" | "ReplicaSet" | "ReplicationController" | "StatefulSet") {
-            return Err(format!("error: no scaler has been implemented for {{\"{}\" \"{}\"}}", kind.group, kind.kind));
+        if !matches!(
+            kind.kind,
+            "Deployment" | "ReplicaSet" | "ReplicationController" | "StatefulSet"
+        ) {
+            return Err(format!(
+                "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
+                kind.group, kind.kind
+            ));
         }
         let mut obj = match sim.store.get(kind, &namespace, &name) {
             Ok(o) => o.clone(),
             Err(status) => {
-                out.stderr.push_str(&format!("{}\n", errors::render(&status)));
+                out.stderr
+                    .push_str(&format!("{}\n", errors::render(&status)));
                 out.exit_code = 1;
                 continue;
             }
         };
         if let Some(current) = parsed.get("current-replicas") {
-            let now = obj.pointer("/spec/replicas").and_then(|v| v.as_i64()).unwrap_or(1);
+            let now = obj
+                .pointer("/spec/replicas")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(1);
             if current.parse::<i64>().ok() != Some(now) {
-                out.stderr.push_str(&format!("error: Expected replicas to be {current}, was {now}\n"));
+                out.stderr.push_str(&format!(
+                    "error: Expected replicas to be {current}, was {now}\n"
+                ));
                 out.exit_code = 1;
                 continue;
             }
         }
         obj["spec"]["replicas"] = json!(replicas);
         match sim.store.update(kind, obj) {
-            Ok(_) => out.stdout.push_str(&format!("{} scaled\n", object_name(kind, &name))),
+            Ok(_) => out
+                .stdout
+                .push_str(&format!("{} scaled\n", object_name(kind, &name))),
             Err(status) => {
-                out.stderr.push_str(&format!("{}\n", errors::render(&status)));
+                out.stderr
+                    .push_str(&format!("{}\n", errors::render(&status)));
                 out.exit_code = 1;
             }
         }

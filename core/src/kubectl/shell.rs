@@ -54,7 +54,9 @@ fn tokenize(line: &str) -> Result<Vec<Token>, String> {
                                 word.push('\\');
                                 word.push(ch);
                             }
-                            None => return Err("unexpected EOF while looking for matching `\"'".into()),
+                            None => {
+                                return Err("unexpected EOF while looking for matching `\"'".into());
+                            }
                         },
                         Some(ch) => word.push(ch),
                         None => return Err("unexpected EOF while looking for matching `\"'".into()),
@@ -99,19 +101,22 @@ fn tokenize(line: &str) -> Result<Vec<Token>, String> {
     Ok(tokens)
 }
 
+/// Reads a file from outside the shell (the CLI's disk).
+pub type FileReader = Box<dyn Fn(&str) -> Option<String>>;
+
 /// The shell's state: history and the in-memory files `kubectl apply -f` can read.
 #[derive(Default)]
 pub struct Shell {
     pub history: Vec<String>,
     pub files: BTreeMap<String, String>,
     /// Files from outside (the CLI's disk), consulted after `files`.
-    file_reader: Option<Box<dyn Fn(&str) -> Option<String>>>,
+    file_reader: Option<FileReader>,
     /// The context's namespace (`kubectl config set-context --current --namespace` changes it).
     pub namespace: Option<String>,
 }
 
 impl Shell {
-    pub fn set_file_reader(&mut self, reader: Box<dyn Fn(&str) -> Option<String>>) {
+    pub fn set_file_reader(&mut self, reader: FileReader) {
         self.file_reader = Some(reader);
     }
 
@@ -151,10 +156,16 @@ impl Shell {
                     continue;
                 }
                 Some(Token::Op("|")) => {
-                    return Output::error("kubeplay: pipes ('|') are not supported yet in this sandbox\n", 2);
+                    return Output::error(
+                        "kubeplay: pipes ('|') are not supported yet in this sandbox\n",
+                        2,
+                    );
                 }
                 Some(Token::Op("&")) => {
-                    return Output::error("kubeplay: background jobs ('&') are not supported in this sandbox\n", 2);
+                    return Output::error(
+                        "kubeplay: background jobs ('&') are not supported in this sandbox\n",
+                        2,
+                    );
                 }
                 _ => {}
             }

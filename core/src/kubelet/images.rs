@@ -30,28 +30,200 @@ pub struct Image {
 const SERVER_STOP_MS: i64 = 300;
 
 pub static CATALOGUE: &[Image] = &[
-    Image { repository: "nginx", size_bytes: 72_223_946, process: Process::Server { port: 80, stop_ms: SERVER_STOP_MS }, named_tags: &["latest", "alpine", "stable", "mainline", "stable-alpine", "mainline-alpine", "alpine-slim"] },
-    Image { repository: "httpd", size_bytes: 58_193_640, process: Process::Server { port: 80, stop_ms: SERVER_STOP_MS }, named_tags: &["latest", "alpine"] },
-    Image { repository: "busybox", size_bytes: 2_155_706, process: Process::Shell, named_tags: &["latest", "musl", "glibc", "uclibc", "stable"] },
-    Image { repository: "alpine", size_bytes: 3_653_068, process: Process::Shell, named_tags: &["latest", "edge"] },
-    Image { repository: "ubuntu", size_bytes: 29_750_000, process: Process::Shell, named_tags: &["latest", "noble", "jammy", "focal"] },
-    Image { repository: "debian", size_bytes: 48_500_000, process: Process::Shell, named_tags: &["latest", "bookworm", "bookworm-slim", "trixie", "stable-slim"] },
-    Image { repository: "redis", size_bytes: 45_000_000, process: Process::Server { port: 6379, stop_ms: SERVER_STOP_MS }, named_tags: &["latest", "alpine"] },
-    Image { repository: "mysql", size_bytes: 170_000_000, process: Process::Server { port: 3306, stop_ms: 2000 }, named_tags: &["latest", "lts", "oracle"] },
-    Image { repository: "postgres", size_bytes: 154_000_000, process: Process::Server { port: 5432, stop_ms: 1000 }, named_tags: &["latest", "alpine"] },
-    Image { repository: "mongo", size_bytes: 280_000_000, process: Process::Server { port: 27017, stop_ms: 1000 }, named_tags: &["latest"] },
-    Image { repository: "memcached", size_bytes: 30_000_000, process: Process::Server { port: 11211, stop_ms: SERVER_STOP_MS }, named_tags: &["latest", "alpine"] },
-    Image { repository: "python", size_bytes: 400_000_000, process: Process::Shell, named_tags: &["latest", "slim", "alpine"] },
-    Image { repository: "node", size_bytes: 390_000_000, process: Process::Shell, named_tags: &["latest", "lts", "slim", "alpine"] },
-    Image { repository: "registry.k8s.io/pause", size_bytes: 320_000, process: Process::Server { port: 0, stop_ms: 0 }, named_tags: &["latest"] },
-    Image { repository: "registry.k8s.io/coredns/coredns", size_bytes: 18_000_000, process: Process::Server { port: 53, stop_ms: 5000 }, named_tags: &[] },
-    Image { repository: "registry.k8s.io/etcd", size_bytes: 57_000_000, process: Process::Server { port: 2379, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
-    Image { repository: "registry.k8s.io/kube-apiserver", size_bytes: 27_000_000, process: Process::Server { port: 6443, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
-    Image { repository: "registry.k8s.io/kube-controller-manager", size_bytes: 26_000_000, process: Process::Server { port: 10257, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
-    Image { repository: "registry.k8s.io/kube-scheduler", size_bytes: 20_000_000, process: Process::Server { port: 10259, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
-    Image { repository: "registry.k8s.io/kube-proxy", size_bytes: 31_000_000, process: Process::Server { port: 10256, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
-    Image { repository: "docker.io/kindest/kindnetd", size_bytes: 16_000_000, process: Process::Server { port: 0, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
-    Image { repository: "docker.io/kindest/local-path-provisioner", size_bytes: 21_000_000, process: Process::Server { port: 0, stop_ms: SERVER_STOP_MS }, named_tags: &[] },
+    Image {
+        repository: "nginx",
+        size_bytes: 72_223_946,
+        process: Process::Server {
+            port: 80,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[
+            "latest",
+            "alpine",
+            "stable",
+            "mainline",
+            "stable-alpine",
+            "mainline-alpine",
+            "alpine-slim",
+        ],
+    },
+    Image {
+        repository: "httpd",
+        size_bytes: 58_193_640,
+        process: Process::Server {
+            port: 80,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &["latest", "alpine"],
+    },
+    Image {
+        repository: "busybox",
+        size_bytes: 2_155_706,
+        process: Process::Shell,
+        named_tags: &["latest", "musl", "glibc", "uclibc", "stable"],
+    },
+    Image {
+        repository: "alpine",
+        size_bytes: 3_653_068,
+        process: Process::Shell,
+        named_tags: &["latest", "edge"],
+    },
+    Image {
+        repository: "ubuntu",
+        size_bytes: 29_750_000,
+        process: Process::Shell,
+        named_tags: &["latest", "noble", "jammy", "focal"],
+    },
+    Image {
+        repository: "debian",
+        size_bytes: 48_500_000,
+        process: Process::Shell,
+        named_tags: &[
+            "latest",
+            "bookworm",
+            "bookworm-slim",
+            "trixie",
+            "stable-slim",
+        ],
+    },
+    Image {
+        repository: "redis",
+        size_bytes: 45_000_000,
+        process: Process::Server {
+            port: 6379,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &["latest", "alpine"],
+    },
+    Image {
+        repository: "mysql",
+        size_bytes: 170_000_000,
+        process: Process::Server {
+            port: 3306,
+            stop_ms: 2000,
+        },
+        named_tags: &["latest", "lts", "oracle"],
+    },
+    Image {
+        repository: "postgres",
+        size_bytes: 154_000_000,
+        process: Process::Server {
+            port: 5432,
+            stop_ms: 1000,
+        },
+        named_tags: &["latest", "alpine"],
+    },
+    Image {
+        repository: "mongo",
+        size_bytes: 280_000_000,
+        process: Process::Server {
+            port: 27017,
+            stop_ms: 1000,
+        },
+        named_tags: &["latest"],
+    },
+    Image {
+        repository: "memcached",
+        size_bytes: 30_000_000,
+        process: Process::Server {
+            port: 11211,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &["latest", "alpine"],
+    },
+    Image {
+        repository: "python",
+        size_bytes: 400_000_000,
+        process: Process::Shell,
+        named_tags: &["latest", "slim", "alpine"],
+    },
+    Image {
+        repository: "node",
+        size_bytes: 390_000_000,
+        process: Process::Shell,
+        named_tags: &["latest", "lts", "slim", "alpine"],
+    },
+    Image {
+        repository: "registry.k8s.io/pause",
+        size_bytes: 320_000,
+        process: Process::Server {
+            port: 0,
+            stop_ms: 0,
+        },
+        named_tags: &["latest"],
+    },
+    Image {
+        repository: "registry.k8s.io/coredns/coredns",
+        size_bytes: 18_000_000,
+        process: Process::Server {
+            port: 53,
+            stop_ms: 5000,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "registry.k8s.io/etcd",
+        size_bytes: 57_000_000,
+        process: Process::Server {
+            port: 2379,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "registry.k8s.io/kube-apiserver",
+        size_bytes: 27_000_000,
+        process: Process::Server {
+            port: 6443,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "registry.k8s.io/kube-controller-manager",
+        size_bytes: 26_000_000,
+        process: Process::Server {
+            port: 10257,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "registry.k8s.io/kube-scheduler",
+        size_bytes: 20_000_000,
+        process: Process::Server {
+            port: 10259,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "registry.k8s.io/kube-proxy",
+        size_bytes: 31_000_000,
+        process: Process::Server {
+            port: 10256,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "docker.io/kindest/kindnetd",
+        size_bytes: 16_000_000,
+        process: Process::Server {
+            port: 0,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
+    Image {
+        repository: "docker.io/kindest/local-path-provisioner",
+        size_bytes: 21_000_000,
+        process: Process::Server {
+            port: 0,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+    },
 ];
 
 /// An image reference split as the container runtime reads it.
@@ -72,7 +244,8 @@ pub fn parse(image: &str) -> Reference {
     };
     let name = name.split('@').next().unwrap_or(name);
     let first = name.split('/').next().unwrap_or("");
-    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     let full_name = if has_registry {
         name.to_string()
     } else if name.contains('/') {
@@ -97,7 +270,9 @@ pub fn lookup(reference: &Reference) -> Option<&'static Image> {
         (i.repository == reference.repository
             || format!("docker.io/{}", i.repository) == reference.repository)
             && (i.named_tags.contains(&reference.tag.as_str())
-                || reference.tag.starts_with(|c: char| c.is_ascii_digit() || c == 'v'))
+                || reference
+                    .tag
+                    .starts_with(|c: char| c.is_ascii_digit() || c == 'v'))
     })
 }
 
@@ -133,9 +308,18 @@ mod tests {
     fn normalises_references() {
         assert_eq!(parse("nginx").full, "docker.io/library/nginx:latest");
         assert_eq!(parse("nginx:1.27").tag, "1.27");
-        assert_eq!(parse("bitnami/redis").full, "docker.io/bitnami/redis:latest");
-        assert_eq!(parse("registry.k8s.io/etcd:3.6.4-0").repository, "registry.k8s.io/etcd");
-        assert_eq!(parse("localhost:5000/app").full, "localhost:5000/app:latest");
+        assert_eq!(
+            parse("bitnami/redis").full,
+            "docker.io/bitnami/redis:latest"
+        );
+        assert_eq!(
+            parse("registry.k8s.io/etcd:3.6.4-0").repository,
+            "registry.k8s.io/etcd"
+        );
+        assert_eq!(
+            parse("localhost:5000/app").full,
+            "localhost:5000/app:latest"
+        );
     }
 
     #[test]

@@ -41,8 +41,16 @@ impl Kubelet {
             return node_ip;
         }
         let cidr = meta::str_at(node, "/spec/podCIDR");
-        let prefix = cidr.split('/').next().unwrap_or("").rsplit_once('.').map_or("10.244.0", |(p, _)| p);
-        let last = self.last_ip.entry(meta::name(node).to_string()).or_insert(1);
+        let prefix = cidr
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .rsplit_once('.')
+            .map_or("10.244.0", |(p, _)| p);
+        let last = self
+            .last_ip
+            .entry(meta::name(node).to_string())
+            .or_insert(1);
         *last = if *last >= 254 { 2 } else { *last + 1 };
         format!("{prefix}.{last}")
     }
@@ -76,7 +84,8 @@ impl Controller for Kubelet {
         if !known {
             let host_network = pod.pointer("/spec/hostNetwork") == Some(&Value::Bool(true));
             let ip = self.allocate_ip(node, host_network);
-            self.pods.insert(key.clone(), PodRuntime::new(pod, ip, ctx.now));
+            self.pods
+                .insert(key.clone(), PodRuntime::new(pod, ip, ctx.now));
         }
         let cached = self.images.entry(node_name.clone()).or_default();
         let Some(runtime) = self.pods.get_mut(key) else {

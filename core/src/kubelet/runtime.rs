@@ -34,7 +34,10 @@ pub enum State {
         until: Option<Time>,
     },
     /// The image is being pulled; `ok` tells how it will end.
-    Pulling { until: Time, ok: bool },
+    Pulling {
+        until: Time,
+        ok: bool,
+    },
     Running {
         since: Time,
         /// When the process exits by itself, and with what code.
@@ -124,7 +127,12 @@ impl PodRuntime {
             .collect();
         PodRuntime {
             uid: meta::uid(pod).to_string(),
-            pod_id: format!("{}_{}({})", meta::name(pod), meta::namespace(pod), meta::uid(pod)),
+            pod_id: format!(
+                "{}_{}({})",
+                meta::name(pod),
+                meta::namespace(pod),
+                meta::uid(pod)
+            ),
             ip,
             started: now,
             sandbox_ready: now.plus_millis(SANDBOX_MILLIS),
@@ -139,7 +147,13 @@ impl PodRuntime {
     }
 
     /// Moves every container as far as `now` allows, noting the events on the way.
-    pub fn advance(&mut self, pod: &Value, now: Time, cached: &mut BTreeSet<String>, notes: &mut Vec<Note>) {
+    pub fn advance(
+        &mut self,
+        pod: &Value,
+        now: Time,
+        cached: &mut BTreeSet<String>,
+        notes: &mut Vec<Note>,
+    ) {
         if meta::is_deleting(pod) && self.stopping.is_none() {
             let grace = pod
                 .pointer("/metadata/deletionGracePeriodSeconds")
@@ -168,7 +182,9 @@ impl PodRuntime {
             self.seq += 1;
             let seq = self.seq;
             let pod_id = self.pod_id.clone();
-            let Some(c) = self.containers.get_mut(i) else { continue };
+            let Some(c) = self.containers.get_mut(i) else {
+                continue;
+            };
             if let Some((since, deadline)) = stopping {
                 c.stop(since, deadline, now);
                 continue;
@@ -178,7 +194,13 @@ impl PodRuntime {
             }
             c.step(now, &policy, &restart_policy, cached, notes, seq, &pod_id);
             earlier_starting = matches!(c.state, State::Pulling { .. })
-                || matches!(c.state, State::Waiting { reason: "ContainerCreating", .. });
+                || matches!(
+                    c.state,
+                    State::Waiting {
+                        reason: "ContainerCreating",
+                        ..
+                    }
+                );
         }
     }
 
@@ -197,10 +219,14 @@ impl PodRuntime {
         self.containers
             .iter()
             .filter_map(|c| match (&c.state, self.stopping) {
-                (State::Running { since, .. }, Some((stop_since, deadline))) => Some(match c.behaviour {
-                    Behaviour::Forever { stop_ms: Some(ms) } => stop_since.max(*since).plus_millis(ms).min(deadline),
-                    _ => deadline,
-                }),
+                (State::Running { since, .. }, Some((stop_since, deadline))) => {
+                    Some(match c.behaviour {
+                        Behaviour::Forever { stop_ms: Some(ms) } => {
+                            stop_since.max(*since).plus_millis(ms).min(deadline)
+                        }
+                        _ => deadline,
+                    })
+                }
                 (State::Waiting { until, .. }, _) => *until,
                 (State::Pulling { until, .. }, _) => Some(*until),
                 (State::Running { exits, .. }, None) => exits.map(|(t, _)| t),
@@ -226,7 +252,11 @@ impl ContainerRuntime {
         for _ in 0..8 {
             let before = self.state.clone();
             match self.state.clone() {
-                State::Waiting { until: Some(t), reason, .. } if t <= now => {
+                State::Waiting {
+                    until: Some(t),
+                    reason,
+                    ..
+                } if t <= now => {
                     if reason == "CrashLoopBackOff" {
                         self.start(t, notes, seq);
                     } else {
@@ -251,7 +281,11 @@ impl ContainerRuntime {
                     } else {
                         self.failures += 1;
                         let detail = pull_error(&self.reference);
-                        notes.push((true, "Failed", format!("Failed to pull image \"{}\": {detail}", self.image)));
+                        notes.push((
+                            true,
+                            "Failed",
+                            format!("Failed to pull image \"{}\": {detail}", self.image),
+                        ));
                         notes.push((true, "Failed", "Error: ErrImagePull".into()));
                         self.state = State::Waiting {
                             reason: "ErrImagePull",
@@ -260,17 +294,31 @@ impl ContainerRuntime {
                         };
                     }
                 }
-                State::Waiting { reason: "ErrImagePull", until: Some(t), message } if t <= now => {
+                State::Waiting {
+                    reason: "ErrImagePull",
+                    until: Some(t),
+                    message,
+                } if t <= now => {
                     let back_off = backoff(self.failures);
-                    notes.push((false, "BackOff", format!("Back-off pulling image \"{}\"", self.image)));
+                    notes.push((
+                        false,
+                        "BackOff",
+                        format!("Back-off pulling image \"{}\"", self.image),
+                    ));
                     notes.push((true, "Failed", "Error: ImagePullBackOff".into()));
                     self.state = State::Waiting {
                         reason: "ImagePullBackOff",
-                        message: format!("Back-off pulling image \"{}\": ErrImagePull: {message}", self.image),
+                        message: format!(
+                            "Back-off pulling image \"{}\": ErrImagePull: {message}",
+                            self.image
+                        ),
                         until: Some(t.plus_millis(back_off)),
                     };
                 }
-                State::Running { since, exits: Some((at, code)) } if at <= now => {
+                State::Running {
+                    since,
+                    exits: Some((at, code)),
+                } if at <= now => {
                     let finished = Terminated {
                         exit_code: code,
                         reason: if code == 0 { "Completed" } else { "Error" },
@@ -288,17 +336,28 @@ impl ContainerRuntime {
                         self.failures += 1;
                         self.last_terminated = Some(finished);
                         // The first restart is immediate; after that the back-off grows.
-                        let delay = if self.restart_count == 0 { SECOND } else { backoff(self.failures - 1) };
+                        let delay = if self.restart_count == 0 {
+                            SECOND
+                        } else {
+                            backoff(self.failures - 1)
+                        };
                         if self.restart_count > 0 {
                             notes.push((
                                 true,
                                 "BackOff",
-                                format!("Back-off restarting failed container {} in pod {pod_id}", self.name),
+                                format!(
+                                    "Back-off restarting failed container {} in pod {pod_id}",
+                                    self.name
+                                ),
                             ));
                         }
                         self.state = State::Waiting {
                             reason: "CrashLoopBackOff",
-                            message: format!("back-off {} restarting failed container={} pod={pod_id}", format_go_duration(delay), self.name),
+                            message: format!(
+                                "back-off {} restarting failed container={} pod={pod_id}",
+                                format_go_duration(delay),
+                                self.name
+                            ),
                             until: Some(at.plus_millis(delay)),
                         };
                         self.restart_count += 1;
@@ -312,14 +371,32 @@ impl ContainerRuntime {
         }
     }
 
-    fn begin_pull(&mut self, at: Time, policy: &str, cached: &BTreeSet<String>, notes: &mut Vec<Note>, seq: u32) {
+    fn begin_pull(
+        &mut self,
+        at: Time,
+        policy: &str,
+        cached: &BTreeSet<String>,
+        notes: &mut Vec<Note>,
+        seq: u32,
+    ) {
         let present = cached.contains(&self.reference.full) || images::preloaded(&self.reference);
         if present && policy != "Always" {
-            notes.push((false, "Pulled", format!("Container image \"{}\" already present on machine", self.image)));
+            notes.push((
+                false,
+                "Pulled",
+                format!(
+                    "Container image \"{}\" already present on machine",
+                    self.image
+                ),
+            ));
             self.start(at, notes, seq);
             return;
         }
-        notes.push((false, "Pulling", format!("Pulling image \"{}\"", self.image)));
+        notes.push((
+            false,
+            "Pulling",
+            format!("Pulling image \"{}\"", self.image),
+        ));
         let (duration, ok) = match images::lookup(&self.reference) {
             // Layers already on the node: only the manifest is checked.
             Some(_) if present => (450, true),
@@ -339,7 +416,11 @@ impl ContainerRuntime {
 
     fn start(&mut self, at: Time, notes: &mut Vec<Note>, seq: u32) {
         self.container_id = container_id(&self.name, at, seq);
-        notes.push((false, "Created", format!("Created container: {}", self.name)));
+        notes.push((
+            false,
+            "Created",
+            format!("Created container: {}", self.name),
+        ));
         notes.push((false, "Started", format!("Started container {}", self.name)));
         let exits = match self.behaviour {
             Behaviour::Forever { .. } => None,
@@ -352,9 +433,14 @@ impl ContainerRuntime {
     /// killed (137) when the grace period ends; containers not running simply never start.
     fn stop(&mut self, since: Time, deadline: Time, now: Time) {
         match self.state.clone() {
-            State::Running { since: started, exits } => {
+            State::Running {
+                since: started,
+                exits,
+            } => {
                 let graceful = match self.behaviour {
-                    Behaviour::Forever { stop_ms: Some(ms) } => Some(since.max(started).plus_millis(ms)),
+                    Behaviour::Forever { stop_ms: Some(ms) } => {
+                        Some(since.max(started).plus_millis(ms))
+                    }
                     Behaviour::Exits { .. } => exits.map(|(t, _)| t),
                     Behaviour::Forever { stop_ms: None } => None,
                 };
@@ -402,17 +488,29 @@ fn behaviour(container: &Value, reference: &Reference) -> Behaviour {
         .collect();
     let script = words.join(" ");
     match process {
-        Some(Process::Server { stop_ms, .. }) if script.is_empty() => Behaviour::Forever { stop_ms: Some(stop_ms) },
+        Some(Process::Server { stop_ms, .. }) if script.is_empty() => Behaviour::Forever {
+            stop_ms: Some(stop_ms),
+        },
         // A server given its own command (`etcd --data-dir=...`) is still that server, unless
         // the command is a shell or a one-off utility.
         Some(Process::Server { stop_ms, .. }) => match words.first().copied() {
             Some("sh" | "/bin/sh" | "bash" | "/bin/bash" | "sleep" | "echo" | "true" | "false") => {
-                shell_behaviour(&script).unwrap_or(Behaviour::Forever { stop_ms: Some(stop_ms) })
+                shell_behaviour(&script).unwrap_or(Behaviour::Forever {
+                    stop_ms: Some(stop_ms),
+                })
             }
-            _ => Behaviour::Forever { stop_ms: Some(stop_ms) },
+            _ => Behaviour::Forever {
+                stop_ms: Some(stop_ms),
+            },
         },
-        _ if script.is_empty() => Behaviour::Exits { after_ms: 50, code: 0 },
-        _ => shell_behaviour(&script).unwrap_or(Behaviour::Exits { after_ms: 50, code: 0 }),
+        _ if script.is_empty() => Behaviour::Exits {
+            after_ms: 50,
+            code: 0,
+        },
+        _ => shell_behaviour(&script).unwrap_or(Behaviour::Exits {
+            after_ms: 50,
+            code: 0,
+        }),
     }
 }
 
@@ -420,16 +518,30 @@ fn behaviour(container: &Value, reference: &Reference) -> Behaviour {
 /// (ignoring SIGTERM, as a shell as PID 1 does); `sleep N` ends after N seconds; `exit N` ends
 /// at once with that code.
 fn shell_behaviour(script: &str) -> Option<Behaviour> {
-    let forever = ["while true", "while :", "sleep infinity", "tail -f", "sleep inf"];
+    let forever = [
+        "while true",
+        "while :",
+        "sleep infinity",
+        "tail -f",
+        "sleep inf",
+    ];
     if forever.iter().any(|f| script.contains(f)) {
         return Some(Behaviour::Forever { stop_ms: None });
     }
-    let words: Vec<&str> = script.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = script
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut after_ms = 50;
     let mut code = 0;
     let mut i = 0;
     while i < words.len() {
-        match (words[i], words.get(i + 1).and_then(|w| w.trim_end_matches('s').parse::<f64>().ok())) {
+        match (
+            words[i],
+            words
+                .get(i + 1)
+                .and_then(|w| w.trim_end_matches('s').parse::<f64>().ok()),
+        ) {
             ("sleep", Some(secs)) => after_ms += (secs * 1000.0) as i64,
             ("exit", Some(c)) => {
                 code = c as i32;
@@ -444,7 +556,9 @@ fn shell_behaviour(script: &str) -> Option<Behaviour> {
 
 /// containerd's message for an image it cannot pull.
 fn pull_error(reference: &Reference) -> String {
-    let known_repo = images::CATALOGUE.iter().any(|i| i.repository == reference.repository);
+    let known_repo = images::CATALOGUE
+        .iter()
+        .any(|i| i.repository == reference.repository);
     if known_repo {
         format!(
             "rpc error: code = NotFound desc = failed to pull and unpack image \"{0}\": failed to resolve reference \"{0}\": {0}: not found",
@@ -498,9 +612,24 @@ mod tests {
 
     #[test]
     fn shell_commands() {
-        assert_eq!(shell_behaviour("sh -c sleep 3600"), Some(Behaviour::Exits { after_ms: 3_600_050, code: 0 }));
-        assert_eq!(shell_behaviour("sh -c echo hi; exit 1"), Some(Behaviour::Exits { after_ms: 50, code: 1 }));
-        assert_eq!(shell_behaviour("sh -c while true; do date; sleep 5; done"), Some(Behaviour::Forever { stop_ms: None }));
+        assert_eq!(
+            shell_behaviour("sh -c sleep 3600"),
+            Some(Behaviour::Exits {
+                after_ms: 3_600_050,
+                code: 0
+            })
+        );
+        assert_eq!(
+            shell_behaviour("sh -c echo hi; exit 1"),
+            Some(Behaviour::Exits {
+                after_ms: 50,
+                code: 1
+            })
+        );
+        assert_eq!(
+            shell_behaviour("sh -c while true; do date; sleep 5; done"),
+            Some(Behaviour::Forever { stop_ms: None })
+        );
     }
 
     #[test]

@@ -8,14 +8,19 @@ use crate::api::meta;
 use crate::time::Time;
 
 pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) -> Value {
-    let generation = pod.pointer("/metadata/generation").cloned().unwrap_or(json!(1));
+    let generation = pod
+        .pointer("/metadata/generation")
+        .cloned()
+        .unwrap_or(json!(1));
     let sandbox_ready = now >= runtime.sandbox_ready;
-    let all_ready = !runtime.containers.is_empty()
-        && runtime.containers.iter().all(|c| matches!(c.state, State::Running { .. }) && !meta::is_deleting(pod));
+    let deleting = meta::is_deleting(pod);
+    let is_ready = |c: &&ContainerRuntime| matches!(c.state, State::Running { .. }) && !deleting;
+    let all_ready =
+        !runtime.containers.is_empty() && runtime.containers.iter().all(|c| is_ready(&c));
     let unready: Vec<&str> = runtime
         .containers
         .iter()
-        .filter(|c| !(matches!(c.state, State::Running { .. }) && !meta::is_deleting(pod)))
+        .filter(|c| !is_ready(c))
         .map(|c| c.name.as_str())
         .collect();
     let previous = |type_: &str| {
@@ -99,7 +104,10 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
     status.insert("hostIP".into(), json!(node_ip));
     status.insert("hostIPs".into(), json!([{"ip": node_ip}]));
     status.insert("observedGeneration".into(), generation);
-    status.insert("phase".into(), json!(phase(runtime, &runtime_restart_policy(pod))));
+    status.insert(
+        "phase".into(),
+        json!(phase(runtime, &runtime_restart_policy(pod))),
+    );
     if sandbox_ready {
         status.insert("podIP".into(), json!(runtime.ip));
         status.insert("podIPs".into(), json!([{"ip": runtime.ip}]));
@@ -119,7 +127,10 @@ fn runtime_restart_policy(pod: &Value) -> String {
 /// Running while some container runs or will restart; Succeeded/Failed once every container
 /// has exited for good; Pending before anything started.
 fn phase(runtime: &PodRuntime, restart_policy: &str) -> &'static str {
-    let all_terminated = runtime.containers.iter().all(|c| matches!(c.state, State::Terminated(_)));
+    let all_terminated = runtime
+        .containers
+        .iter()
+        .all(|c| matches!(c.state, State::Terminated(_)));
     if all_terminated && !runtime.containers.is_empty() {
         let failed = runtime
             .containers
@@ -127,11 +138,15 @@ fn phase(runtime: &PodRuntime, restart_policy: &str) -> &'static str {
             .any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
         return if failed { "Failed" } else { "Succeeded" };
     }
-    let ever_started = runtime
-        .containers
-        .iter()
-        .any(|c| matches!(c.state, State::Running { .. } | State::Terminated(_)) || c.restart_count > 0);
-    if ever_started && restart_policy != "Never" || runtime.containers.iter().any(|c| matches!(c.state, State::Running { .. })) {
+    let ever_started = runtime.containers.iter().any(|c| {
+        matches!(c.state, State::Running { .. } | State::Terminated(_)) || c.restart_count > 0
+    });
+    if ever_started && restart_policy != "Never"
+        || runtime
+            .containers
+            .iter()
+            .any(|c| matches!(c.state, State::Running { .. }))
+    {
         "Running"
     } else {
         "Pending"
@@ -142,14 +157,20 @@ fn container_status(c: &ContainerRuntime, mounts: Option<Vec<Value>>, deleting: 
     let digest = super::images::digest(&c.reference);
     let image_id = match &c.state {
         State::Running { .. } | State::Terminated(_) => {
-            let repo = c.reference.full.rsplit_once(':').map_or(c.reference.full.as_str(), |(r, _)| r);
+            let repo = c
+                .reference
+                .full
+                .rsplit_once(':')
+                .map_or(c.reference.full.as_str(), |(r, _)| r);
             format!("{repo}@{digest}")
         }
         _ => String::new(),
     };
     let running = matches!(c.state, State::Running { .. });
     let state = match &c.state {
-        State::Waiting { reason, message, .. } => {
+        State::Waiting {
+            reason, message, ..
+        } => {
             let mut w = json!({"reason": reason});
             if !message.is_empty() {
                 w["message"] = json!(message);
@@ -170,7 +191,15 @@ fn container_status(c: &ContainerRuntime, mounts: Option<Vec<Value>>, deleting: 
         "started": running,
         "state": state,
     });
-    if !c.container_id.is_empty() && !matches!(c.state, State::Waiting { reason: "ContainerCreating", .. } | State::Pulling { .. }) {
+    if !c.container_id.is_empty()
+        && !matches!(
+            c.state,
+            State::Waiting {
+                reason: "ContainerCreating",
+                ..
+            } | State::Pulling { .. }
+        )
+    {
         s["containerID"] = json!(c.container_id);
     }
     if let Some(m) = mounts {
@@ -197,9 +226,12 @@ pub fn qos_class(pod: &Value) -> &'static str {
         .filter_map(|p| pod.pointer(p).and_then(Value::as_array))
         .flatten()
         .collect();
-    let res = |c: &Value, kind: &str, r: &str| c.pointer(&format!("/resources/{kind}/{r}")).cloned();
+    let res =
+        |c: &Value, kind: &str, r: &str| c.pointer(&format!("/resources/{kind}/{r}")).cloned();
     let any_set = containers.iter().any(|c| {
-        ["requests", "limits"].iter().any(|k| ["cpu", "memory"].iter().any(|r| res(c, k, r).is_some()))
+        ["requests", "limits"]
+            .iter()
+            .any(|k| ["cpu", "memory"].iter().any(|r| res(c, k, r).is_some()))
     });
     if !any_set {
         return "BestEffort";
@@ -210,5 +242,9 @@ pub fn qos_class(pod: &Value) -> &'static str {
             limit.is_some() && res(c, "requests", r).is_none_or(|req| Some(req) == limit)
         })
     });
-    if guaranteed { "Guaranteed" } else { "Burstable" }
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
 }

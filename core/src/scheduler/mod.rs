@@ -9,7 +9,7 @@
 
 pub mod plugins;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
@@ -17,6 +17,7 @@ use crate::api::meta;
 use crate::controllers::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, kind};
 use crate::rng::Rng;
 use crate::store::{Change, ChangeType, Store};
+use crate::time::Time;
 
 pub use plugins::NodeInfo;
 
@@ -61,6 +62,10 @@ pub struct Scheduler {
     rng: Rng,
     /// The last failed attempt per pending pod, for "why is this pod Pending?".
     pub diagnoses: BTreeMap<ObjectKey, BTreeMap<String, Rejection>>,
+    /// Pods found unschedulable, left alone until something that could help happens (a node
+    /// changes, a pod goes away) or the periodic flush — upstream's unschedulable queue.
+    parked: BTreeSet<String>,
+    last_flush: Time,
 }
 
 impl Default for Scheduler {
@@ -68,7 +73,20 @@ impl Default for Scheduler {
         Scheduler {
             rng: Rng::new(0x5c4e_d01e),
             diagnoses: BTreeMap::new(),
+            parked: BTreeSet::new(),
+            last_flush: Time::default(),
         }
+    }
+}
+
+/// Upstream moves pods parked as unschedulable back to the active queue at least this often.
+const FLUSH_UNSCHEDULABLE_MILLIS: i64 = 5 * 60 * 1000;
+
+/// The scheduler's two keys: new pods to place, or everything again (room may have been made).
+fn queue_key(retry_parked: bool) -> ObjectKey {
+    ObjectKey {
+        namespace: String::new(),
+        name: if retry_parked { "all" } else { "new" }.to_string(),
     }
 }
 
@@ -76,7 +94,10 @@ impl Default for Scheduler {
 fn wants_scheduling(pod: &Value) -> bool {
     meta::str_at(pod, "/spec/nodeName").is_empty()
         && !meta::is_deleting(pod)
-        && matches!(meta::str_at(pod, "/spec/schedulerName"), "" | "default-scheduler")
+        && matches!(
+            meta::str_at(pod, "/spec/schedulerName"),
+            "" | "default-scheduler"
+        )
         && !matches!(meta::str_at(pod, "/status/phase"), "Succeeded" | "Failed")
 }
 
@@ -85,89 +106,122 @@ impl Controller for Scheduler {
         "default-scheduler"
     }
 
-    fn keys_for(&self, change: &Change, store: &Store, out: &mut Vec<ObjectKey>) {
-        let pending = || {
-            store
-                .list(kind("", "Pod"), None)
-                .filter(|p| wants_scheduling(p))
-                .map(ObjectKey::of)
-        };
+    fn keys_for(&self, change: &Change, _store: &Store, out: &mut Vec<ObjectKey>) {
         match (change.kind.kind, change.change) {
             ("Pod", ChangeType::Added) if wants_scheduling(&change.object) => {
-                out.push(ObjectKey::of(&change.object));
+                out.push(queue_key(false))
             }
-            // Room may have been made, or a node may have changed: try the pending pods again,
-            // as upstream moves unschedulable pods back to the active queue on such events.
-            ("Pod", ChangeType::Deleted) if !meta::str_at(&change.object, "/spec/nodeName").is_empty() => {
-                out.extend(pending());
+            ("Pod", ChangeType::Deleted)
+                if !meta::str_at(&change.object, "/spec/nodeName").is_empty() =>
+            {
+                out.push(queue_key(true));
             }
-            ("Node", _) => out.extend(pending()),
+            ("Node", _) => out.push(queue_key(true)),
             _ => {}
         }
     }
 
+    /// One pass over the scheduling queue: every pending pod, highest priority first, then
+    /// oldest, each placed against a snapshot that includes the pods placed before it.
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
-        let pod_kind = kind("", "Pod");
-        let Ok(pod) = ctx.store.get(pod_kind, &key.namespace, &key.name) else {
-            self.diagnoses.remove(key);
-            return Outcome::default();
-        };
-        if !wants_scheduling(pod) {
-            self.diagnoses.remove(key);
-            return Outcome::default();
+        if key.name == "all" || ctx.now.since(self.last_flush) >= FLUSH_UNSCHEDULABLE_MILLIS {
+            self.parked.clear();
+            self.last_flush = ctx.now;
         }
-        match self.schedule(pod, ctx.store) {
-            Verdict::Bind(node) => {
-                self.diagnoses.remove(key);
-                Outcome::ops(vec![
-                    Op::Bind {
-                        key: key.clone(),
+        let mut queue: Vec<&Value> = ctx
+            .store
+            .list(kind("", "Pod"), None)
+            .filter(|p| wants_scheduling(p) && !self.parked.contains(meta::uid(p)))
+            .collect();
+        queue.sort_by_key(|p| {
+            (
+                std::cmp::Reverse(
+                    p.pointer("/spec/priority")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0),
+                ),
+                meta::str_at(p, "/metadata/creationTimestamp").to_string(),
+            )
+        });
+        let pending: BTreeSet<ObjectKey> = ctx
+            .store
+            .list(kind("", "Pod"), None)
+            .filter(|p| wants_scheduling(p))
+            .map(ObjectKey::of)
+            .collect();
+        self.diagnoses.retain(|k, _| pending.contains(k));
+        let mut nodes = NodeInfo::snapshot(ctx.store);
+        let mut ops = Vec::new();
+        for pod in queue {
+            let pod_key = ObjectKey::of(pod);
+            match self.schedule(pod, &nodes) {
+                Verdict::Bind(node) => {
+                    self.diagnoses.remove(&pod_key);
+                    if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
+                        info.requested.add(pod);
+                        info.pods.push(pod);
+                    }
+                    ops.push(Op::Bind {
+                        key: pod_key.clone(),
                         node: node.clone(),
-                    },
-                    Op::Event(EventNote {
+                    });
+                    ops.push(Op::Event(EventNote {
                         about: pod.clone(),
                         warning: false,
                         reason: "Scheduled",
-                        message: format!("Successfully assigned {}/{} to {node}", key.namespace, key.name),
+                        message: format!(
+                            "Successfully assigned {}/{} to {node}",
+                            pod_key.namespace, pod_key.name
+                        ),
                         source: "default-scheduler",
                         host: String::new(),
-                    }),
-                ])
-            }
-            Verdict::Unschedulable { message, per_node } => {
-                self.diagnoses.insert(key.clone(), per_node);
-                let mut updated = pod.clone();
-                let condition = json!({
-                    "type": "PodScheduled",
-                    "status": "False",
-                    "reason": "Unschedulable",
-                    "message": message,
-                    "lastProbeTime": null,
-                    "lastTransitionTime": existing_transition(pod).unwrap_or_else(|| ctx.now.rfc3339()),
-                });
-                updated["status"] = json!({"phase": "Pending", "conditions": [condition]});
-                let mut ops = Vec::new();
-                if pod.get("status") != updated.get("status") {
-                    ops.push(Op::UpdateStatus(pod_kind, updated));
+                    }));
                 }
-                ops.push(Op::Event(EventNote {
-                    about: pod.clone(),
-                    warning: true,
-                    reason: "FailedScheduling",
-                    message: truncate_note(&message),
-                    source: "default-scheduler",
-                    host: String::new(),
-                }));
-                Outcome::ops(ops)
+                Verdict::Unschedulable { message, per_node } => {
+                    self.diagnoses.insert(pod_key, per_node);
+                    self.parked.insert(meta::uid(pod).to_string());
+                    ops.extend(unschedulable_ops(pod, &message, ctx.now));
+                }
             }
+        }
+        Outcome {
+            ops,
+            requeue_after: (!self.parked.is_empty())
+                .then(|| (FLUSH_UNSCHEDULABLE_MILLIS - ctx.now.since(self.last_flush)).max(1)),
         }
     }
 }
 
+/// The pod condition and the Warning event of a failed attempt.
+fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
+    let mut updated = pod.clone();
+    let condition = json!({
+        "type": "PodScheduled",
+        "status": "False",
+        "reason": "Unschedulable",
+        "message": message,
+        "lastProbeTime": null,
+        "lastTransitionTime": existing_transition(pod).unwrap_or_else(|| now.rfc3339()),
+    });
+    updated["status"] = json!({"phase": "Pending", "conditions": [condition]});
+    let mut ops = Vec::new();
+    if pod.get("status") != updated.get("status") {
+        ops.push(Op::UpdateStatus(kind("", "Pod"), updated));
+    }
+    ops.push(Op::Event(EventNote {
+        about: pod.clone(),
+        warning: true,
+        reason: "FailedScheduling",
+        message: truncate_note(message),
+        source: "default-scheduler",
+        host: String::new(),
+    }));
+    ops
+}
+
 impl Scheduler {
-    /// One scheduling cycle for `pod` against every node.
-    pub fn schedule(&mut self, pod: &Value, store: &Store) -> Verdict {
-        let nodes = NodeInfo::snapshot(store);
+    /// One scheduling cycle for `pod` against the snapshot of the nodes.
+    pub fn schedule(&mut self, pod: &Value, nodes: &[NodeInfo<'_>]) -> Verdict {
         if nodes.is_empty() {
             return Verdict::Unschedulable {
                 message: "no nodes available to schedule pods".into(),
@@ -176,7 +230,7 @@ impl Scheduler {
         }
         let mut feasible = Vec::new();
         let mut per_node = BTreeMap::new();
-        for info in &nodes {
+        for info in nodes {
             match plugins::filter(pod, info) {
                 None => feasible.push(info),
                 Some(rejection) => {
@@ -190,14 +244,22 @@ impl Scheduler {
                 per_node,
             };
         }
+        let cycle = plugins::Cycle::new(pod, nodes);
         let scored: Vec<(i64, &NodeInfo)> = feasible
             .iter()
-            .map(|info| (plugins::score(pod, info, &nodes), *info))
+            .map(|info| (plugins::score(pod, info, &cycle), *info))
             .collect();
         let best = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
-        let top: Vec<&NodeInfo> = scored.iter().filter(|(s, _)| *s == best).map(|(_, n)| *n).collect();
+        let top: Vec<&NodeInfo> = scored
+            .iter()
+            .filter(|(s, _)| *s == best)
+            .map(|(_, n)| *n)
+            .collect();
         let pick = self.rng.below(top.len() as u64) as usize;
-        let node = top.get(pick).map(|n| meta::name(n.node)).unwrap_or_default();
+        let node = top
+            .get(pick)
+            .map(|n| meta::name(n.node))
+            .unwrap_or_default();
         Verdict::Bind(node.to_string())
     }
 }
@@ -206,7 +268,10 @@ impl Scheduler {
 /// (dynamic resources first, then preemption with its own nested histogram).
 fn fit_error(pod: &Value, all: usize, per_node: &BTreeMap<String, Rejection>) -> String {
     let histogram = |counts: BTreeMap<String, usize>| {
-        let mut lines: Vec<String> = counts.into_iter().map(|(r, n)| format!("{n} {r}")).collect();
+        let mut lines: Vec<String> = counts
+            .into_iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect();
         lines.sort(); // upstream sorts the formatted strings, so "10 x" sorts before "2 y"
         lines.join(", ")
     };

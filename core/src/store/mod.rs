@@ -120,7 +120,9 @@ impl Store {
     /// and stamps uid, resourceVersion, creationTimestamp and generation.
     pub fn create(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
         if !obj.is_object() {
-            return Err(Status::bad_request("the body of the request was in an unknown format"));
+            return Err(Status::bad_request(
+                "the body of the request was in an unknown format",
+            ));
         }
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
@@ -157,7 +159,12 @@ impl Store {
     /// object must match the stored one, or the update is refused with Conflict.
     pub fn update(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
         let old = self.existing_for_update(kind, &obj)?.clone();
-        for key in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+        for key in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ] {
             match old.pointer(&format!("/metadata/{key}")) {
                 Some(v) => meta::metadata_mut(&mut obj).insert(key.into(), v.clone()),
                 None => meta::metadata_mut(&mut obj).remove(key),
@@ -216,7 +223,10 @@ impl Store {
             return Err(Status::conflict(kind, name));
         }
         meta::ensure_object(&mut pod, "spec").insert("nodeName".into(), json!(node));
-        let generation = pod.pointer("/metadata/generation").cloned().unwrap_or(json!(1));
+        let generation = pod
+            .pointer("/metadata/generation")
+            .cloned()
+            .unwrap_or(json!(1));
         let now = self.now.rfc3339();
         let status = meta::ensure_object(&mut pod, "status");
         status.insert(
@@ -319,10 +329,7 @@ impl Store {
     }
 
     fn name_for_create(&mut self, kind: &Kind, obj: &Value) -> Result<String> {
-        match (
-            meta::name(obj),
-            meta::str_at(obj, "/metadata/generateName"),
-        ) {
+        match (meta::name(obj), meta::str_at(obj, "/metadata/generateName")) {
             ("", "") => Err(Status::invalid(
                 kind,
                 "",

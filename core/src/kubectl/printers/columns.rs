@@ -23,16 +23,27 @@ pub fn since(ts: Option<&Value>, now: Time) -> String {
 }
 
 fn int(obj: &Value, pointer: &str) -> String {
-    obj.pointer(pointer).and_then(Value::as_i64).unwrap_or(0).to_string()
+    obj.pointer(pointer)
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        .to_string()
 }
 
 fn or_none(s: &str) -> String {
-    if s.is_empty() { "<none>".into() } else { s.to_string() }
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Container names and images of a pod template, comma-joined (`layoutContainerCells`).
 fn containers(obj: &Value, pointer: &str) -> (String, String) {
-    let list = obj.pointer(pointer).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let list = obj
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let names: Vec<&str> = list.iter().map(|c| meta::str_at(c, "/name")).collect();
     let images: Vec<&str> = list.iter().map(|c| meta::str_at(c, "/image")).collect();
     (names.join(","), images.join(","))
@@ -41,18 +52,101 @@ fn containers(obj: &Value, pointer: &str) -> (String, String) {
 /// Builds the table for objects of one kind.
 pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
     let mut t = match kind {
-        "Pod" => Table::new(&[("NAME", false), ("READY", false), ("STATUS", false), ("RESTARTS", false), ("AGE", false), ("IP", true), ("NODE", true), ("NOMINATED NODE", true), ("READINESS GATES", true)]),
-        "Node" => Table::new(&[("NAME", false), ("STATUS", false), ("ROLES", false), ("AGE", false), ("VERSION", false), ("INTERNAL-IP", true), ("EXTERNAL-IP", true), ("OS-IMAGE", true), ("KERNEL-VERSION", true), ("CONTAINER-RUNTIME", true)]),
-        "Deployment" => Table::new(&[("NAME", false), ("READY", false), ("UP-TO-DATE", false), ("AVAILABLE", false), ("AGE", false), ("CONTAINERS", true), ("IMAGES", true), ("SELECTOR", true)]),
-        "ReplicaSet" => Table::new(&[("NAME", false), ("DESIRED", false), ("CURRENT", false), ("READY", false), ("AGE", false), ("CONTAINERS", true), ("IMAGES", true), ("SELECTOR", true)]),
-        "DaemonSet" => Table::new(&[("NAME", false), ("DESIRED", false), ("CURRENT", false), ("READY", false), ("UP-TO-DATE", false), ("AVAILABLE", false), ("NODE SELECTOR", false), ("AGE", false), ("CONTAINERS", true), ("IMAGES", true), ("SELECTOR", true)]),
+        "Pod" => Table::new(&[
+            ("NAME", false),
+            ("READY", false),
+            ("STATUS", false),
+            ("RESTARTS", false),
+            ("AGE", false),
+            ("IP", true),
+            ("NODE", true),
+            ("NOMINATED NODE", true),
+            ("READINESS GATES", true),
+        ]),
+        "Node" => Table::new(&[
+            ("NAME", false),
+            ("STATUS", false),
+            ("ROLES", false),
+            ("AGE", false),
+            ("VERSION", false),
+            ("INTERNAL-IP", true),
+            ("EXTERNAL-IP", true),
+            ("OS-IMAGE", true),
+            ("KERNEL-VERSION", true),
+            ("CONTAINER-RUNTIME", true),
+        ]),
+        "Deployment" => Table::new(&[
+            ("NAME", false),
+            ("READY", false),
+            ("UP-TO-DATE", false),
+            ("AVAILABLE", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+            ("SELECTOR", true),
+        ]),
+        "ReplicaSet" => Table::new(&[
+            ("NAME", false),
+            ("DESIRED", false),
+            ("CURRENT", false),
+            ("READY", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+            ("SELECTOR", true),
+        ]),
+        "DaemonSet" => Table::new(&[
+            ("NAME", false),
+            ("DESIRED", false),
+            ("CURRENT", false),
+            ("READY", false),
+            ("UP-TO-DATE", false),
+            ("AVAILABLE", false),
+            ("NODE SELECTOR", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+            ("SELECTOR", true),
+        ]),
         "Namespace" => Table::new(&[("NAME", false), ("STATUS", false), ("AGE", false)]),
-        "Service" => Table::new(&[("NAME", false), ("TYPE", false), ("CLUSTER-IP", false), ("EXTERNAL-IP", false), ("PORT(S)", false), ("AGE", false), ("SELECTOR", true)]),
+        "Service" => Table::new(&[
+            ("NAME", false),
+            ("TYPE", false),
+            ("CLUSTER-IP", false),
+            ("EXTERNAL-IP", false),
+            ("PORT(S)", false),
+            ("AGE", false),
+            ("SELECTOR", true),
+        ]),
         "ConfigMap" => Table::new(&[("NAME", false), ("DATA", false), ("AGE", false)]),
         "ServiceAccount" => Table::new(&[("NAME", false), ("SECRETS", false), ("AGE", false)]),
-        "PriorityClass" => Table::new(&[("NAME", false), ("VALUE", false), ("GLOBAL-DEFAULT", false), ("AGE", false), ("PREEMPTIONPOLICY", false)]),
-        "StorageClass" => Table::new(&[("NAME", false), ("PROVISIONER", false), ("RECLAIMPOLICY", false), ("VOLUMEBINDINGMODE", false), ("ALLOWVOLUMEEXPANSION", false), ("AGE", false)]),
-        "Event" => Table::new(&[("LAST SEEN", false), ("TYPE", false), ("REASON", false), ("OBJECT", false), ("SUBOBJECT", true), ("SOURCE", true), ("MESSAGE", false), ("FIRST SEEN", true), ("COUNT", true), ("NAME", true)]),
+        "PriorityClass" => Table::new(&[
+            ("NAME", false),
+            ("VALUE", false),
+            ("GLOBAL-DEFAULT", false),
+            ("AGE", false),
+            ("PREEMPTIONPOLICY", false),
+        ]),
+        "StorageClass" => Table::new(&[
+            ("NAME", false),
+            ("PROVISIONER", false),
+            ("RECLAIMPOLICY", false),
+            ("VOLUMEBINDINGMODE", false),
+            ("ALLOWVOLUMEEXPANSION", false),
+            ("AGE", false),
+        ]),
+        "Event" => Table::new(&[
+            ("LAST SEEN", false),
+            ("TYPE", false),
+            ("REASON", false),
+            ("OBJECT", false),
+            ("SUBOBJECT", true),
+            ("SOURCE", true),
+            ("MESSAGE", false),
+            ("FIRST SEEN", true),
+            ("COUNT", true),
+            ("NAME", true),
+        ]),
         _ => Table::new(&[("NAME", false), ("CREATED AT", false)]),
     };
     for obj in objects {
@@ -63,7 +157,11 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                 let (names, images) = containers(obj, "/spec/template/spec/containers");
                 vec![
                     meta::name(obj).into(),
-                    format!("{}/{}", int(obj, "/status/readyReplicas"), int(obj, "/spec/replicas")),
+                    format!(
+                        "{}/{}",
+                        int(obj, "/status/readyReplicas"),
+                        int(obj, "/spec/replicas")
+                    ),
                     int(obj, "/status/updatedReplicas"),
                     int(obj, "/status/availableReplicas"),
                     age(obj, now),
@@ -94,21 +192,35 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     int(obj, "/status/numberReady"),
                     int(obj, "/status/updatedNumberScheduled"),
                     int(obj, "/status/numberAvailable"),
-                    selector::format_labels(obj.pointer("/spec/template/spec/nodeSelector").and_then(Value::as_object)),
+                    selector::format_labels(
+                        obj.pointer("/spec/template/spec/nodeSelector")
+                            .and_then(Value::as_object),
+                    ),
                     age(obj, now),
                     names,
                     images,
                     selector::format(obj.pointer("/spec/selector")),
                 ]
             }
-            "Namespace" => vec![meta::name(obj).into(), meta::str_at(obj, "/status/phase").into(), age(obj, now)],
+            "Namespace" => vec![
+                meta::name(obj).into(),
+                meta::str_at(obj, "/status/phase").into(),
+                age(obj, now),
+            ],
             "Service" => service_row(obj, now),
             "ConfigMap" => {
-                let count = ["/data", "/binaryData"].iter().filter_map(|p| obj.pointer(p).and_then(Value::as_object)).map(|m| m.len()).sum::<usize>();
+                let count = ["/data", "/binaryData"]
+                    .iter()
+                    .filter_map(|p| obj.pointer(p).and_then(Value::as_object))
+                    .map(|m| m.len())
+                    .sum::<usize>();
                 vec![meta::name(obj).into(), count.to_string(), age(obj, now)]
             }
             "ServiceAccount" => {
-                let secrets = obj.pointer("/secrets").and_then(Value::as_array).map_or(0, Vec::len);
+                let secrets = obj
+                    .pointer("/secrets")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
                 vec![meta::name(obj).into(), secrets.to_string(), age(obj, now)]
             }
             "PriorityClass" => vec![
@@ -119,8 +231,15 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                 meta::str_at(obj, "/preemptionPolicy").into(),
             ],
             "StorageClass" => {
-                let default = meta::str_at(obj, "/metadata/annotations/storageclass.kubernetes.io~1is-default-class") == "true";
-                let name = if default { format!("{} (default)", meta::name(obj)) } else { meta::name(obj).to_string() };
+                let default = meta::str_at(
+                    obj,
+                    "/metadata/annotations/storageclass.kubernetes.io~1is-default-class",
+                ) == "true";
+                let name = if default {
+                    format!("{} (default)", meta::name(obj))
+                } else {
+                    meta::name(obj).to_string()
+                };
                 vec![
                     name,
                     meta::str_at(obj, "/provisioner").into(),
@@ -142,17 +261,26 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
 }
 
 fn or_default(s: &str, default: &str) -> String {
-    if s.is_empty() { default.into() } else { s.into() }
+    if s.is_empty() {
+        default.into()
+    } else {
+        s.into()
+    }
 }
 
 fn pod_row(pod: &Value, now: Time) -> Vec<String> {
     let cells = pod_status::cells(pod, now);
-    let gates = pod.pointer("/spec/readinessGates").and_then(Value::as_array);
+    let gates = pod
+        .pointer("/spec/readinessGates")
+        .and_then(Value::as_array);
     let gates = match gates {
         Some(g) if !g.is_empty() => {
             let true_count = g
                 .iter()
-                .filter(|gate| crate::controllers::condition_status(pod, meta::str_at(gate, "/conditionType")) == Some("True"))
+                .filter(|gate| {
+                    crate::controllers::condition_status(pod, meta::str_at(gate, "/conditionType"))
+                        == Some("True")
+                })
                 .count();
             format!("{true_count}/{}", g.len())
         }
@@ -176,9 +304,16 @@ fn node_row(node: &Value, now: Time) -> Vec<String> {
         node.pointer("/status/addresses")
             .and_then(Value::as_array)
             .and_then(|a| a.iter().find(|a| meta::str_at(a, "/type") == t))
-            .map_or("<none>".to_string(), |a| meta::str_at(a, "/address").to_string())
+            .map_or("<none>".to_string(), |a| {
+                meta::str_at(a, "/address").to_string()
+            })
     };
-    let info = |k: &str| or_default(meta::str_at(node, &format!("/status/nodeInfo/{k}")), "<unknown>");
+    let info = |k: &str| {
+        or_default(
+            meta::str_at(node, &format!("/status/nodeInfo/{k}")),
+            "<unknown>",
+        )
+    };
     vec![
         meta::name(node).into(),
         node_status(node),
@@ -195,24 +330,44 @@ fn node_row(node: &Value, now: Time) -> Vec<String> {
 
 fn service_row(svc: &Value, now: Time) -> Vec<String> {
     let type_ = meta::str_at(svc, "/spec/type");
-    let external_ips: Vec<&str> = svc.pointer("/spec/externalIPs").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let external_ips: Vec<&str> = svc
+        .pointer("/spec/externalIPs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let external = match type_ {
         "ClusterIP" | "NodePort" | "" => {
-            if external_ips.is_empty() { "<none>".into() } else { external_ips.join(",") }
+            if external_ips.is_empty() {
+                "<none>".into()
+            } else {
+                external_ips.join(",")
+            }
         }
         "LoadBalancer" => {
             let mut ips: Vec<String> = svc
                 .pointer("/status/loadBalancer/ingress")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().map(|i| {
-                    let ip = meta::str_at(i, "/ip");
-                    if ip.is_empty() { meta::str_at(i, "/hostname").to_string() } else { ip.to_string() }
-                }).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|i| {
+                            let ip = meta::str_at(i, "/ip");
+                            if ip.is_empty() {
+                                meta::str_at(i, "/hostname").to_string()
+                            } else {
+                                ip.to_string()
+                            }
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             ips.sort();
             ips.dedup();
             ips.extend(external_ips.iter().map(|s| s.to_string()));
-            if ips.is_empty() { "<pending>".into() } else { ips.join(",") }
+            if ips.is_empty() {
+                "<pending>".into()
+            } else {
+                ips.join(",")
+            }
         }
         "ExternalName" => meta::str_at(svc, "/spec/externalName").into(),
         _ => "<unknown>".into(),
@@ -221,14 +376,17 @@ fn service_row(svc: &Value, now: Time) -> Vec<String> {
         .pointer("/spec/ports")
         .and_then(Value::as_array)
         .map(|ports| {
-            ports.iter().map(|p| {
-                let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
-                let protocol = or_default(meta::str_at(p, "/protocol"), "TCP");
-                match p.get("nodePort").and_then(Value::as_i64) {
-                    Some(np) if np > 0 => format!("{port}:{np}/{protocol}"),
-                    _ => format!("{port}/{protocol}"),
-                }
-            }).collect()
+            ports
+                .iter()
+                .map(|p| {
+                    let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
+                    let protocol = or_default(meta::str_at(p, "/protocol"), "TCP");
+                    match p.get("nodePort").and_then(Value::as_i64) {
+                        Some(np) if np > 0 => format!("{port}:{np}/{protocol}"),
+                        _ => format!("{port}/{protocol}"),
+                    }
+                })
+                .collect()
         })
         .unwrap_or_default();
     vec![
@@ -236,7 +394,11 @@ fn service_row(svc: &Value, now: Time) -> Vec<String> {
         type_.into(),
         or_none(meta::str_at(svc, "/spec/clusterIPs/0")),
         external,
-        if ports.is_empty() { "<none>".into() } else { ports.join(",") },
+        if ports.is_empty() {
+            "<none>".into()
+        } else {
+            ports.join(",")
+        },
         age(svc, now),
         selector::format_labels(svc.pointer("/spec/selector").and_then(Value::as_object)),
     ]
@@ -257,7 +419,11 @@ fn event_row(ev: &Value, now: Time) -> Vec<String> {
     let source = {
         let c = meta::str_at(ev, "/source/component");
         let h = meta::str_at(ev, "/source/host");
-        if h.is_empty() { c.to_string() } else { format!("{c}, {h}") }
+        if h.is_empty() {
+            c.to_string()
+        } else {
+            format!("{c}, {h}")
+        }
     };
     vec![
         last,

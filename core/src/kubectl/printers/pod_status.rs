@@ -25,7 +25,10 @@ impl PodCells {
 }
 
 fn array<'a>(obj: &'a Value, pointer: &str) -> &'a [Value] {
-    obj.pointer(pointer).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    obj.pointer(pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 pub fn cells(pod: &Value, now: Time) -> PodCells {
@@ -35,19 +38,23 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
         reason = status_reason.to_string();
     }
     let gated = array(pod, "/status/conditions").iter().any(|c| {
-        meta::str_at(c, "/type") == "PodScheduled" && meta::str_at(c, "/reason") == "SchedulingGated"
+        meta::str_at(c, "/type") == "PodScheduled"
+            && meta::str_at(c, "/reason") == "SchedulingGated"
     });
     if gated {
         reason = "SchedulingGated".into();
     }
     let init_specs = array(pod, "/spec/initContainers");
     let is_sidecar = |name: &str| {
-        init_specs
-            .iter()
-            .any(|c| meta::str_at(c, "/name") == name && meta::str_at(c, "/restartPolicy") == "Always")
+        init_specs.iter().any(|c| {
+            meta::str_at(c, "/name") == name && meta::str_at(c, "/restartPolicy") == "Always"
+        })
     };
     let total = array(pod, "/spec/containers").len()
-        + init_specs.iter().filter(|c| meta::str_at(c, "/restartPolicy") == "Always").count();
+        + init_specs
+            .iter()
+            .filter(|c| meta::str_at(c, "/restartPolicy") == "Always")
+            .count();
     let mut ready = 0;
     let mut restarts: i64 = 0;
     let mut last_restart: Option<Time> = None;
@@ -125,7 +132,9 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
                 if int(t, "/exitCode") != 0 {
                     error_reason = reason.clone();
                 }
-            } else if c.get("ready") == Some(&Value::Bool(true)) && c.pointer("/state/running").is_some() {
+            } else if c.get("ready") == Some(&Value::Bool(true))
+                && c.pointer("/state/running").is_some()
+            {
                 has_running = true;
                 ready += 1;
             }

@@ -64,12 +64,18 @@ pub fn render(table: &Table, opts: &PrintOptions) -> String {
             .collect();
         lines.push(decorate(
             headers,
-            opts.namespaces.as_ref().map(|_| "NAMESPACE".to_string()).as_ref(),
+            opts.namespaces
+                .as_ref()
+                .map(|_| "NAMESPACE".to_string())
+                .as_ref(),
             opts.labels.as_ref().map(|_| "LABELS".to_string()).as_ref(),
         ));
     }
     for (r, row) in table.rows.iter().enumerate() {
-        let cells = keep.iter().map(|&i| row.get(i).cloned().unwrap_or_default()).collect();
+        let cells = keep
+            .iter()
+            .map(|&i| row.get(i).cloned().unwrap_or_default())
+            .collect();
         lines.push(decorate(
             cells,
             opts.namespaces.as_ref().and_then(|n| n.get(r)),
@@ -110,9 +116,19 @@ mod tests {
     #[test]
     fn aligns_like_tabwriter() {
         let mut t = Table::new(&[("NAME", false), ("READY", false), ("IP", true)]);
-        t.rows.push(vec!["web".into(), "1/1".into(), "10.244.1.2".into()]);
-        assert_eq!(render(&t, &PrintOptions::default()), "NAME   READY\nweb    1/1\n");
-        let wide = PrintOptions { wide: true, ..PrintOptions::default() };
-        assert_eq!(render(&t, &wide), "NAME   READY   IP\nweb    1/1     10.244.1.2\n");
+        t.rows
+            .push(vec!["web".into(), "1/1".into(), "10.244.1.2".into()]);
+        assert_eq!(
+            render(&t, &PrintOptions::default()),
+            "NAME   READY\nweb    1/1\n"
+        );
+        let wide = PrintOptions {
+            wide: true,
+            ..PrintOptions::default()
+        };
+        assert_eq!(
+            render(&t, &wide),
+            "NAME   READY   IP\nweb    1/1     10.244.1.2\n"
+        );
     }
 }

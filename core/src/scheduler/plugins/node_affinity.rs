@@ -30,15 +30,28 @@ pub fn required_matches(pod: &Value, node: &Value) -> bool {
 /// A node selector term: all its label expressions and field expressions hold. An empty term
 /// matches nothing, as upstream.
 fn term_matches(term: &Value, node: &Value) -> bool {
-    let exprs = |k: &str| term.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let exprs = |k: &str| {
+        term.get(k)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
     let (label_exprs, field_exprs) = (exprs("matchExpressions"), exprs("matchFields"));
     if label_exprs.is_empty() && field_exprs.is_empty() {
         return false;
     }
-    let label = |key: &str| meta::labels(node).and_then(|l| l.get(key)).and_then(Value::as_str);
+    let label = |key: &str| {
+        meta::labels(node)
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str)
+    };
     let field = |key: &str| (key == "metadata.name").then(|| meta::name(node));
-    label_exprs.iter().all(|e| requirement_holds(e, label(meta::str_at(e, "/key"))))
-        && field_exprs.iter().all(|e| requirement_holds(e, field(meta::str_at(e, "/key"))))
+    label_exprs
+        .iter()
+        .all(|e| requirement_holds(e, label(meta::str_at(e, "/key"))))
+        && field_exprs
+            .iter()
+            .all(|e| requirement_holds(e, field(meta::str_at(e, "/key"))))
 }
 
 fn requirement_holds(expr: &Value, actual: Option<&str>) -> bool {
@@ -53,8 +66,12 @@ fn requirement_holds(expr: &Value, actual: Option<&str>) -> bool {
         "NotIn" => actual.is_none_or(|a| !values.contains(&a)),
         "Exists" => actual.is_some(),
         "DoesNotExist" => actual.is_none(),
-        "Gt" => matches!((actual.and_then(number), values.first().and_then(|v| number(v))), (Some(a), Some(b)) if a > b),
-        "Lt" => matches!((actual.and_then(number), values.first().and_then(|v| number(v))), (Some(a), Some(b)) if a < b),
+        "Gt" => {
+            matches!((actual.and_then(number), values.first().and_then(|v| number(v))), (Some(a), Some(b)) if a > b)
+        }
+        "Lt" => {
+            matches!((actual.and_then(number), values.first().and_then(|v| number(v))), (Some(a), Some(b)) if a < b)
+        }
         _ => false,
     }
 }
@@ -74,7 +91,10 @@ pub fn score(pod: &Value, info: &NodeInfo<'_>) -> i64 {
     }
     let matched: i64 = terms
         .iter()
-        .filter(|t| t.get("preference").is_some_and(|p| term_matches(p, info.node)))
+        .filter(|t| {
+            t.get("preference")
+                .is_some_and(|p| term_matches(p, info.node))
+        })
         .map(weight)
         .sum();
     matched * 100 / total

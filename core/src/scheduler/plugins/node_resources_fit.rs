@@ -23,9 +23,18 @@ pub fn pod_requests(pod: &Value, resource: &str, default_if_unset: i128) -> i128
             .and_then(quantity::parse_milli)
             .unwrap_or(default_if_unset)
     };
-    let list = |k: &str| pod.pointer(&format!("/spec/{k}")).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let list = |k: &str| {
+        pod.pointer(&format!("/spec/{k}"))
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
     let app: i128 = list("containers").iter().map(request).sum();
-    let init = list("initContainers").iter().map(request).max().unwrap_or(0);
+    let init = list("initContainers")
+        .iter()
+        .map(request)
+        .max()
+        .unwrap_or(0);
     app.max(init)
 }
 
@@ -39,8 +48,36 @@ pub fn allocatable(node: &Value, resource: &str) -> i128 {
         .unwrap_or(0)
 }
 
+/// What the pods on a node request, in milli-units: as declared (for fitting) and with the
+/// scoring defaults for pods that declare nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Requested {
+    pub cpu: i128,
+    pub memory: i128,
+    pub ephemeral_storage: i128,
+    pub cpu_nonzero: i128,
+    pub memory_nonzero: i128,
+}
+
+impl Requested {
+    pub fn add(&mut self, pod: &Value) {
+        self.cpu += pod_requests(pod, "cpu", 0);
+        self.memory += pod_requests(pod, "memory", 0);
+        self.ephemeral_storage += pod_requests(pod, "ephemeral-storage", 0);
+        self.cpu_nonzero += pod_requests(pod, "cpu", DEFAULT_MILLI_CPU);
+        self.memory_nonzero += pod_requests(pod, "memory", DEFAULT_MEMORY_MILLI);
+    }
+}
+
 fn requested_on(info: &NodeInfo<'_>, resource: &str, default_if_unset: i128) -> i128 {
-    info.pods.iter().map(|p| pod_requests(p, resource, default_if_unset)).sum()
+    let r = &info.requested;
+    match (resource, default_if_unset > 0) {
+        ("cpu", false) => r.cpu,
+        ("cpu", true) => r.cpu_nonzero,
+        ("memory", false) => r.memory,
+        ("memory", true) => r.memory_nonzero,
+        _ => r.ephemeral_storage,
+    }
 }
 
 pub fn filter(pod: &Value, info: &NodeInfo<'_>) -> Option<Rejection> {
@@ -93,6 +130,7 @@ pub fn balanced_allocation(pod: &Value, info: &NodeInfo<'_>) -> i64 {
         let used = requested_on(info, resource, default) + pod_requests(pod, resource, default);
         (used as f64 / capacity as f64).min(1.0)
     };
-    let diff = (fraction("cpu", DEFAULT_MILLI_CPU) - fraction("memory", DEFAULT_MEMORY_MILLI)).abs();
+    let diff =
+        (fraction("cpu", DEFAULT_MILLI_CPU) - fraction("memory", DEFAULT_MEMORY_MILLI)).abs();
     ((1.0 - diff / 2.0) * 100.0) as i64
 }

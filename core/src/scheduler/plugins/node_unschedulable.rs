@@ -13,6 +13,11 @@ pub fn filter(pod: &Value, info: &NodeInfo<'_>) -> Option<Rejection> {
         return None;
     }
     let cordon = json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
-    (!taint_toleration::tolerated(pod, &cordon))
-        .then(|| Rejection::new("NodeUnschedulable", Code::UnschedulableAndUnresolvable, REASON))
+    (!taint_toleration::tolerated(pod, &cordon)).then(|| {
+        Rejection::new(
+            "NodeUnschedulable",
+            Code::UnschedulableAndUnresolvable,
+            REASON,
+        )
+    })
 }

@@ -6,19 +6,31 @@ use serde_json::Value;
 use super::NodeInfo;
 use crate::api::meta;
 
-pub fn score(pod: &Value, info: &NodeInfo<'_>, all: &[NodeInfo<'_>]) -> i64 {
-    let Some(owner) = meta::controller_of(pod).and_then(|o| o.get("uid")).and_then(Value::as_str) else {
+fn owner_uid(pod: &Value) -> Option<&str> {
+    meta::controller_of(pod)
+        .and_then(|o| o.get("uid"))
+        .and_then(Value::as_str)
+}
+
+/// Pods on the node with the same controller as `pod`.
+pub fn siblings(pod: &Value, info: &NodeInfo<'_>) -> i64 {
+    let Some(owner) = owner_uid(pod) else {
         return 0;
     };
-    let siblings = |n: &NodeInfo<'_>| {
-        n.pods
-            .iter()
-            .filter(|p| meta::controller_of(p).and_then(|o| o.get("uid")).and_then(Value::as_str) == Some(owner))
-            .count() as i64
-    };
-    let most = all.iter().map(siblings).max().unwrap_or(0);
+    info.pods
+        .iter()
+        .filter(|p| owner_uid(p) == Some(owner))
+        .count() as i64
+}
+
+/// 100 on a node without siblings, down to 0 on the most crowded; `most` is the most siblings
+/// on any node.
+pub fn score(pod: &Value, info: &NodeInfo<'_>, most: i64) -> i64 {
+    if owner_uid(pod).is_none() {
+        return 0;
+    }
     if most == 0 {
         return 100;
     }
-    (most - siblings(info)) * 100 / most
+    (most - siblings(pod, info)) * 100 / most
 }

@@ -11,17 +11,27 @@ use crate::scheduler::{Code, Rejection};
 pub const REASON: &str = "node(s) had untolerated taint(s)";
 
 pub fn filter(pod: &Value, info: &NodeInfo<'_>) -> Option<Rejection> {
-    untolerated(pod, info.node, false)
-        .map(|_| Rejection::new("TaintToleration", Code::UnschedulableAndUnresolvable, REASON))
+    untolerated(pod, info.node, false).map(|_| {
+        Rejection::new(
+            "TaintToleration",
+            Code::UnschedulableAndUnresolvable,
+            REASON,
+        )
+    })
 }
 
 /// The first NoSchedule/NoExecute taint of `node` that `pod` does not tolerate.
 /// `include_unschedulable` also counts the cordon taint, which the DaemonSet controller checks
 /// but the scheduler leaves to NodeUnschedulable.
-pub fn untolerated<'n>(pod: &Value, node: &'n Value, include_unschedulable: bool) -> Option<&'n Value> {
+pub fn untolerated<'n>(
+    pod: &Value,
+    node: &'n Value,
+    include_unschedulable: bool,
+) -> Option<&'n Value> {
     taints(node).find(|taint| {
         matches!(meta::str_at(taint, "/effect"), "NoSchedule" | "NoExecute")
-            && (include_unschedulable || meta::str_at(taint, "/key") != "node.kubernetes.io/unschedulable")
+            && (include_unschedulable
+                || meta::str_at(taint, "/key") != "node.kubernetes.io/unschedulable")
             && !tolerated(pod, taint)
     })
 }
@@ -52,7 +62,9 @@ pub fn tolerated(pod: &Value, taint: &Value) -> bool {
         }
         match meta::str_at(t, "/operator") {
             "Exists" => true,
-            "" | "Equal" => !key.is_empty() && meta::str_at(t, "/value") == meta::str_at(taint, "/value"),
+            "" | "Equal" => {
+                !key.is_empty() && meta::str_at(t, "/value") == meta::str_at(taint, "/value")
+            }
             _ => false,
         }
     })
