@@ -1,6 +1,5 @@
 //! The object model: what kinds exist, how objects are read and defaulted, and how the API
-//! reports errors. Objects are `serde_json::Value`s (the wire form); typed views come from
-//! k8s-openapi where a controller needs them.
+//! reports errors. Objects are `serde_json::Value`s, the wire form, as a client sees them.
 
 pub mod defaults;
 pub mod error;
