@@ -49,7 +49,9 @@ pub struct App {
 
 /// Milliseconds since the page started, from the browser's monotonic clock.
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 impl App {
@@ -111,7 +113,11 @@ impl Component for App {
             }
             Msg::Run(line) => {
                 let prompt = self.cluster.prompt();
-                let output = if line.trim().is_empty() { Output::default() } else { self.cluster.exec(&line) };
+                let output = if line.trim().is_empty() {
+                    Output::default()
+                } else {
+                    self.cluster.exec(&line)
+                };
                 let entries = Rc::make_mut(&mut self.entries);
                 // `clear` is the terminal's business (the shell prints nothing for it).
                 if line.trim() == "clear" {
@@ -139,7 +145,9 @@ impl Component for App {
         let t = texts();
         let on_run = ctx.link().callback(Msg::Run);
         let on_system = ctx.link().callback(|e: Event| {
-            let checked = e.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|i| i.checked());
+            let checked = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.checked());
             Msg::ShowSystem(checked)
         });
         html! {

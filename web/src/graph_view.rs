@@ -32,7 +32,11 @@ pub fn GraphView(props: &Props) -> Html {
     let t = texts();
     let g = &props.graph;
     let view_box = format!("0 0 {} {}", g.width, g.height);
-    let style = format!("min-width: {}px; max-width: {}px", (g.width * MIN_SCALE).round(), g.width.round());
+    let style = format!(
+        "min-width: {}px; max-width: {}px",
+        (g.width * MIN_SCALE).round(),
+        g.width.round()
+    );
     html! {
         <section class="graph-pane" aria-label={t.graph_label}>
             if g.workloads.is_empty() {
@@ -65,20 +69,33 @@ fn chars_for(w: f64, char_px: f64) -> usize {
 }
 
 fn rect_attrs(r: &Rect) -> (String, String, String, String) {
-    (r.x.to_string(), r.y.to_string(), r.w.to_string(), r.h.to_string())
+    (
+        r.x.to_string(),
+        r.y.to_string(),
+        r.w.to_string(),
+        r.h.to_string(),
+    )
 }
 
 fn view_node(node: &NodeBox) -> Html {
     let t = texts();
     let (x, y, w, h) = rect_attrs(&node.rect);
     let pending_lane = node.name.is_empty();
-    let title = if pending_lane { t.pending_lane.to_string() } else { node.name.clone() };
+    let title = if pending_lane {
+        t.pending_lane.to_string()
+    } else {
+        node.name.clone()
+    };
     let detail = if pending_lane {
         t.pending_lane_hint.to_string()
     } else {
         format!("{} · {}", node.status, node.roles)
     };
-    let class = classes!("node", pending_lane.then_some("node-pending-lane"), (!pending_lane && node.status != "Ready").then_some("node-not-ready"));
+    let class = classes!(
+        "node",
+        pending_lane.then_some("node-pending-lane"),
+        (!pending_lane && node.status != "Ready").then_some("node-not-ready")
+    );
     let (tx, r) = (node.rect.x + 12.0, &node.rect);
     html! {
         <g class={class} key={title.clone()} data-name={node.name.clone()} data-status={node.status.clone()} data-roles={node.roles.clone()}>
@@ -111,7 +128,10 @@ fn view_workload(wl: &WorkloadBox) -> Html {
     let r = &wl.rect;
     let tx = (r.x + 10.0).to_string();
     // "3/3" is complete; anything else (rolling out, scaling, broken) is shown as in progress.
-    let complete = wl.summary.split_once('/').is_some_and(|(ready, want)| ready == want);
+    let complete = wl
+        .summary
+        .split_once('/')
+        .is_some_and(|(ready, want)| ready == want);
     html! {
         <g class={classes!("workload", (!complete).then_some("workload-incomplete"), format!("workload-{}", wl.kind.to_ascii_lowercase()))} key={wl.id.clone()}
             data-kind={wl.kind} data-name={wl.name.clone()} data-namespace={wl.namespace.clone()} data-summary={wl.summary.clone()}>

@@ -119,7 +119,10 @@ pub fn Terminal(props: &Props) -> Html {
         let (value, history, on_run) = (value.clone(), history.clone(), props.on_run.clone());
         Callback::from(move |e: KeyboardEvent| {
             // Read the DOM's value rather than the state: it is never behind the keystrokes.
-            let current = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let current = e
+                .target_dyn_into::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
             match e.key().as_str() {
                 "Enter" => {
                     e.prevent_default();

@@ -104,7 +104,9 @@ pub fn parse(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, 
                             v.clone()
                         }
                         None => {
-                            return Err(format!("error: flag needs an argument: --{name}\n{usage}"));
+                            return Err(format!(
+                                "error: flag needs an argument: --{name}\n{usage}"
+                            ));
                         }
                     },
                 }
