@@ -1,7 +1,10 @@
 //! Transcript tests: `tests/transcripts/*.txt` are kubectl sessions on the default cluster —
 //! `$ line` followed by exactly what the terminal shows (stdout, then stderr). Each file is run
 //! twice from a fresh cluster: the output must match the file, and both runs must be identical
-//! (determinism). `UPDATE_TRANSCRIPTS=1 cargo test --test transcripts` rewrites the files from
+//! (determinism). A command with here-documents (`$ kubectl apply -f - <<EOF`) takes the lines
+//! that follow, up to each delimiter line, as its input, as a terminal would; so does a line
+//! that ends with a backslash.
+//! `UPDATE_TRANSCRIPTS=1 cargo test --test transcripts` rewrites the files from
 //! the current behaviour — review the diff before committing it.
 
 use std::path::{Path, PathBuf};
@@ -16,11 +19,31 @@ fn transcripts_dir() -> PathBuf {
 fn replay(text: &str) -> String {
     let mut cluster = Cluster::new_default(1);
     let mut out = String::new();
-    for line in text.lines() {
-        if let Some(command) = line.strip_prefix("$ ") {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some(first) = line.strip_prefix("$ ") {
             out.push_str(line);
             out.push('\n');
-            let result = cluster.exec(command);
+            let mut command = first.to_string();
+            while command.ends_with('\\') {
+                let Some(next) = lines.next() else { break };
+                out.push_str(next);
+                out.push('\n');
+                command.push('\n');
+                command.push_str(next);
+            }
+            for delimiter in here_doc_delimiters(first) {
+                for body in lines.by_ref() {
+                    command.push('\n');
+                    command.push_str(body);
+                    out.push_str(body);
+                    out.push('\n');
+                    if body.trim_start_matches('\t') == delimiter {
+                        break;
+                    }
+                }
+            }
+            let result = cluster.exec(&command);
             out.push_str(&result.stdout);
             out.push_str(&result.stderr);
         } else if line.starts_with('#') && out.lines().all(|l| l.starts_with('#')) {
@@ -30,6 +53,22 @@ fn replay(text: &str) -> String {
         }
     }
     out
+}
+
+/// The delimiters of the here-documents a command line opens (`<<EOF`, `<<-'END'`), in order.
+fn here_doc_delimiters(line: &str) -> Vec<String> {
+    line.split("<<")
+        .skip(1)
+        .map(|rest| {
+            rest.trim_start_matches('-')
+                .trim_start()
+                .split(|c: char| c.is_whitespace() || c == '|' || c == ';' || c == '>')
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c| c == '\'' || c == '"')
+                .to_string()
+        })
+        .collect()
 }
 
 #[test]

@@ -1,0 +1,275 @@
+//! The shell's own commands beyond kubectl: `sleep` (which fast-forwards virtual time), the text tools cheat-sheet lines pipe kubectl's
+//! output into (`grep`, `head`, `tail`, `wc`, `sort`), and `echo` and `cat`. Each takes its
+//! arguments and standard input and returns what it printed, with GNU coreutils' messages for
+//! the options it does not know.
+
+use crate::cluster::Output;
+use crate::sim::Sim;
+use crate::time::SECOND;
+
+pub fn echo(args: &[String]) -> Output {
+    match args.split_first() {
+        Some((flag, rest)) if flag == "-n" => Output::ok(rest.join(" ")),
+        _ => Output::ok(format!("{}\n", args.join(" "))),
+    }
+}
+
+/// `cat [FILE|-]...`: the files one after another; standard input when there are none.
+pub fn cat(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<String>) -> Output {
+    if args.is_empty() {
+        return Output::ok(stdin.unwrap_or_default());
+    }
+    let mut out = Output::default();
+    for path in args {
+        match read(path) {
+            Some(text) => out.stdout.push_str(&text),
+            None => {
+                out.stderr
+                    .push_str(&format!("cat: {path}: No such file or directory\n"));
+                out.exit_code = 1;
+            }
+        }
+    }
+    out
+}
+
+/// `grep [-i] [-v] [-c] [-E|-F] PATTERN`: lines of standard input containing the pattern. With
+/// `-E`, `a|b` means either; other regular-expression syntax is matched literally.
+pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
+    let (mut ignore_case, mut invert, mut count, mut extended) = (false, false, false, false);
+    let mut pattern = None;
+    for arg in args {
+        match arg.as_str() {
+            "-E" => extended = true,
+            "-F" => extended = false,
+            flags if flags.starts_with('-') && flags.len() > 1 && pattern.is_none() => {
+                for f in flags.chars().skip(1) {
+                    match f {
+                        'i' => ignore_case = true,
+                        'v' => invert = true,
+                        'c' => count = true,
+                        'E' => extended = true,
+                        other => {
+                            return Output::error(
+                                format!(
+                                    "grep: invalid option -- '{other}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"
+                                ),
+                                2,
+                            );
+                        }
+                    }
+                }
+            }
+            p if pattern.is_none() => pattern = Some(p.to_string()),
+            file => {
+                return Output::error(format!("grep: {file}: No such file or directory\n"), 2);
+            }
+        }
+    }
+    let Some(pattern) = pattern else {
+        return Output::error("Usage: grep [OPTION]... PATTERNS [FILE]...\n", 2);
+    };
+    let fold = |s: &str| {
+        if ignore_case {
+            s.to_lowercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let alternatives: Vec<String> = if extended {
+        pattern.split('|').map(fold).collect()
+    } else {
+        vec![fold(&pattern)]
+    };
+    let matching: Vec<&str> = lines(stdin)
+        .filter(|line| {
+            let line = fold(line);
+            alternatives.iter().any(|a| line.contains(a.as_str())) != invert
+        })
+        .collect();
+    let exit_code = if matching.is_empty() { 1 } else { 0 };
+    let stdout = if count {
+        format!("{}\n", matching.len())
+    } else {
+        matching.iter().map(|l| format!("{l}\n")).collect()
+    };
+    Output {
+        stdout,
+        stderr: String::new(),
+        exit_code,
+    }
+}
+
+/// `head`/`tail` with `-n N`, `-nN` or `-N` (10 lines by default).
+pub fn head_or_tail(args: &[String], stdin: Option<&str>, head: bool) -> Output {
+    let name = if head { "head" } else { "tail" };
+    let mut count = 10usize;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let number = match arg.as_str() {
+            "-n" => args.next().map(String::as_str).unwrap_or(""),
+            a if a.starts_with("-n") => &a[2..],
+            a if a.starts_with('-') => &a[1..],
+            file => {
+                return Output::error(
+                    format!(
+                        "{name}: cannot open '{file}' for reading: No such file or directory\n"
+                    ),
+                    1,
+                );
+            }
+        };
+        match number.parse() {
+            Ok(n) => count = n,
+            Err(_) => {
+                return Output::error(format!("{name}: invalid number of lines: '{number}'\n"), 1);
+            }
+        }
+    }
+    let all: Vec<&str> = lines(stdin).collect();
+    let kept = if head {
+        &all[..count.min(all.len())]
+    } else {
+        &all[all.len().saturating_sub(count)..]
+    };
+    Output::ok(kept.iter().map(|l| format!("{l}\n")).collect::<String>())
+}
+
+/// `wc [-l|-w|-c]`: counts of standard input.
+pub fn wc(args: &[String], stdin: Option<&str>) -> Output {
+    let text = stdin.unwrap_or_default();
+    let counts = [
+        ('l', text.matches('\n').count()),
+        ('w', text.split_whitespace().count()),
+        ('c', text.len()),
+    ];
+    let mut wanted = String::new();
+    for arg in args {
+        match arg.strip_prefix('-') {
+            Some(flags) if !flags.is_empty() && flags.chars().all(|c| "lwc".contains(c)) => {
+                wanted.push_str(flags)
+            }
+            _ => return Output::error(format!("wc: {arg}: No such file or directory\n"), 1),
+        }
+    }
+    let shown: Vec<usize> = counts
+        .iter()
+        .filter(|(flag, _)| wanted.is_empty() || wanted.contains(*flag))
+        .map(|(_, n)| *n)
+        .collect();
+    let line = match shown.as_slice() {
+        [one] => one.to_string(),
+        many => many
+            .iter()
+            .map(|n| format!("{n:>7}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    Output::ok(format!("{line}\n"))
+}
+
+/// `sort [-r] [-n] [-u]`.
+pub fn sort(args: &[String], stdin: Option<&str>) -> Output {
+    let (mut reverse, mut numeric, mut unique) = (false, false, false);
+    for arg in args {
+        match arg.strip_prefix('-') {
+            Some(flags) if !flags.is_empty() && flags.chars().all(|c| "rnu".contains(c)) => {
+                reverse |= flags.contains('r');
+                numeric |= flags.contains('n');
+                unique |= flags.contains('u');
+            }
+            _ => {
+                return Output::error(
+                    format!("sort: cannot read: {arg}: No such file or directory\n"),
+                    2,
+                );
+            }
+        }
+    }
+    let mut all: Vec<&str> = lines(stdin).collect();
+    if numeric {
+        let leading = |l: &str| -> f64 {
+            let t = l.trim_start();
+            let end = t
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                .unwrap_or(t.len());
+            t[..end].parse().unwrap_or(0.0)
+        };
+        all.sort_by(|a, b| leading(a).total_cmp(&leading(b)).then(a.cmp(b)));
+    } else {
+        all.sort();
+    }
+    if unique {
+        all.dedup();
+    }
+    if reverse {
+        all.reverse();
+    }
+    Output::ok(all.iter().map(|l| format!("{l}\n")).collect::<String>())
+}
+
+/// `sleep N[s|m|h]`: in the sandbox, time is virtual, so sleeping fast-forwards the cluster.
+pub fn sleep(args: &[String], sim: &mut Sim) -> Output {
+    let Some(arg) = args.first() else {
+        return Output::error("sleep: missing operand\n", 1);
+    };
+    let (number, unit) = match arg.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => arg.split_at(i),
+        None => (arg.as_str(), "s"),
+    };
+    let multiplier = match unit {
+        "s" => SECOND as f64,
+        "m" => 60.0 * SECOND as f64,
+        "h" => 3600.0 * SECOND as f64,
+        "d" => 86_400.0 * SECOND as f64,
+        _ => return Output::error(format!("sleep: invalid time interval '{arg}'\n"), 1),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n >= 0.0 && n.is_finite() => {
+            sim.advance((n * multiplier) as i64);
+            Output::default()
+        }
+        _ => Output::error(format!("sleep: invalid time interval '{arg}'\n"), 1),
+    }
+}
+
+fn lines(stdin: Option<&str>) -> std::str::Lines<'_> {
+    stdin.unwrap_or_default().lines()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    const TABLE: &str = "NAME READY\nweb-1 1/1\napi-1 0/1\nweb-2 1/1\n";
+
+    #[test]
+    fn text_tools() {
+        assert_eq!(
+            grep(&args("web"), Some(TABLE)).stdout,
+            "web-1 1/1\nweb-2 1/1\n"
+        );
+        assert_eq!(grep(&args("-vc web"), Some(TABLE)).stdout, "2\n");
+        assert_eq!(
+            grep(&args("-E api|NAME"), Some(TABLE)).stdout,
+            "NAME READY\napi-1 0/1\n"
+        );
+        assert_eq!(grep(&args("nothing"), Some(TABLE)).exit_code, 1);
+        assert_eq!(
+            head_or_tail(&args("-n 2"), Some(TABLE), true).stdout,
+            "NAME READY\nweb-1 1/1\n"
+        );
+        assert_eq!(
+            head_or_tail(&args("-1"), Some(TABLE), false).stdout,
+            "web-2 1/1\n"
+        );
+        assert_eq!(wc(&args("-l"), Some(TABLE)).stdout, "4\n");
+        assert_eq!(sort(&args("-r"), Some("b\na\nc\n")).stdout, "c\nb\na\n");
+        assert_eq!(sort(&args("-n"), Some("10 x\n9 y\n")).stdout, "9 y\n10 x\n");
+        assert_eq!(echo(&args("-n hi")).stdout, "hi");
+    }
+}

@@ -1,0 +1,289 @@
+//! The small shell in front of kubectl, so that cheat-sheet lines work as written.
+//!
+//! Input may hold several lines (a pasted script): each line is split into words
+//! ([`lex`]), here-documents take the lines that follow (`<<EOF` ... `EOF`), a line with an open
+//! quote or a trailing backslash continues on the next. A line is a list of pipelines joined by
+//! `;`, `&&` and `||`; a pipeline is commands joined by `|`, each with its redirections (`<`,
+//! `<<`, `>`, `>>`). Besides `kubectl` (and the alias `k`) it knows a few builtins
+//! ([`builtins`]); anything else is "command not found", as in a real shell. Files live in memory.
+
+mod builtins;
+mod lex;
+
+use std::collections::BTreeMap;
+
+use crate::cluster::Output;
+use crate::sim::Sim;
+use lex::{Token, tokenize};
+
+/// Reads a file from outside the shell (the CLI's disk).
+pub type FileReader = Box<dyn Fn(&str) -> Option<String>>;
+
+/// The shell's state: history and the in-memory files `kubectl apply -f` can read.
+#[derive(Default)]
+pub struct Shell {
+    pub history: Vec<String>,
+    pub files: BTreeMap<String, String>,
+    /// Files from outside (the CLI's disk), consulted after `files`.
+    file_reader: Option<FileReader>,
+    /// The context's namespace (`kubectl config set-context --current --namespace` changes it).
+    pub namespace: Option<String>,
+    /// Standard input of the command running now (a here-document or the previous pipe stage);
+    /// `kubectl ... -f -` reads it.
+    stdin: Option<String>,
+}
+
+/// Where a command's standard input comes from.
+enum Input {
+    HereDoc(String),
+    File(String),
+}
+
+/// One command of a pipeline, with its redirections.
+#[derive(Default)]
+struct Command {
+    words: Vec<String>,
+    stdin: Option<Input>,
+    /// `> path` (false) or `>> path` (true).
+    stdout: Option<(String, bool)>,
+}
+
+/// A pipeline and the operator that follows it (`;`, `&&`, `||`, or none at the end).
+type List = Vec<(Vec<Command>, Option<&'static str>)>;
+
+impl Shell {
+    pub fn set_file_reader(&mut self, reader: FileReader) {
+        self.file_reader = Some(reader);
+    }
+
+    /// A file's contents; `-` is standard input.
+    pub fn read_file(&self, path: &str) -> Option<String> {
+        if path == "-" {
+            return self.stdin.clone();
+        }
+        self.files
+            .get(path)
+            .cloned()
+            .or_else(|| self.file_reader.as_ref().and_then(|r| r(path)))
+    }
+
+    pub fn current_namespace(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("default")
+    }
+
+    pub fn prompt(&self) -> String {
+        format!("kubeplay:{}$ ", self.current_namespace())
+    }
+
+    /// Runs what was typed or pasted (one line or several) and returns everything it printed.
+    pub fn run(&mut self, input: &str, sim: &mut Sim) -> Output {
+        if !input.trim().is_empty() {
+            self.history.push(input.trim_end_matches('\n').to_string());
+        }
+        let mut lines = input.lines();
+        let mut out = Output::default();
+        while let Some(first) = lines.next() {
+            let result = match read_command_line(first, &mut lines) {
+                Ok(list) => self.run_list(list, sim),
+                Err(message) => Output::error(format!("bash: {message}\n"), 2),
+            };
+            out.stdout.push_str(&result.stdout);
+            out.stderr.push_str(&result.stderr);
+            out.exit_code = result.exit_code;
+        }
+        out
+    }
+
+    fn run_list(&mut self, list: List, sim: &mut Sim) -> Output {
+        let mut out = Output::default();
+        let mut run_next = true;
+        for (pipeline, op) in list {
+            if run_next {
+                let result = self.run_pipeline(pipeline, sim);
+                out.stdout.push_str(&result.stdout);
+                out.stderr.push_str(&result.stderr);
+                out.exit_code = result.exit_code;
+            }
+            run_next = match op {
+                Some("&&") => out.exit_code == 0,
+                Some("||") => out.exit_code != 0,
+                _ => true,
+            };
+        }
+        out
+    }
+
+    /// Runs the commands of a pipeline one after another, each reading what the one before
+    /// printed; the pipeline's status is the last command's.
+    fn run_pipeline(&mut self, pipeline: Vec<Command>, sim: &mut Sim) -> Output {
+        let mut piped: Option<String> = None;
+        let mut out = Output::default();
+        for command in pipeline {
+            let stdin = match command.stdin {
+                Some(Input::HereDoc(text)) => Some(text),
+                Some(Input::File(path)) => match self.read_file(&path) {
+                    Some(text) => Some(text),
+                    None => {
+                        out.stderr
+                            .push_str(&format!("bash: {path}: No such file or directory\n"));
+                        out.exit_code = 1;
+                        piped = Some(String::new());
+                        continue;
+                    }
+                },
+                None => piped.take(),
+            };
+            self.stdin = stdin;
+            let result = self.command(&command.words, sim);
+            self.stdin = None;
+            out.stderr.push_str(&result.stderr);
+            out.exit_code = result.exit_code;
+            piped = Some(match command.stdout {
+                Some((path, append)) => {
+                    let file = self.files.entry(path).or_default();
+                    if !append {
+                        file.clear();
+                    }
+                    file.push_str(&result.stdout);
+                    String::new()
+                }
+                None => result.stdout,
+            });
+        }
+        out.stdout = piped.unwrap_or_default();
+        out
+    }
+
+    fn command(&mut self, words: &[String], sim: &mut Sim) -> Output {
+        let Some((name, rest)) = words.split_first() else {
+            return Output::default();
+        };
+        let stdin = self.stdin.clone();
+        let stdin = stdin.as_deref();
+        match name.as_str() {
+            "kubectl" | "k" => super::run(rest, self, sim),
+            "sleep" => builtins::sleep(rest, sim),
+            "echo" => builtins::echo(rest),
+            "cat" => builtins::cat(rest, stdin, |p| self.read_file(p)),
+            "grep" => builtins::grep(rest, stdin),
+            "head" => builtins::head_or_tail(rest, stdin, true),
+            "tail" => builtins::head_or_tail(rest, stdin, false),
+            "wc" => builtins::wc(rest, stdin),
+            "sort" => builtins::sort(rest, stdin),
+            "clear" | "true" => Output::default(),
+            "false" => Output::error("", 1),
+            "help" => Output::ok(HELP),
+            other => Output::error(format!("bash: {other}: command not found\n"), 127),
+        }
+    }
+}
+
+/// Reads one command line starting at `first`, taking continuation lines and here-document
+/// bodies from `rest`, and parses it into a list of pipelines.
+fn read_command_line<'a>(
+    first: &str,
+    rest: &mut impl Iterator<Item = &'a str>,
+) -> Result<List, String> {
+    let mut line = first.to_string();
+    let tokens = loop {
+        if line.ends_with('\\') && !line.ends_with("\\\\") {
+            // A trailing backslash joins the next line; at the end of the input it is dropped.
+            line.pop();
+            if let Some(next) = rest.next() {
+                line.push_str(next);
+                continue;
+            }
+        }
+        match tokenize(&line) {
+            Ok(tokens) => break tokens,
+            Err(e) => match rest.next() {
+                Some(next) => {
+                    line.push('\n');
+                    line.push_str(next);
+                }
+                None => return Err(e.message()),
+            },
+        }
+    };
+    parse(tokens, rest)
+}
+
+/// Turns tokens into pipelines; `<<` takes its body from the following lines.
+fn parse<'a>(tokens: Vec<Token>, rest: &mut impl Iterator<Item = &'a str>) -> Result<List, String> {
+    let mut list: List = Vec::new();
+    let mut pipeline: Vec<Command> = Vec::new();
+    let mut command = Command::default();
+    let mut tokens = tokens.into_iter();
+    while let Some(token) = tokens.next() {
+        match token {
+            Token::Word(w) => command.words.push(w),
+            Token::Op(op @ ("<" | "<<" | "<<-" | ">" | ">>")) => {
+                let Some(Token::Word(target)) = tokens.next() else {
+                    return Err("syntax error near unexpected token `newline'".into());
+                };
+                match op {
+                    "<" => command.stdin = Some(Input::File(target)),
+                    ">" | ">>" => command.stdout = Some((target, op == ">>")),
+                    _ => command.stdin = Some(Input::HereDoc(here_doc(&target, op == "<<-", rest))),
+                }
+            }
+            Token::Op("&") => {
+                return Err("background jobs ('&') are not supported in this sandbox".into());
+            }
+            Token::Op(op) => {
+                if command.words.is_empty() {
+                    return Err(format!("syntax error near unexpected token `{op}'"));
+                }
+                pipeline.push(std::mem::take(&mut command));
+                if op != "|" {
+                    list.push((std::mem::take(&mut pipeline), Some(op)));
+                }
+            }
+        }
+    }
+    if !command.words.is_empty() {
+        pipeline.push(command);
+    } else if !pipeline.is_empty() {
+        return Err("syntax error: unexpected end of file".into());
+    }
+    if !pipeline.is_empty() {
+        list.push((pipeline, None));
+    }
+    Ok(list)
+}
+
+/// The body of a here-document: the lines up to the one that is exactly `delimiter` (with
+/// leading tabs removed for `<<-`). Like bash, a missing delimiter ends the body at the end of
+/// the input. Variables and `$(...)` in the body are left as written.
+fn here_doc<'a>(
+    delimiter: &str,
+    strip_tabs: bool,
+    rest: &mut impl Iterator<Item = &'a str>,
+) -> String {
+    let mut body = String::new();
+    for line in rest {
+        let line = if strip_tabs {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        if line == delimiter {
+            break;
+        }
+        body.push_str(line);
+        body.push('\n');
+    }
+    body
+}
+
+const HELP: &str = "\
+kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
+
+  kubectl ... (or k ...)   talk to the cluster, as with a real one
+  sleep N                  let N seconds of cluster time pass (at once: time here is virtual)
+  echo, cat, grep, head,   the usual, enough for cheat-sheet lines: pipes (|), here-documents
+  tail, wc, sort, clear    (<<EOF), redirections (< > >>) to files kept in memory
+  help                     this text
+
+The cluster: one control-plane node and two workers, as `kind` creates them.
+";
