@@ -15,33 +15,46 @@ pub const KUBERNETES_VERSION: &str = "v1.35.0";
 /// How long after cluster creation the learner gets the terminal.
 const SETTLE_MILLIS: i64 = 60 * SECOND;
 
-struct NodeSpec {
-    name: &'static str,
-    ip: &'static str,
-    pod_cidr: &'static str,
-    control_plane: bool,
+/// A machine that joins the cluster as a node: what `node_object` needs to describe it.
+pub struct Machine {
+    pub name: String,
+    pub ip: String,
+    pub pod_cidr: String,
+    pub control_plane: bool,
+    /// Capacity, as quantities (`8`, `16336452Ki`, `110`).
+    pub cpu: String,
+    pub memory: String,
+    pub pods: String,
+    pub labels: Vec<(String, String)>,
+    pub taints: Vec<Value>,
 }
 
-const NODES: &[NodeSpec] = &[
-    NodeSpec {
-        name: "kubeplay-control-plane",
-        ip: "172.18.0.2",
-        pod_cidr: "10.244.0.0/24",
-        control_plane: true,
-    },
-    NodeSpec {
-        name: "kubeplay-worker",
-        ip: "172.18.0.3",
-        pod_cidr: "10.244.1.0/24",
-        control_plane: false,
-    },
-    NodeSpec {
-        name: "kubeplay-worker2",
-        ip: "172.18.0.4",
-        pod_cidr: "10.244.2.0/24",
-        control_plane: false,
-    },
-];
+impl Machine {
+    /// A machine like kind's node containers: 8 CPUs, about 16 GiB, 110 pods.
+    pub fn new(name: &str, ip: &str, pod_cidr: &str, control_plane: bool) -> Machine {
+        Machine {
+            name: name.into(),
+            ip: ip.into(),
+            pod_cidr: pod_cidr.into(),
+            control_plane,
+            cpu: "8".into(),
+            memory: "16336452Ki".into(),
+            pods: "110".into(),
+            labels: Vec::new(),
+            taints: Vec::new(),
+        }
+    }
+}
+
+const CONTROL_PLANE: &str = "kubeplay-control-plane";
+
+fn default_machines() -> [Machine; 3] {
+    [
+        Machine::new(CONTROL_PLANE, "172.18.0.2", "10.244.0.0/24", true),
+        Machine::new("kubeplay-worker", "172.18.0.3", "10.244.1.0/24", false),
+        Machine::new("kubeplay-worker2", "172.18.0.4", "10.244.2.0/24", false),
+    ]
+}
 
 /// Builds the default cluster and runs it until it has settled.
 pub fn default_cluster(seed: u64) -> Sim {
@@ -103,12 +116,12 @@ pub fn default_cluster(seed: u64) -> Sim {
             "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
         }),
     );
-    for node in NODES {
-        create(&mut sim, "", "Node", node_object(node));
+    for machine in default_machines() {
+        create(&mut sim, "", "Node", node_object(&machine, Time::GENESIS));
     }
     let control_plane_uid = sim
         .store
-        .get(kind("", "Node"), "", NODES[0].name)
+        .get(kind("", "Node"), "", CONTROL_PLANE)
         .map(|n| crate::api::meta::uid(n).to_string())
         .unwrap_or_default();
     for pod in static_pods(&control_plane_uid) {
@@ -136,7 +149,8 @@ pub fn default_cluster(seed: u64) -> Sim {
     sim
 }
 
-fn node_object(n: &NodeSpec) -> Value {
+/// The Node object a machine's kubelet registers.
+pub fn node_object(n: &Machine, now: Time) -> Value {
     let mut labels = json!({
         "beta.kubernetes.io/arch": "amd64",
         "beta.kubernetes.io/os": "linux",
@@ -145,20 +159,29 @@ fn node_object(n: &NodeSpec) -> Value {
         "kubernetes.io/os": "linux",
     });
     let mut spec = json!({"podCIDR": n.pod_cidr, "podCIDRs": [n.pod_cidr], "providerID": format!("kind://docker/kubeplay/{}", n.name)});
+    let mut taints = n.taints.clone();
     if n.control_plane {
         labels["node-role.kubernetes.io/control-plane"] = json!("");
         labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
-        spec["taints"] =
-            json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
+        taints.insert(
+            0,
+            json!({"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}),
+        );
     }
-    let now = Time::GENESIS.rfc3339();
+    for (key, value) in &n.labels {
+        labels[key] = json!(value);
+    }
+    if !taints.is_empty() {
+        spec["taints"] = Value::Array(taints);
+    }
+    let now = now.rfc3339();
     let condition = |type_: &str, status: &str, reason: &str, message: &str| {
         json!({
             "type": type_, "status": status, "reason": reason, "message": message,
             "lastHeartbeatTime": now, "lastTransitionTime": now,
         })
     };
-    let resources = json!({"cpu": "8", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "16336452Ki", "pods": "110"});
+    let resources = json!({"cpu": n.cpu, "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": n.memory, "pods": n.pods});
     json!({
         "metadata": {"name": n.name, "labels": labels, "annotations": {
             "node.alpha.kubernetes.io/ttl": "0",
@@ -194,7 +217,7 @@ fn node_object(n: &NodeSpec) -> Value {
 
 /// The control plane's static pods, as the control-plane kubelet mirrors them into the API.
 fn static_pods(node_uid: &str) -> Vec<Value> {
-    let node = NODES[0].name;
+    let node = CONTROL_PLANE;
     [
         ("etcd", "registry.k8s.io/etcd:3.6.5-0", "100m", vec!["etcd", "--advertise-client-urls=https://172.18.0.2:2379", "--data-dir=/var/lib/etcd"]),
         ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.35.0", "250m", vec!["kube-apiserver", "--advertise-address=172.18.0.2", "--authorization-mode=Node,RBAC", "--service-cluster-ip-range=10.96.0.0/16"]),

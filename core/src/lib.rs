@@ -11,6 +11,7 @@
 //! - [`kubelet`]: simulated nodes running pods through their lifecycle, from an image catalogue.
 //! - [`sim`]: the event loop that drives all of the above over virtual time.
 //! - [`kubectl`]: the client: a shell line becomes API calls and printed output.
+//! - [`sandbox`]: the cluster owner's hands (`kubeplay node add|stop|start|remove`).
 //! - [`graph`]: a view model of the cluster for pictures.
 //! - [`cluster`]: the handle the page and the CLI hold: run a line, advance time, look.
 
@@ -24,6 +25,7 @@ pub mod graph;
 pub mod kubectl;
 pub mod kubelet;
 pub mod rng;
+pub mod sandbox;
 pub mod scheduler;
 pub mod sim;
 pub mod store;

@@ -17,9 +17,9 @@ use serde_json::{Value, json};
 use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, garbage_collector,
-    namespace, replicaset, serviceaccount,
+    namespace, node_lifecycle, pod_gc, replicaset, serviceaccount, taint_eviction,
 };
-use crate::kubelet::Kubelet;
+use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
 use crate::store::Store;
 use crate::time::Time;
@@ -41,6 +41,8 @@ pub struct Sim {
     next_timer_for: BTreeMap<(usize, ObjectKey), Time>,
     timer_seq: u64,
     recorder: EventRecorder,
+    /// Nodes whose kubelet the sandbox has stopped (infrastructure, not API state).
+    stopped_kubelets: BTreeSet<String>,
 }
 
 impl Sim {
@@ -54,8 +56,12 @@ impl Sim {
                 Box::new(replicaset::ReplicaSetController),
                 Box::new(daemonset::DaemonSetController),
                 Box::new(garbage_collector::GarbageCollector),
+                Box::new(node_lifecycle::NodeLifecycleController),
+                Box::new(taint_eviction::TaintEvictionController),
+                Box::new(pod_gc::PodGarbageCollector::default()),
                 Box::new(Scheduler::default()),
                 Box::new(Kubelet::default()),
+                Box::new(NodeHeartbeat::default()),
             ],
             pending: VecDeque::new(),
             queued: BTreeSet::new(),
@@ -63,7 +69,31 @@ impl Sim {
             next_timer_for: BTreeMap::new(),
             timer_seq: 0,
             recorder: EventRecorder::default(),
+            stopped_kubelets: BTreeSet::new(),
         }
+    }
+
+    /// Stops or starts the kubelet on `node`, as `systemctl stop|start kubelet` on the machine.
+    pub fn set_kubelet_running(&mut self, node: &str, running: bool) {
+        if running {
+            self.stopped_kubelets.remove(node);
+        } else {
+            self.stopped_kubelets.insert(node.to_string());
+        }
+        let mut wake = Vec::new();
+        for (index, component) in self.components.iter_mut().enumerate() {
+            for key in component.set_kubelet_running(node, running, &self.store) {
+                wake.push((index, key));
+            }
+        }
+        for (index, key) in wake {
+            self.enqueue(index, key);
+        }
+        self.settle();
+    }
+
+    pub fn kubelet_running(&self, node: &str) -> bool {
+        !self.stopped_kubelets.contains(node)
     }
 
     pub fn now(&self) -> Time {

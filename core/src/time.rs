@@ -48,6 +48,13 @@ impl Time {
         )
     }
 
+    /// RFC 3339 with microseconds, as `metav1.MicroTime` serialises (Lease renew times, events.k8s.io).
+    pub fn rfc3339_micros(self) -> String {
+        let base = self.rfc3339();
+        let micros = self.0.rem_euclid(SECOND) * 1000;
+        format!("{}.{micros:06}Z", base.trim_end_matches('Z'))
+    }
+
     /// Parses the RFC 3339 form written by [`Time::rfc3339`] (also accepting fractional seconds
     /// and numeric offsets, as objects written by hand may carry them).
     pub fn parse_rfc3339(s: &str) -> Option<Time> {

@@ -12,8 +12,11 @@ pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod node_lifecycle;
+pub mod pod_gc;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod taint_eviction;
 
 use serde_json::Value;
 
@@ -110,6 +113,19 @@ pub trait Controller {
 
     /// Brings the world one step closer to what `key` asks for.
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome;
+
+    /// The sandbox stopped or started the kubelet on `node` (what `systemctl stop kubelet`
+    /// does on a real machine). Only the parts that run on nodes care; they return the keys to
+    /// look at again. Nothing in the API records this: the cluster learns it as a real one does,
+    /// from heartbeats that stop coming.
+    fn set_kubelet_running(
+        &mut self,
+        _node: &str,
+        _running: bool,
+        _store: &Store,
+    ) -> Vec<ObjectKey> {
+        Vec::new()
+    }
 }
 
 /// The registry entry for a built-in kind. Every kind used here is in `KINDS`; the fallback

@@ -7,6 +7,7 @@
 //! not the API server's), writes the pod status derived from it, and asks the event loop to
 //! wake it when the next thing is due.
 
+pub mod heartbeat;
 pub mod images;
 pub mod runtime;
 mod status;
@@ -27,6 +28,8 @@ pub struct Kubelet {
     images: BTreeMap<String, BTreeSet<String>>,
     /// The last host part handed out per node, for pod IPs from the node's podCIDR.
     last_ip: BTreeMap<String, u32>,
+    /// Nodes whose kubelet the sandbox stopped: their containers keep running, unreported.
+    stopped: BTreeSet<String>,
 }
 
 impl Kubelet {
@@ -76,6 +79,9 @@ impl Controller for Kubelet {
             }
         };
         let node_name = meta::str_at(pod, "/spec/nodeName").to_string();
+        if self.stopped.contains(&node_name) {
+            return Outcome::default();
+        }
         let Ok(node) = ctx.store.get(kind("", "Node"), "", &node_name) else {
             return Outcome::default(); // bound to a node that does not exist: nobody runs it
         };
@@ -128,5 +134,18 @@ impl Controller for Kubelet {
             ops,
             requeue_after: runtime.next_due().map(|t| t.since(ctx.now).max(1)),
         }
+    }
+
+    fn set_kubelet_running(&mut self, node: &str, running: bool, store: &Store) -> Vec<ObjectKey> {
+        if running {
+            self.stopped.remove(node);
+        } else {
+            self.stopped.insert(node.to_string());
+        }
+        store
+            .list(kind("", "Pod"), None)
+            .filter(|pod| meta::str_at(pod, "/spec/nodeName") == node)
+            .map(ObjectKey::of)
+            .collect()
     }
 }

@@ -162,6 +162,7 @@ impl Shell {
         let stdin = stdin.as_deref();
         match name.as_str() {
             "kubectl" | "k" => super::run(rest, self, sim),
+            "kubeplay" => crate::sandbox::run(rest, sim),
             "sleep" => builtins::sleep(rest, sim),
             "echo" => builtins::echo(rest),
             "cat" => builtins::cat(rest, stdin, |p| self.read_file(p)),
@@ -283,6 +284,8 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
   sleep N                  let N seconds of cluster time pass (at once: time here is virtual)
   echo, cat, grep, head,   the usual, enough for cheat-sheet lines: pipes (|), here-documents
   tail, wc, sort, clear    (<<EOF), redirections (< > >>) to files kept in memory
+  kubeplay ...             sandbox commands: add, stop, start and remove nodes
+                           (`kubeplay help` lists them)
   help                     this text
 
 The cluster: one control-plane node and two workers, as `kind` creates them.

@@ -43,31 +43,32 @@ fn taints(node: &Value) -> impl Iterator<Item = &Value> {
         .flatten()
 }
 
+/// Whether one of the pod's tolerations tolerates `taint`.
+pub fn tolerated(pod: &Value, taint: &Value) -> bool {
+    pod.pointer("/spec/tolerations")
+        .and_then(Value::as_array)
+        .is_some_and(|list| list.iter().any(|t| tolerates(t, taint)))
+}
+
 /// `Toleration.ToleratesTaint`: same effect (or any), and the key matched by `Exists` (an empty
 /// key with Exists tolerates everything) or equal with the same value.
-pub fn tolerated(pod: &Value, taint: &Value) -> bool {
-    let tolerations = pod
-        .pointer("/spec/tolerations")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    tolerations.iter().any(|t| {
-        let effect = meta::str_at(t, "/effect");
-        if !effect.is_empty() && effect != meta::str_at(taint, "/effect") {
-            return false;
+pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
+    let t = toleration;
+    let effect = meta::str_at(t, "/effect");
+    if !effect.is_empty() && effect != meta::str_at(taint, "/effect") {
+        return false;
+    }
+    let key = meta::str_at(t, "/key");
+    if !key.is_empty() && key != meta::str_at(taint, "/key") {
+        return false;
+    }
+    match meta::str_at(t, "/operator") {
+        "Exists" => true,
+        "" | "Equal" => {
+            !key.is_empty() && meta::str_at(t, "/value") == meta::str_at(taint, "/value")
         }
-        let key = meta::str_at(t, "/key");
-        if !key.is_empty() && key != meta::str_at(taint, "/key") {
-            return false;
-        }
-        match meta::str_at(t, "/operator") {
-            "Exists" => true,
-            "" | "Equal" => {
-                !key.is_empty() && meta::str_at(t, "/value") == meta::str_at(taint, "/value")
-            }
-            _ => false,
-        }
-    })
+        _ => false,
+    }
 }
 
 /// 100 for a node without untolerated PreferNoSchedule taints, less for each one.
