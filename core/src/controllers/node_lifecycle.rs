@@ -162,8 +162,7 @@ fn mark_unknown(node: &Value, ctx: &Ctx<'_>) -> Vec<Op> {
 }
 
 /// The node's taints as they should be: everyone else's as they are, then this controller's
-/// for the node's conditions (NoExecute ones stamped with when they were added) and for
-/// `spec.unschedulable`.
+/// for the node's conditions and for `spec.unschedulable`, each stamped with when it was added.
 fn desired_taints(node: &Value, now: Time) -> Value {
     let current: Vec<Value> = node
         .pointer("/spec/taints")
@@ -182,22 +181,18 @@ fn desired_taints(node: &Value, now: Time) -> Value {
             .iter()
             .find(|t| meta::str_at(t, "/key") == key && meta::str_at(t, "/effect") == effect)
     };
-    let mut want = |key: &str, effect: &str| {
-        taints.push(existing(key, effect).cloned().unwrap_or_else(|| {
-            if effect == "NoExecute" {
-                json!({"key": key, "effect": effect, "timeAdded": now.rfc3339()})
-            } else {
-                json!({"key": key, "effect": effect})
-            }
-        }));
-    };
+    let mut want =
+        |key: &str, effect: &str| {
+            taints.push(existing(key, effect).cloned().unwrap_or_else(
+                || json!({"key": key, "effect": effect, "timeAdded": now.rfc3339()}),
+            ));
+        };
     for (key, type_, status) in CONDITION_TAINTS {
         if condition_status(node, type_) == Some(status) {
-            // The NoExecute pass runs first upstream, so that taint comes first.
+            want(key, "NoSchedule");
             if *type_ == "Ready" {
                 want(key, "NoExecute");
             }
-            want(key, "NoSchedule");
         }
     }
     if node.pointer("/spec/unschedulable") == Some(&json!(true)) {
