@@ -116,6 +116,27 @@ pub fn default_cluster(seed: u64) -> Sim {
             "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "sessionAffinity": "None", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
         }),
     );
+    // The API server publishes its own address behind the `kubernetes` Service.
+    create(
+        &mut sim,
+        "",
+        "Endpoints",
+        json!({
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": "172.18.0.2"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
+        }),
+    );
+    create(
+        &mut sim,
+        "discovery.k8s.io",
+        "EndpointSlice",
+        json!({
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"kubernetes.io/service-name": "kubernetes"}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": ["172.18.0.2"], "conditions": {"ready": true}}],
+            "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+        }),
+    );
     for machine in default_machines() {
         create(&mut sim, "", "Node", node_object(&machine, Time::GENESIS));
     }

@@ -16,8 +16,9 @@ use serde_json::{Value, json};
 
 use crate::api::{Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, garbage_collector,
-    namespace, node_lifecycle, pod_gc, replicaset, serviceaccount, taint_eviction,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, endpoints,
+    endpointslice, garbage_collector, namespace, node_lifecycle, pod_gc, replicaset,
+    serviceaccount, taint_eviction,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
@@ -56,6 +57,8 @@ impl Sim {
                 Box::new(replicaset::ReplicaSetController),
                 Box::new(daemonset::DaemonSetController),
                 Box::new(garbage_collector::GarbageCollector),
+                Box::new(endpoints::EndpointsController),
+                Box::new(endpointslice::EndpointSliceController),
                 Box::new(node_lifecycle::NodeLifecycleController),
                 Box::new(taint_eviction::TaintEvictionController),
                 Box::new(pod_gc::PodGarbageCollector::default()),

@@ -44,6 +44,14 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let store = &sim.store;
     let now = store.now();
     let mut out = Output::default();
+    if requests
+        .iter()
+        .any(|r| r.kind.group.is_empty() && r.kind.kind == "Endpoints")
+    {
+        // The API server's deprecation warning, which kubectl prints as it arrives.
+        out.stderr
+            .push_str("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
+    }
     let mut found: Vec<(&'static Kind, Vec<&Value>)> = Vec::new();
     for req in &requests {
         let mut objects = Vec::new();

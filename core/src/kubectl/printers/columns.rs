@@ -119,6 +119,14 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("SELECTOR", true),
         ]),
         "ConfigMap" => Table::new(&[("NAME", false), ("DATA", false), ("AGE", false)]),
+        "Endpoints" => Table::new(&[("NAME", false), ("ENDPOINTS", false), ("AGE", false)]),
+        "EndpointSlice" => Table::new(&[
+            ("NAME", false),
+            ("ADDRESSTYPE", false),
+            ("PORTS", false),
+            ("ENDPOINTS", false),
+            ("AGE", false),
+        ]),
         "ServiceAccount" => Table::new(&[("NAME", false), ("SECRETS", false), ("AGE", false)]),
         "PriorityClass" => Table::new(&[
             ("NAME", false),
@@ -208,6 +216,8 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                 age(obj, now),
             ],
             "Service" => service_row(obj, now),
+            "Endpoints" => vec![meta::name(obj).into(), endpoints_list(obj), age(obj, now)],
+            "EndpointSlice" => endpoint_slice_row(obj, now),
             "ConfigMap" => {
                 let count = ["/data", "/binaryData"]
                     .iter()
@@ -325,6 +335,86 @@ fn node_row(node: &Value, now: Time) -> Vec<String> {
         info("osImage"),
         info("kernelVersion"),
         info("containerRuntimeVersion"),
+    ]
+}
+
+/// At most three entries, then how many more, as upstream's printers shorten lists.
+fn first_three(items: &[String], none: &str) -> String {
+    match items.len() {
+        0 => none.into(),
+        1..=3 => items.join(","),
+        n => format!("{} + {} more...", items[..3].join(","), n - 3),
+    }
+}
+
+/// The ENDPOINTS column of Endpoints: `ip:port` for every ready address and port.
+fn endpoints_list(ep: &Value) -> String {
+    let mut items = Vec::new();
+    for subset in ep
+        .pointer("/subsets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let addresses = subset.get("addresses").and_then(Value::as_array);
+        let ips = addresses
+            .into_iter()
+            .flatten()
+            .map(|a| meta::str_at(a, "/ip"));
+        match subset
+            .get("ports")
+            .and_then(Value::as_array)
+            .filter(|p| !p.is_empty())
+        {
+            Some(ports) => {
+                for port in ports {
+                    let number = port.get("port").and_then(Value::as_i64).unwrap_or(0);
+                    items.extend(ips.clone().map(|ip| format!("{ip}:{number}")));
+                }
+            }
+            None => items.extend(ips.map(str::to_string)),
+        }
+    }
+    first_three(&items, "<none>")
+}
+
+fn endpoint_slice_row(slice: &Value, now: Time) -> Vec<String> {
+    let ports: Vec<String> = slice
+        .pointer("/ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            match (
+                p.get("port").and_then(Value::as_i64),
+                meta::str_at(p, "/name"),
+            ) {
+                (Some(n), _) => n.to_string(),
+                (None, "") => "*".into(),
+                (None, name) => name.into(),
+            }
+        })
+        .collect();
+    let addresses: Vec<String> = slice
+        .pointer("/endpoints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            e.get("addresses")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    vec![
+        meta::name(slice).into(),
+        meta::str_at(slice, "/addressType").into(),
+        first_three(&ports, "<unset>"),
+        first_three(&addresses, "<unset>"),
+        age(slice, now),
     ]
 }
 
