@@ -68,6 +68,14 @@ pub fn fnv1a32(data: &[u8]) -> u32 {
     })
 }
 
+/// 32-bit FNV-1 (multiply, then xor), the hash of ControllerRevision names
+/// (`HashControllerRevision` uses Go's `fnv.New32`, not the `a` variant).
+pub fn fnv1_32(data: &[u8]) -> u32 {
+    data.iter().fold(0x811c_9dc5u32, |h, b| {
+        h.wrapping_mul(0x0100_0193) ^ u32::from(*b)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +93,13 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn fnv_variants_match_go() {
+        // Go: fnv.New32() and fnv.New32a() over "a".
+        assert_eq!(fnv1_32(b"a"), 0x050c_5d7e);
+        assert_eq!(fnv1a32(b"a"), 0xe40c_292c);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, endpoints,
     endpointslice, garbage_collector, namespace, node_lifecycle, pod_gc, replicaset,
-    serviceaccount, taint_eviction,
+    serviceaccount, statefulset, taint_eviction,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
@@ -56,6 +56,7 @@ impl Sim {
                 Box::new(deployment::DeploymentController),
                 Box::new(replicaset::ReplicaSetController),
                 Box::new(daemonset::DaemonSetController),
+                Box::new(statefulset::StatefulSetController),
                 Box::new(garbage_collector::GarbageCollector),
                 Box::new(endpoints::EndpointsController),
                 Box::new(endpointslice::EndpointSliceController),

@@ -24,6 +24,10 @@ pub fn apply(kind: &str, obj: &mut Value) {
             template(obj);
         }
         "DaemonSet" => daemon_set(obj),
+        "StatefulSet" => stateful_set(obj),
+        "PersistentVolumeClaim" => persistent_volume_claim(obj),
+        "PersistentVolume" => persistent_volume(obj),
+        "StorageClass" => storage_class(obj),
         "Namespace" => {
             let name = obj
                 .pointer("/metadata/name")
@@ -68,6 +72,72 @@ fn daemon_set(obj: &mut Value) {
         default(rolling, "maxUnavailable", json!(1));
     }
     template(obj);
+}
+
+/// `SetDefaults_StatefulSet` (v1.35, with `MaxUnavailableStatefulSet` on by default): ordered
+/// pod management, RollingUpdate with partition 0 and maxUnavailable 1, Retain for both PVC
+/// retention cases; claim templates get the PVC defaults and, as the API server writes them,
+/// their own `apiVersion` and `kind`.
+fn stateful_set(obj: &mut Value) {
+    let spec = ensure_object(obj, "spec");
+    default(spec, "podManagementPolicy", json!("OrderedReady"));
+    let strategy = as_object_mut(spec.entry("updateStrategy").or_insert(Value::Null));
+    if !strategy.contains_key("type") {
+        strategy.insert("type".into(), json!("RollingUpdate"));
+        default(strategy, "rollingUpdate", json!({}));
+    }
+    if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate")
+        && let Some(rolling) = strategy.get_mut("rollingUpdate")
+    {
+        let rolling = as_object_mut(rolling);
+        default(rolling, "partition", json!(0));
+        default(rolling, "maxUnavailable", json!(1));
+    }
+    let retention = as_object_mut(
+        spec.entry("persistentVolumeClaimRetentionPolicy")
+            .or_insert(Value::Null),
+    );
+    default(retention, "whenDeleted", json!("Retain"));
+    default(retention, "whenScaled", json!("Retain"));
+    default(spec, "replicas", json!(1));
+    default(spec, "revisionHistoryLimit", json!(10));
+    if let Some(templates) = spec
+        .get_mut("volumeClaimTemplates")
+        .and_then(Value::as_array_mut)
+    {
+        for claim in templates.iter_mut() {
+            let map = as_object_mut(claim);
+            default(map, "apiVersion", json!("v1"));
+            default(map, "kind", json!("PersistentVolumeClaim"));
+            persistent_volume_claim(claim);
+        }
+    }
+    template(obj);
+}
+
+/// `SetDefaults_PersistentVolumeClaim`: a new claim is Pending and mounts a filesystem.
+fn persistent_volume_claim(obj: &mut Value) {
+    default(ensure_object(obj, "spec"), "volumeMode", json!("Filesystem"));
+    default(ensure_object(obj, "status"), "phase", json!("Pending"));
+}
+
+/// `SetDefaults_PersistentVolume`: Pending until the PV controller looks at it, Retain unless
+/// told otherwise, a filesystem; a hostPath's type defaults to "" (no check).
+fn persistent_volume(obj: &mut Value) {
+    let spec = ensure_object(obj, "spec");
+    default(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+    default(spec, "volumeMode", json!("Filesystem"));
+    if let Some(host_path) = spec.get_mut("hostPath") {
+        default(as_object_mut(host_path), "type", json!(""));
+    }
+    default(ensure_object(obj, "status"), "phase", json!("Pending"));
+}
+
+/// `SetDefaults_StorageClass`.
+fn storage_class(obj: &mut Value) {
+    let class = as_object_mut(obj);
+    default(class, "reclaimPolicy", json!("Delete"));
+    default(class, "volumeBindingMode", json!("Immediate"));
 }
 
 /// Defaults of a workload's `spec.template`: the pod spec's own. (Since v1.33 a zero
@@ -146,6 +216,56 @@ mod tests {
             d.pointer("/spec/template/spec/containers/0/imagePullPolicy"),
             Some(&json!("Always"))
         );
+    }
+
+    #[test]
+    fn stateful_set_defaults() {
+        let mut s = json!({"spec": {
+            "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}},
+            "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"accessModes": ["ReadWriteOnce"]}}],
+        }});
+        apply("StatefulSet", &mut s);
+        assert_eq!(s.pointer("/spec/podManagementPolicy"), Some(&json!("OrderedReady")));
+        assert_eq!(
+            s.pointer("/spec/updateStrategy"),
+            Some(&json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0, "maxUnavailable": 1}}))
+        );
+        assert_eq!(
+            s.pointer("/spec/persistentVolumeClaimRetentionPolicy"),
+            Some(&json!({"whenDeleted": "Retain", "whenScaled": "Retain"}))
+        );
+        assert_eq!(s.pointer("/spec/revisionHistoryLimit"), Some(&json!(10)));
+        assert_eq!(
+            s.pointer("/spec/volumeClaimTemplates/0/status/phase"),
+            Some(&json!("Pending"))
+        );
+        assert_eq!(
+            s.pointer("/spec/volumeClaimTemplates/0/kind"),
+            Some(&json!("PersistentVolumeClaim"))
+        );
+        // OnDelete gets no rollingUpdate block.
+        let mut on_delete = json!({"spec": {"updateStrategy": {"type": "OnDelete"}}});
+        apply("StatefulSet", &mut on_delete);
+        assert_eq!(
+            on_delete.pointer("/spec/updateStrategy"),
+            Some(&json!({"type": "OnDelete"}))
+        );
+    }
+
+    #[test]
+    fn storage_defaults() {
+        let mut pv = json!({"spec": {"hostPath": {"path": "/mnt/data"}}});
+        apply("PersistentVolume", &mut pv);
+        assert_eq!(
+            pv.pointer("/spec/persistentVolumeReclaimPolicy"),
+            Some(&json!("Retain"))
+        );
+        assert_eq!(pv.pointer("/spec/hostPath/type"), Some(&json!("")));
+        assert_eq!(pv.pointer("/status/phase"), Some(&json!("Pending")));
+        let mut sc = json!({"provisioner": "example.com/x"});
+        apply("StorageClass", &mut sc);
+        assert_eq!(sc.pointer("/volumeBindingMode"), Some(&json!("Immediate")));
+        assert_eq!(sc.pointer("/reclaimPolicy"), Some(&json!("Delete")));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod node_lifecycle;
 pub mod pod_gc;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod statefulset;
 pub mod taint_eviction;
 
 use serde_json::Value;

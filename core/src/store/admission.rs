@@ -1,6 +1,7 @@
 //! Admission: what the API server adds to or refuses in an object on create, beyond defaulting,
 //! by looking at other objects — the ServiceAccount plugin (default account and its token
-//! volume), DefaultTolerationSeconds and Priority.
+//! volume), DefaultTolerationSeconds, Priority, DefaultStorageClass and
+//! StorageObjectInUseProtection.
 
 use serde_json::{Value, json};
 
@@ -13,7 +14,60 @@ pub(super) fn admit_create(store: &mut Store, kind: &Kind, obj: &mut Value) -> R
         default_tolerations(obj);
         priority(store, obj)?;
     }
+    if kind.kind == "PersistentVolumeClaim" {
+        default_storage_class(store, obj);
+    }
+    storage_protection(kind, obj);
     Ok(())
+}
+
+/// DefaultStorageClass: a claim that names no class gets the cluster's default one (the class
+/// annotated `storageclass.kubernetes.io/is-default-class: "true"`; the newest wins when there
+/// are several, as upstream picks). An explicit `storageClassName: ""` stays: it asks for a
+/// volume without a class.
+fn default_storage_class(store: &Store, claim: &mut Value) {
+    if meta::at(claim, "/spec/storageClassName").is_some_and(|v| !v.is_null()) {
+        return;
+    }
+    let Some(class_kind) = kinds::by_kind("storage.k8s.io", "StorageClass") else {
+        return;
+    };
+    let default = store
+        .list(class_kind, None)
+        .filter(|c| {
+            meta::str_at(
+                c,
+                "/metadata/annotations/storageclass.kubernetes.io~1is-default-class",
+            ) == "true"
+        })
+        .min_by_key(|c| {
+            (
+                std::cmp::Reverse(meta::str_at(c, "/metadata/creationTimestamp").to_string()),
+                meta::name(c).to_string(),
+            )
+        });
+    if let Some(class) = default {
+        meta::ensure_object(claim, "spec")
+            .insert("storageClassName".into(), json!(meta::name(class)));
+    }
+}
+
+/// StorageObjectInUseProtection: claims and volumes carry a finalizer that the protection
+/// controllers remove only once nothing uses them, so deleting one in use leaves it Terminating.
+fn storage_protection(kind: &Kind, obj: &mut Value) {
+    let finalizer = match kind.kind {
+        "PersistentVolumeClaim" => "kubernetes.io/pvc-protection",
+        "PersistentVolume" => "kubernetes.io/pv-protection",
+        _ => return,
+    };
+    let list = meta::metadata_mut(obj)
+        .entry("finalizers")
+        .or_insert(json!([]));
+    if let Some(list) = list.as_array_mut()
+        && !list.iter().any(|f| f == finalizer)
+    {
+        list.push(json!(finalizer));
+    }
 }
 
 /// The ServiceAccount admission plugin: every pod runs as a service account (`default` unless it

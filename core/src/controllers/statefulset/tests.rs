@@ -1,0 +1,1 @@
+//! Tests of the StatefulSet controller on a whole simulated cluster.
