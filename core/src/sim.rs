@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, endpoints,
-    endpointslice, garbage_collector, namespace, node_lifecycle, pod_gc, replicaset,
+    endpointslice, garbage_collector, local_path, namespace, node_lifecycle, persistentvolume, pod_gc, replicaset,
     serviceaccount, statefulset, taint_eviction,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -57,6 +57,10 @@ impl Sim {
                 Box::new(replicaset::ReplicaSetController),
                 Box::new(daemonset::DaemonSetController),
                 Box::new(statefulset::StatefulSetController),
+                Box::new(persistentvolume::PersistentVolumeController),
+                Box::new(persistentvolume::protection::PvcProtectionController),
+                Box::new(persistentvolume::protection::PvProtectionController),
+                Box::new(local_path::LocalPathProvisioner::default()),
                 Box::new(garbage_collector::GarbageCollector),
                 Box::new(endpoints::EndpointsController),
                 Box::new(endpointslice::EndpointSliceController),

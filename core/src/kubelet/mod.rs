@@ -20,6 +20,7 @@ use crate::api::meta;
 use crate::controllers::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, kind};
 use crate::store::{Change, DeleteOptions, Store};
 use runtime::PodRuntime;
+pub use status::qos_class;
 
 #[derive(Default)]
 pub struct Kubelet {

@@ -66,6 +66,9 @@ pub struct Scheduler {
     /// changes, a pod goes away) or the periodic flush — upstream's unschedulable queue.
     parked: BTreeSet<String>,
     last_flush: Time,
+    /// Pods placed on a node whose volumes are still being bound or provisioned (by uid: the
+    /// pod's key and the node) — upstream's assumed pods waiting in PreBind.
+    binding: BTreeMap<String, (ObjectKey, String)>,
 }
 
 impl Default for Scheduler {
@@ -75,6 +78,7 @@ impl Default for Scheduler {
             diagnoses: BTreeMap::new(),
             parked: BTreeSet::new(),
             last_flush: Time::default(),
+            binding: BTreeMap::new(),
         }
     }
 }
@@ -117,6 +121,20 @@ impl Controller for Scheduler {
                 out.push(queue_key(true));
             }
             ("Node", _) => out.push(queue_key(true)),
+            // A claim that changed may let the pods that use it go on (queueing hints: only
+            // the pods VolumeBinding turned away for that claim come back).
+            ("PersistentVolumeClaim", ChangeType::Added | ChangeType::Modified) => {
+                out.push(ObjectKey {
+                    namespace: meta::namespace(&change.object).to_string(),
+                    name: format!("claim:{}", meta::name(&change.object)),
+                });
+            }
+            ("PersistentVolume" | "StorageClass", ChangeType::Added | ChangeType::Modified) => {
+                out.push(ObjectKey {
+                    namespace: String::new(),
+                    name: "volumes".into(),
+                });
+            }
             _ => {}
         }
     }
@@ -128,10 +146,17 @@ impl Controller for Scheduler {
             self.parked.clear();
             self.last_flush = ctx.now;
         }
+        self.unpark_for_volumes(key, ctx.store);
+        let mut nodes = NodeInfo::snapshot(ctx.store);
+        let mut ops = self.finish_bindings(ctx.store, &mut nodes);
         let mut queue: Vec<&Value> = ctx
             .store
             .list(kind("", "Pod"), None)
-            .filter(|p| wants_scheduling(p) && !self.parked.contains(meta::uid(p)))
+            .filter(|p| {
+                wants_scheduling(p)
+                    && !self.parked.contains(meta::uid(p))
+                    && !self.binding.contains_key(meta::uid(p))
+            })
             .collect();
         queue.sort_by_key(|p| {
             (
@@ -150,16 +175,31 @@ impl Controller for Scheduler {
             .map(ObjectKey::of)
             .collect();
         self.diagnoses.retain(|k, _| pending.contains(k));
-        let mut nodes = NodeInfo::snapshot(ctx.store);
-        let mut ops = Vec::new();
         for pod in queue {
             let pod_key = ObjectKey::of(pod);
-            match self.schedule(pod, &nodes) {
+            match self.schedule(pod, &nodes, ctx.store) {
                 Verdict::Bind(node) => {
                     self.diagnoses.remove(&pod_key);
+                    let mut node_object = None;
                     if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
                         info.requested.add(pod);
                         info.pods.push(pod);
+                        node_object = Some(info.node);
+                    }
+                    // PreBind: volumes first; the pod waits until they are bound.
+                    if let (Ok(Some(pod_volumes)), Some(node_object)) = (
+                        plugins::volume_binding::pre_filter(pod, ctx.store),
+                        node_object,
+                    ) && !plugins::volume_binding::all_bound(pod, ctx.store)
+                    {
+                        ops.extend(plugins::volume_binding::bind_requests(
+                            &pod_volumes,
+                            ctx.store,
+                            node_object,
+                        ));
+                        self.binding
+                            .insert(meta::uid(pod).to_string(), (pod_key, node));
+                        continue;
                     }
                     ops.push(Op::Bind {
                         key: pod_key.clone(),
@@ -192,6 +232,78 @@ impl Controller for Scheduler {
     }
 }
 
+impl Scheduler {
+    /// Unparks the pods a volume change may help: those using the changed claim, or (for a
+    /// volume or class) every pod with claims.
+    fn unpark_for_volumes(&mut self, key: &ObjectKey, store: &Store) {
+        let claim = key.name.strip_prefix("claim:");
+        if claim.is_none() && key.name != "volumes" {
+            return;
+        }
+        if self.parked.is_empty() {
+            return;
+        }
+        let namespace = claim.map(|_| key.namespace.as_str());
+        let helped: Vec<String> = store
+            .list(kind("", "Pod"), namespace)
+            .filter(|p| self.parked.contains(meta::uid(p)))
+            .filter(|p| {
+                let claims = crate::controllers::persistentvolume::volumes::pod_claims(p);
+                match claim {
+                    Some(c) => claims.contains(&c),
+                    None => !claims.is_empty(),
+                }
+            })
+            .map(|p| meta::uid(p).to_string())
+            .collect();
+        for uid in helped {
+            self.parked.remove(&uid);
+        }
+    }
+
+    /// Binds the pods whose volumes are now bound; keeps the others' place on their node.
+    fn finish_bindings<'a>(&mut self, store: &'a Store, nodes: &mut [NodeInfo<'a>]) -> Vec<Op> {
+        let mut ops = Vec::new();
+        let mut done = Vec::new();
+        for (uid, (key, node)) in &self.binding {
+            let pod = store
+                .get(kind("", "Pod"), &key.namespace, &key.name)
+                .ok()
+                .filter(|p| meta::uid(p) == uid && wants_scheduling(p));
+            let Some(pod) = pod else {
+                done.push(uid.clone());
+                continue;
+            };
+            if plugins::volume_binding::all_bound(pod, store) {
+                done.push(uid.clone());
+                ops.push(Op::Bind {
+                    key: key.clone(),
+                    node: node.clone(),
+                });
+                ops.push(Op::Event(EventNote {
+                    about: pod.clone(),
+                    warning: false,
+                    reason: "Scheduled",
+                    message: format!(
+                        "Successfully assigned {}/{} to {node}",
+                        key.namespace, key.name
+                    ),
+                    source: "default-scheduler",
+                    host: String::new(),
+                }));
+            }
+            if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
+                info.requested.add(pod);
+                info.pods.push(pod);
+            }
+        }
+        for uid in done {
+            self.binding.remove(&uid);
+        }
+        ops
+    }
+}
+
 /// The pod condition and the Warning event of a failed attempt.
 fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
     let mut updated = pod.clone();
@@ -203,7 +315,10 @@ fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
         "lastProbeTime": null,
         "lastTransitionTime": existing_transition(pod).unwrap_or_else(|| now.rfc3339()),
     });
-    updated["status"] = json!({"phase": "Pending", "conditions": [condition]});
+    // Only the PodScheduled condition is the scheduler's; the rest of the status stays.
+    let status = meta::ensure_object(&mut updated, "status");
+    status.insert("phase".into(), json!("Pending"));
+    status.insert("conditions".into(), json!([condition]));
     let mut ops = Vec::new();
     if pod.get("status") != updated.get("status") {
         ops.push(Op::UpdateStatus(kind("", "Pod"), updated));
@@ -221,17 +336,39 @@ fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
 
 impl Scheduler {
     /// One scheduling cycle for `pod` against the snapshot of the nodes.
-    pub fn schedule(&mut self, pod: &Value, nodes: &[NodeInfo<'_>]) -> Verdict {
+    pub fn schedule(&mut self, pod: &Value, nodes: &[NodeInfo<'_>], store: &Store) -> Verdict {
         if nodes.is_empty() {
             return Verdict::Unschedulable {
                 message: "no nodes available to schedule pods".into(),
                 per_node: BTreeMap::new(),
             };
         }
+        let pod_volumes = match plugins::volume_binding::pre_filter(pod, store) {
+            Ok(v) => v,
+            Err(message) => {
+                let rejection = Rejection::new(
+                    plugins::volume_binding::NAME,
+                    Code::UnschedulableAndUnresolvable,
+                    &message,
+                );
+                return Verdict::Unschedulable {
+                    message: pre_filter_error(nodes.len(), &message),
+                    per_node: nodes
+                        .iter()
+                        .map(|n| (meta::name(n.node).to_string(), rejection.clone()))
+                        .collect(),
+                };
+            }
+        };
         let mut feasible = Vec::new();
         let mut per_node = BTreeMap::new();
         for info in nodes {
-            match plugins::filter(pod, info) {
+            let rejection = plugins::filter(pod, info).or_else(|| {
+                pod_volumes
+                    .as_ref()
+                    .and_then(|v| plugins::volume_binding::filter(info, v, store))
+            });
+            match rejection {
                 None => feasible.push(info),
                 Some(rejection) => {
                     per_node.insert(meta::name(info.node).to_string(), rejection);
@@ -262,6 +399,14 @@ impl Scheduler {
             .unwrap_or_default();
         Verdict::Bind(node.to_string())
     }
+}
+
+/// `FitError.Error()` when a PreFilter plugin turned the pod away: its message once, with no
+/// histogram. The PostFilter part is what v1.34+ clusters print here: DynamicResources'
+/// PostFilter runs although its own PreFilter never did (PreFilter stops at the first
+/// rejection), fails to read its cycle state, and its "not found" ends the message.
+fn pre_filter_error(all: usize, message: &str) -> String {
+    format!("0/{all} nodes are available: {message}. not found")
 }
 
 /// `FitError.Error()`: the histogram of reasons, then what the PostFilter plugins said

@@ -144,6 +144,11 @@ impl Store {
         }
         defaults::apply(kind.kind, &mut obj);
         admission::admit_create(self, kind, &mut obj)?;
+        if kind.kind == "Pod" {
+            // The pod strategy's PrepareForCreate: a new pod is Pending, with its QoS class.
+            let qos = crate::kubelet::qos_class(&obj);
+            obj["status"] = json!({"phase": "Pending", "qosClass": qos});
+        }
         let uid = self.rng.uuid();
         let now = self.now.rfc3339();
         let m = meta::metadata_mut(&mut obj);

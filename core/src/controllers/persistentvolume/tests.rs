@@ -1,0 +1,1 @@
+//! Tests of the PersistentVolume controller on a whole simulated cluster.
