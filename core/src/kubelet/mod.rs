@@ -11,6 +11,7 @@ pub mod heartbeat;
 pub mod images;
 pub mod runtime;
 mod status;
+mod volumes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,9 +66,13 @@ impl Controller for Kubelet {
         "kubelet"
     }
 
-    fn keys_for(&self, change: &Change, _store: &Store, out: &mut Vec<ObjectKey>) {
+    fn keys_for(&self, change: &Change, store: &Store, out: &mut Vec<ObjectKey>) {
         if change.kind.kind == "Pod" && !meta::str_at(&change.object, "/spec/nodeName").is_empty() {
             out.push(ObjectKey::of(&change.object));
+        }
+        // A claim getting bound lets the pods waiting for it start.
+        if change.kind.kind == "PersistentVolumeClaim" {
+            volumes::users_of(&change.object, store, out);
         }
     }
 
@@ -89,6 +94,9 @@ impl Controller for Kubelet {
         // A new pod, or a new pod of the same name (a StatefulSet's replacement).
         let known = self.pods.get(key).is_some_and(|r| r.uid == meta::uid(pod));
         if !known {
+            if let Some(waiting) = volumes::wait(pod, node, key, ctx) {
+                return waiting;
+            }
             let host_network = pod.pointer("/spec/hostNetwork") == Some(&Value::Bool(true));
             let ip = self.allocate_ip(node, host_network);
             self.pods

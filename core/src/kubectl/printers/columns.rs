@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::pod_status;
 use super::table::Table;
 use crate::api::{meta, selector};
+use crate::controllers::persistentvolume::volumes;
 use crate::graph::{node_roles, node_status};
 use crate::time::{Time, human_duration};
 
@@ -143,6 +144,43 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("ALLOWVOLUMEEXPANSION", false),
             ("AGE", false),
         ]),
+        "StatefulSet" => Table::new(&[
+            ("NAME", false),
+            ("READY", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+        ]),
+        "PersistentVolume" => Table::new(&[
+            ("NAME", false),
+            ("CAPACITY", false),
+            ("ACCESS MODES", false),
+            ("RECLAIM POLICY", false),
+            ("STATUS", false),
+            ("CLAIM", false),
+            ("STORAGECLASS", false),
+            ("VOLUMEATTRIBUTESCLASS", false),
+            ("REASON", false),
+            ("AGE", false),
+            ("VOLUMEMODE", true),
+        ]),
+        "PersistentVolumeClaim" => Table::new(&[
+            ("NAME", false),
+            ("STATUS", false),
+            ("VOLUME", false),
+            ("CAPACITY", false),
+            ("ACCESS MODES", false),
+            ("STORAGECLASS", false),
+            ("VOLUMEATTRIBUTESCLASS", false),
+            ("AGE", false),
+            ("VOLUMEMODE", true),
+        ]),
+        "ControllerRevision" => Table::new(&[
+            ("NAME", false),
+            ("CONTROLLER", false),
+            ("REVISION", false),
+            ("AGE", false),
+        ]),
         "Event" => Table::new(&[
             ("LAST SEEN", false),
             ("TYPE", false),
@@ -259,6 +297,41 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     age(obj, now),
                 ]
             }
+            "StatefulSet" => {
+                let (names, images) = containers(obj, "/spec/template/spec/containers");
+                vec![
+                    meta::name(obj).into(),
+                    format!(
+                        "{}/{}",
+                        int(obj, "/status/readyReplicas"),
+                        int(obj, "/spec/replicas")
+                    ),
+                    age(obj, now),
+                    names,
+                    images,
+                ]
+            }
+            "PersistentVolume" => persistent_volume_row(obj, now),
+            "PersistentVolumeClaim" => persistent_volume_claim_row(obj, now),
+            "ControllerRevision" => {
+                let controller = meta::controller_of(obj).map_or("<none>".to_string(), |r| {
+                    let api_version = meta::str_at(r, "/apiVersion");
+                    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                    let kind = meta::str_at(r, "/kind").to_lowercase();
+                    let qualified = if group.is_empty() {
+                        kind
+                    } else {
+                        format!("{kind}.{group}")
+                    };
+                    format!("{qualified}/{}", meta::str_at(r, "/name"))
+                });
+                vec![
+                    meta::name(obj).into(),
+                    controller,
+                    int(obj, "/revision"),
+                    age(obj, now),
+                ]
+            }
             "Event" => event_row(obj, now),
             _ => vec![
                 meta::name(obj).into(),
@@ -276,6 +349,71 @@ fn or_default(s: &str, default: &str) -> String {
     } else {
         s.into()
     }
+}
+
+/// STATUS of a volume or claim: its phase, or Terminating once deleted.
+fn storage_phase(obj: &Value) -> String {
+    if meta::is_deleting(obj) {
+        "Terminating".into()
+    } else {
+        meta::str_at(obj, "/status/phase").into()
+    }
+}
+
+/// A pointer to a string that prints `<unset>` when absent (`VolumeAttributesClass`,
+/// `VolumeMode`).
+fn or_unset(obj: &Value, pointer: &str) -> String {
+    match meta::at(obj, pointer).and_then(Value::as_str) {
+        Some(s) => s.to_string(),
+        None => "<unset>".into(),
+    }
+}
+
+fn persistent_volume_row(pv: &Value, now: Time) -> Vec<String> {
+    let claim = match pv.pointer("/spec/claimRef").filter(|r| !r.is_null()) {
+        Some(r) => format!(
+            "{}/{}",
+            meta::str_at(r, "/namespace"),
+            meta::str_at(r, "/name")
+        ),
+        None => String::new(),
+    };
+    vec![
+        meta::name(pv).into(),
+        meta::str_at(pv, "/spec/capacity/storage").into(),
+        volumes::access_modes_string(pv, "/spec/accessModes"),
+        meta::str_at(pv, "/spec/persistentVolumeReclaimPolicy").into(),
+        storage_phase(pv),
+        claim,
+        volumes::volume_class(pv).into(),
+        or_unset(pv, "/spec/volumeAttributesClassName"),
+        meta::str_at(pv, "/status/reason").into(),
+        age(pv, now),
+        or_unset(pv, "/spec/volumeMode"),
+    ]
+}
+
+fn persistent_volume_claim_row(pvc: &Value, now: Time) -> Vec<String> {
+    let volume = meta::str_at(pvc, "/spec/volumeName");
+    let (capacity, modes) = if volume.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            meta::str_at(pvc, "/status/capacity/storage").to_string(),
+            volumes::access_modes_string(pvc, "/status/accessModes"),
+        )
+    };
+    vec![
+        meta::name(pvc).into(),
+        storage_phase(pvc),
+        volume.into(),
+        capacity,
+        modes,
+        volumes::claim_class(pvc).into(),
+        or_unset(pvc, "/spec/volumeAttributesClassName"),
+        age(pvc, now),
+        or_unset(pvc, "/spec/volumeMode"),
+    ]
 }
 
 fn pod_row(pod: &Value, now: Time) -> Vec<String> {
