@@ -99,6 +99,8 @@ struct Sync<'a> {
     now: Time,
     min_ready: i64,
     ops: Vec<Op>,
+    /// A claim being deleted holds a pod back: look again soon (upstream retries the error).
+    retry: bool,
 }
 
 fn is_terminating(pod: &Value) -> bool {
@@ -117,6 +119,7 @@ impl<'a> Sync<'a> {
             now: ctx.now,
             min_ready: int_at(set, "/spec/minReadySeconds"),
             ops: Vec::new(),
+            retry: false,
         }
     }
 
@@ -277,12 +280,13 @@ impl<'a> Sync<'a> {
             );
         }
         self.write_status(counts, &current_rev, &update_rev, collisions);
-        let mut outcome = Outcome::ops(self.ops);
+        let mut outcome = Outcome::ops(std::mem::take(&mut self.ops));
         // Pods become available `minReadySeconds` after they turn ready: look again then.
         if self.min_ready > 0
             && members
                 .iter()
                 .any(|p| is_running_and_ready(p) && !is_pod_available(p, self.min_ready, self.now))
+            || self.retry
         {
             outcome.requeue_after = Some(1000);
         }
@@ -448,6 +452,7 @@ impl<'a> Sync<'a> {
         let set = self.set;
         let name = meta::name(&pod).to_string();
         if let Some(claim) = self.deleting_claim(ordinal) {
+            self.retry = true;
             self.event(
                 true,
                 "FailedCreate",
