@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, endpoints,
-    endpointslice, garbage_collector, local_path, namespace, node_lifecycle, persistentvolume, pod_gc, replicaset,
-    serviceaccount, statefulset, taint_eviction,
+    endpointslice, garbage_collector, local_path, namespace, node_lifecycle, persistentvolume,
+    pod_gc, replicaset, serviceaccount, statefulset, taint_eviction,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;

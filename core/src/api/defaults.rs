@@ -117,7 +117,11 @@ fn stateful_set(obj: &mut Value) {
 
 /// `SetDefaults_PersistentVolumeClaim`: a new claim is Pending and mounts a filesystem.
 fn persistent_volume_claim(obj: &mut Value) {
-    default(ensure_object(obj, "spec"), "volumeMode", json!("Filesystem"));
+    default(
+        ensure_object(obj, "spec"),
+        "volumeMode",
+        json!("Filesystem"),
+    );
     default(ensure_object(obj, "status"), "phase", json!("Pending"));
 }
 
@@ -225,10 +229,15 @@ mod tests {
             "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"accessModes": ["ReadWriteOnce"]}}],
         }});
         apply("StatefulSet", &mut s);
-        assert_eq!(s.pointer("/spec/podManagementPolicy"), Some(&json!("OrderedReady")));
+        assert_eq!(
+            s.pointer("/spec/podManagementPolicy"),
+            Some(&json!("OrderedReady"))
+        );
         assert_eq!(
             s.pointer("/spec/updateStrategy"),
-            Some(&json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0, "maxUnavailable": 1}}))
+            Some(
+                &json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0, "maxUnavailable": 1}})
+            )
         );
         assert_eq!(
             s.pointer("/spec/persistentVolumeClaimRetentionPolicy"),

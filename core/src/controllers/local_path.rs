@@ -52,7 +52,9 @@ impl Controller for LocalPathProvisioner {
     fn keys_for(&self, change: &Change, store: &Store, out: &mut Vec<ObjectKey>) {
         let obj = &change.object;
         match change.kind.kind {
-            "PersistentVolumeClaim" if annotation(obj, ANN_STORAGE_PROVISIONER) == Some(PROVISIONER) => {
+            "PersistentVolumeClaim"
+                if annotation(obj, ANN_STORAGE_PROVISIONER) == Some(PROVISIONER) =>
+            {
                 out.push(ObjectKey::of(obj));
             }
             "PersistentVolume" if annotation(obj, ANN_PROVISIONED_BY) == Some(PROVISIONER) => {
@@ -95,9 +97,8 @@ impl LocalPathProvisioner {
         match &self.identity {
             Some((known, source)) if known == uid => Some(source),
             _ => {
-                let source: &'static str = Box::leak(
-                    format!("{PROVISIONER}_{}_{uid}", meta::name(pod)).into_boxed_str(),
-                );
+                let source: &'static str =
+                    Box::leak(format!("{PROVISIONER}_{}_{uid}", meta::name(pod)).into_boxed_str());
                 self.identity = Some((uid.to_string(), source));
                 Some(source)
             }
@@ -216,7 +217,11 @@ impl LocalPathProvisioner {
 fn any_node(store: &Store) -> String {
     store
         .list(kind("", "Node"), None)
-        .find(|n| n.pointer("/spec/taints").and_then(Value::as_array).is_none_or(Vec::is_empty))
+        .find(|n| {
+            n.pointer("/spec/taints")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+        })
         .or_else(|| store.list(kind("", "Node"), None).next())
         .map(|n| meta::name(n).to_string())
         .unwrap_or_default()

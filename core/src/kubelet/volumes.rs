@@ -16,7 +16,11 @@ use crate::time::Time;
 pub fn ready(pod: &Value, store: &Store) -> bool {
     volumes::pod_claims(pod).iter().all(|name| {
         store
-            .get(kind("", "PersistentVolumeClaim"), meta::namespace(pod), name)
+            .get(
+                kind("", "PersistentVolumeClaim"),
+                meta::namespace(pod),
+                name,
+            )
             .ok()
             .map(|c| meta::str_at(c, "/spec/volumeName"))
             .filter(|v| !v.is_empty())

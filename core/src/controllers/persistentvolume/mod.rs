@@ -24,8 +24,8 @@ use crate::api::meta;
 use crate::store::{Change, ChangeType, Store};
 use crate::time::Time;
 use volumes::{
-    ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER,
-    ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, annotation,
+    ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY,
+    ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, annotation,
 };
 
 const SOURCE: &str = "persistentvolume-controller";
@@ -79,17 +79,13 @@ impl Controller for PersistentVolumeController {
             requeue: false,
         };
         if key.namespace.is_empty() {
-            if let Ok(volume) = ctx
-                .store
-                .get(kind("", "PersistentVolume"), "", &key.name)
-            {
+            if let Ok(volume) = ctx.store.get(kind("", "PersistentVolume"), "", &key.name) {
                 sync.volume(volume);
             }
-        } else if let Ok(claim) = ctx.store.get(
-            kind("", "PersistentVolumeClaim"),
-            &key.namespace,
-            &key.name,
-        ) && !meta::is_deleting(claim)
+        } else if let Ok(claim) =
+            ctx.store
+                .get(kind("", "PersistentVolumeClaim"), &key.namespace, &key.name)
+            && !meta::is_deleting(claim)
         {
             sync.claim(claim);
         }
@@ -363,7 +359,11 @@ impl Sync<'_> {
     fn claim_status(&mut self, claim: &Value, phase: &str, volume: Option<&Value>) {
         let mut status = claim.get("status").cloned().unwrap_or(json!({}));
         let map = meta::as_object_mut(&mut status);
-        let was = map.get("phase").and_then(Value::as_str).unwrap_or("").to_string();
+        let was = map
+            .get("phase")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         map.insert("phase".into(), json!(phase));
         match volume {
             None => {
@@ -430,8 +430,10 @@ impl Sync<'_> {
             dirty = true;
         }
         if dirty {
-            self.ops
-                .push(Op::Update(kind("", "PersistentVolumeClaim"), updated.clone()));
+            self.ops.push(Op::Update(
+                kind("", "PersistentVolumeClaim"),
+                updated.clone(),
+            ));
         }
         self.claim_status(&updated, "Bound", Some(&volume));
     }
@@ -494,7 +496,10 @@ impl Sync<'_> {
             if annotation(volume, ANN_BOUND_BY_CONTROLLER).is_some() {
                 meta::ensure_object(&mut updated, "spec").remove("claimRef");
                 annotations_mut(&mut updated).remove(ANN_BOUND_BY_CONTROLLER);
-            } else if let Some(r) = updated.pointer_mut("/spec/claimRef").and_then(Value::as_object_mut) {
+            } else if let Some(r) = updated
+                .pointer_mut("/spec/claimRef")
+                .and_then(Value::as_object_mut)
+            {
                 r.remove("uid");
             }
             self.ops

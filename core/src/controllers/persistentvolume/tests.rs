@@ -54,13 +54,19 @@ spec: {storageClassName: manual, accessModes: [ReadWriteOnce], resources: {reque
     assert_eq!(meta::str_at(claim, "/spec/volumeName"), "small");
     assert_eq!(meta::str_at(claim, "/status/capacity/storage"), "1Gi");
     assert_eq!(
-        meta::str_at(claim, "/metadata/annotations/pv.kubernetes.io~1bind-completed"),
+        meta::str_at(
+            claim,
+            "/metadata/annotations/pv.kubernetes.io~1bind-completed"
+        ),
         "yes"
     );
     assert_eq!(phase(&cluster, "PersistentVolume", "", "small"), "Bound");
     assert_eq!(phase(&cluster, "PersistentVolume", "", "big"), "Available");
     assert!(cluster.exec("kubectl delete pvc data").success());
-    assert_eq!(phase(&cluster, "PersistentVolumeClaim", "default", "data"), "<gone>");
+    assert_eq!(
+        phase(&cluster, "PersistentVolumeClaim", "default", "data"),
+        "<gone>"
+    );
     assert_eq!(phase(&cluster, "PersistentVolume", "", "small"), "Released");
     // A Released volume keeps its PV protection only while Bound: deleting it now works.
     assert!(cluster.exec("kubectl delete pv small").success());
@@ -124,14 +130,30 @@ spec:
         .store()
         .get(kind("", "PersistentVolume"), "", &volume)
         .unwrap();
-    let node = meta::str_at(pv, "/spec/nodeAffinity/required/nodeSelectorTerms/0/matchExpressions/0/values/0");
-    let pod = cluster.store().get(kind("", "Pod"), "default", "user").unwrap();
+    let node = meta::str_at(
+        pv,
+        "/spec/nodeAffinity/required/nodeSelectorTerms/0/matchExpressions/0/values/0",
+    );
+    let pod = cluster
+        .store()
+        .get(kind("", "Pod"), "default", "user")
+        .unwrap();
     assert_eq!(node, meta::str_at(pod, "/spec/nodeName"));
     // In use: the claim waits, Terminating, for the pod.
-    assert!(cluster.exec("kubectl delete pvc cache --wait=false").success());
-    assert_eq!(phase(&cluster, "PersistentVolumeClaim", "default", "cache"), "Bound");
+    assert!(
+        cluster
+            .exec("kubectl delete pvc cache --wait=false")
+            .success()
+    );
+    assert_eq!(
+        phase(&cluster, "PersistentVolumeClaim", "default", "cache"),
+        "Bound"
+    );
     assert!(cluster.exec("kubectl delete pod user").success());
-    assert_eq!(phase(&cluster, "PersistentVolumeClaim", "default", "cache"), "<gone>");
+    assert_eq!(
+        phase(&cluster, "PersistentVolumeClaim", "default", "cache"),
+        "<gone>"
+    );
     // Delete policy: the provisioner removes the volume it made.
     cluster.advance(10_000);
     assert_eq!(phase(&cluster, "PersistentVolume", "", &volume), "<gone>");

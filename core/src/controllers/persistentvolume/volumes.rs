@@ -18,15 +18,13 @@ const ANN_BETA_CLASS: &str = "volume.beta.kubernetes.io/storage-class";
 
 /// An annotation's value, if the object has it.
 pub fn annotation<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
-    obj.get("metadata")?
-        .get("annotations")?
-        .get(key)?
-        .as_str()
+    obj.get("metadata")?.get("annotations")?.get(key)?.as_str()
 }
 
 /// `GetPersistentVolumeClaimClass`: the beta annotation wins over `storageClassName`.
 pub fn claim_class(claim: &Value) -> &str {
-    annotation(claim, ANN_BETA_CLASS).unwrap_or_else(|| meta::str_at(claim, "/spec/storageClassName"))
+    annotation(claim, ANN_BETA_CLASS)
+        .unwrap_or_else(|| meta::str_at(claim, "/spec/storageClassName"))
 }
 
 /// `GetPersistentVolumeClass`.
@@ -61,7 +59,12 @@ pub fn size(obj: &Value, pointer: &str) -> i128 {
 fn modes(obj: &Value, pointer: &str) -> Vec<String> {
     meta::at(obj, pointer)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -97,7 +100,10 @@ pub fn is_bound_to(volume: &Value, claim: &Value) -> bool {
 /// `checkVolumeSatisfyClaim`: why a requested volume does not fit the claim, if it does not.
 pub fn unsatisfied_because(volume: &Value, claim: &Value) -> Option<String> {
     if meta::is_deleting(volume) {
-        return Some(format!("the volume is marked for deletion {:?}", meta::name(volume)));
+        return Some(format!(
+            "the volume is marked for deletion {:?}",
+            meta::name(volume)
+        ));
     }
     if size(volume, "/spec/capacity/storage") < size(claim, "/spec/resources/requests/storage") {
         return Some("requested PV is too small".into());
@@ -145,7 +151,9 @@ pub fn best_match<'a>(
             continue;
         }
         if meta::str_at(volume, "/status/phase") != "Available"
-            || volume.pointer("/spec/claimRef").is_some_and(|r| !r.is_null())
+            || volume
+                .pointer("/spec/claimRef")
+                .is_some_and(|r| !r.is_null())
             || sel.is_some_and(|s| !selector::matches(Some(s), meta::labels(volume)))
             || volume_class(volume) != class
             || !affinity_ok
@@ -210,7 +218,8 @@ mod tests {
 
     #[test]
     fn access_modes_print_short_and_ordered() {
-        let pv = json!({"spec": {"accessModes": ["ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce"]}});
+        let pv =
+            json!({"spec": {"accessModes": ["ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce"]}});
         assert_eq!(access_modes_string(&pv, "/spec/accessModes"), "RWO,RWX");
         assert_eq!(access_modes_string(&json!({}), "/spec/accessModes"), "");
     }

@@ -15,8 +15,8 @@ pub mod revision;
 use serde_json::{Value, json};
 
 use super::{
-    Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_controlled_by,
-    is_pod_available, is_pod_ready, kind, owner_key,
+    Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_controlled_by, is_pod_available,
+    is_pod_ready, kind, owner_key,
 };
 use crate::api::{meta, selector};
 use crate::store::{Change, DeleteOptions, Store};
@@ -138,10 +138,7 @@ impl<'a> Sync<'a> {
         let set = self.set;
         let uid = meta::uid(set);
         let mut claimed = Vec::new();
-        for pod in self
-            .store
-            .list(kind("", "Pod"), Some(meta::namespace(set)))
-        {
+        for pod in self.store.list(kind("", "Pod"), Some(meta::namespace(set))) {
             if pods::ordinal_in(set, pod).is_none() {
                 continue;
             }
@@ -173,12 +170,12 @@ impl<'a> Sync<'a> {
         let set = self.set;
         let revisions = revision::list(set, self.store);
         let mut collisions = int_at(set, "/status/collisionCount");
-        let next_number = revisions
-            .last()
-            .map_or(0, |r| int_at(r, "/revision"))
-            + 1;
+        let next_number = revisions.last().map_or(0, |r| int_at(r, "/revision")) + 1;
         let data = revision::patch(set);
-        let equal = revisions.iter().rev().find(|r| r.get("data") == Some(&data));
+        let equal = revisions
+            .iter()
+            .rev()
+            .find(|r| r.get("data") == Some(&data));
         let update_name = match equal {
             Some(r) if revisions.last() == Some(r) => meta::name(r).to_string(),
             Some(r) => {
@@ -470,7 +467,10 @@ impl<'a> Sync<'a> {
             event: Some(self.note(
                 false,
                 "SuccessfulCreate",
-                format!("create Pod {name} in StatefulSet {} successful", meta::name(set)),
+                format!(
+                    "create Pod {name} in StatefulSet {} successful",
+                    meta::name(set)
+                ),
             )),
         });
     }

@@ -91,11 +91,7 @@ pub fn new_pod(set: &Value, template: &Value, revision: &str, ordinal: i64) -> V
 }
 
 fn labels_mut(pod: &mut Value) -> &mut Map<String, Value> {
-    meta::as_object_mut(
-        meta::metadata_mut(pod)
-            .entry("labels")
-            .or_insert(json!({})),
-    )
+    meta::as_object_mut(meta::metadata_mut(pod).entry("labels").or_insert(json!({})))
 }
 
 /// `updateIdentity`: the labels that name the pod's place in the set.
@@ -203,7 +199,10 @@ pub fn claims(set: &Value, ordinal: i64) -> Vec<Value> {
 /// owns it when claims go with scaled-down pods and the pod is scaled down.
 pub fn wanted_owners(set: &Value, scaled_down: bool) -> (bool, bool) {
     let delete = |k: &str| {
-        meta::str_at(set, &format!("/spec/persistentVolumeClaimRetentionPolicy/{k}")) == "Delete"
+        meta::str_at(
+            set,
+            &format!("/spec/persistentVolumeClaimRetentionPolicy/{k}"),
+        ) == "Delete"
     };
     let (when_deleted, when_scaled) = (delete("whenDeleted"), delete("whenScaled"));
     match (when_scaled, when_deleted) {
@@ -222,7 +221,12 @@ fn has_owner(claim: &Value, uid: &str) -> bool {
 }
 
 /// The claim with its owner references brought in line with the policy, if they were not.
-pub fn claim_with_owners(set: &Value, pod: &Value, claim: &Value, scaled_down: bool) -> Option<Value> {
+pub fn claim_with_owners(
+    set: &Value,
+    pod: &Value,
+    claim: &Value,
+    scaled_down: bool,
+) -> Option<Value> {
     let (set_owns, pod_owns) = wanted_owners(set, scaled_down);
     let set_ok = has_owner(claim, meta::uid(set)) == set_owns;
     let pod_ok = meta::uid(pod).is_empty() || has_owner(claim, meta::uid(pod)) == pod_owns;
@@ -298,11 +302,15 @@ mod tests {
         assert_eq!(meta::str_at(&pod, "/spec/subdomain"), "nginx");
         assert_eq!(
             pod.pointer("/metadata/labels"),
-            Some(&json!({"app": "nginx", POD_NAME_LABEL: "web-1", POD_INDEX_LABEL: "1", REVISION_LABEL: "web-abc"}))
+            Some(
+                &json!({"app": "nginx", POD_NAME_LABEL: "web-1", POD_INDEX_LABEL: "1", REVISION_LABEL: "web-abc"})
+            )
         );
         assert_eq!(
             pod.pointer("/spec/volumes"),
-            Some(&json!([{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}, {"name": "cfg", "emptyDir": {}}]))
+            Some(
+                &json!([{"name": "www", "persistentVolumeClaim": {"claimName": "www-web-1"}}, {"name": "cfg", "emptyDir": {}}])
+            )
         );
         assert!(identity_matches(&s, &pod, 1) && storage_matches(&s, &pod, 1));
         assert!(!storage_matches(&s, &pod, 0));
@@ -313,7 +321,10 @@ mod tests {
         let mut s = set();
         let claim = claims(&s, 0).remove(0);
         assert_eq!(meta::name(&claim), "www-web-0");
-        assert_eq!(claim.pointer("/metadata/labels"), Some(&json!({"app": "nginx"})));
+        assert_eq!(
+            claim.pointer("/metadata/labels"),
+            Some(&json!({"app": "nginx"}))
+        );
         assert!(claim.get("status").is_none());
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "uid": "pod-uid"}});
         assert!(claim_with_owners(&s, &pod, &claim, false).is_none());

@@ -16,10 +16,7 @@ pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
 
 /// The revision data of a set: its template, marked to replace the whole template when applied.
 pub fn patch(set: &Value) -> Value {
-    let mut template = set
-        .pointer("/spec/template")
-        .cloned()
-        .unwrap_or(json!({}));
+    let mut template = set.pointer("/spec/template").cloned().unwrap_or(json!({}));
     meta::as_object_mut(&mut template).insert("$patch".into(), json!("replace"));
     json!({"spec": {"template": template}})
 }
@@ -138,6 +135,9 @@ mod tests {
 
     #[test]
     fn go_json_escapes_html_characters() {
-        assert_eq!(go_json(&json!({"b": "<&>", "a": 1})), r#"{"a":1,"b":"\u003c\u0026\u003e"}"#);
+        assert_eq!(
+            go_json(&json!({"b": "<&>", "a": 1})),
+            r#"{"a":1,"b":"\u003c\u0026\u003e"}"#
+        );
     }
 }

@@ -107,12 +107,17 @@ fn random_scaling_converges_to_ordinals_zero_to_replicas() {
 
 fn check_converged(cluster: &Cluster, replicas: i64, when_scaled: &str, seed: u64) {
     let store = cluster.store();
-    let mut names: Vec<String> = pods(cluster).iter().map(|p| meta::name(p).to_string()).collect();
+    let mut names: Vec<String> = pods(cluster)
+        .iter()
+        .map(|p| meta::name(p).to_string())
+        .collect();
     names.sort();
     let mut wanted: Vec<String> = (0..replicas).map(|i| format!("web-{i}")).collect();
     wanted.sort();
     assert_eq!(names, wanted, "seed {seed}");
-    let set = store.get(kind("apps", "StatefulSet"), "default", "web").unwrap();
+    let set = store
+        .get(kind("apps", "StatefulSet"), "default", "web")
+        .unwrap();
     let set_uid = meta::uid(set);
     for pod in pods(cluster) {
         assert_eq!(meta::str_at(pod, "/status/phase"), "Running", "seed {seed}");
@@ -137,14 +142,21 @@ fn check_converged(cluster: &Cluster, replicas: i64, when_scaled: &str, seed: u6
             .and_then(Value::as_array)
             .map(|refs| refs.iter().map(|r| meta::str_at(r, "/uid")).collect())
             .unwrap_or_default();
-        assert!(!owners.contains(&set_uid), "seed {seed}: whenDeleted is Retain");
+        assert!(
+            !owners.contains(&set_uid),
+            "seed {seed}: whenDeleted is Retain"
+        );
         assert!(
             owners.is_empty(),
             "seed {seed}: {} still owned by {owners:?}",
             meta::name(claim)
         );
         if when_scaled == "Delete" {
-            assert!(ordinal < replicas, "seed {seed}: {} outlived its pod", meta::name(claim));
+            assert!(
+                ordinal < replicas,
+                "seed {seed}: {} outlived its pod",
+                meta::name(claim)
+            );
         }
     }
     // No volume is left bound to a claim that is gone, nor released and waiting forever.
@@ -157,7 +169,11 @@ fn check_converged(cluster: &Cluster, replicas: i64, when_scaled: &str, seed: u6
             "seed {seed}: {} is left over for {claim}",
             meta::name(volume)
         );
-        assert_eq!(meta::str_at(volume, "/status/phase"), "Bound", "seed {seed}");
+        assert_eq!(
+            meta::str_at(volume, "/status/phase"),
+            "Bound",
+            "seed {seed}"
+        );
     }
     assert_eq!(
         set.pointer("/status/replicas").and_then(Value::as_i64),

@@ -112,7 +112,11 @@ fn plan<'a>(store: &'a Store, claim: &Value, node: &Value) -> Option<Plan<'a>> {
 }
 
 /// Filter: the reasons this node cannot serve the pod's volumes.
-pub fn filter(info: &NodeInfo<'_>, pod_volumes: &PodVolumes<'_>, store: &Store) -> Option<Rejection> {
+pub fn filter(
+    info: &NodeInfo<'_>,
+    pod_volumes: &PodVolumes<'_>,
+    store: &Store,
+) -> Option<Rejection> {
     let node = info.node;
     let mut reasons = Vec::new();
     for (_, volume) in &pod_volumes.bound {
