@@ -277,6 +277,7 @@ impl<'a> Sync<'a> {
             );
         }
         self.write_status(counts, &current_rev, &update_rev, collisions);
+        self.truncate_history(&members, &current_rev, &update_rev);
         let mut outcome = Outcome::ops(std::mem::take(&mut self.ops));
         // Pods become available `minReadySeconds` after they turn ready: look again then.
         if self.min_ready > 0
@@ -288,6 +289,35 @@ impl<'a> Sync<'a> {
             outcome.requeue_after = Some(1000);
         }
         outcome
+    }
+
+    /// `truncateHistory`: revisions that no pod uses and that are neither current nor the
+    /// update revision go, oldest first, beyond `revisionHistoryLimit`.
+    fn truncate_history(&mut self, members: &[&Value], current: &str, update: &str) {
+        let limit = int_at(self.set, "/spec/revisionHistoryLimit");
+        if limit < 0 {
+            return;
+        }
+        let history: Vec<&Value> = revision::list(self.set, self.store)
+            .into_iter()
+            .filter(|r| {
+                let name = meta::name(r);
+                name != current
+                    && name != update
+                    && !members.iter().any(|p| revision::of_pod(p) == name)
+            })
+            .collect();
+        let excess = history
+            .len()
+            .saturating_sub(usize::try_from(limit).unwrap_or(0));
+        for old in history.into_iter().take(excess) {
+            self.ops.push(Op::Delete {
+                kind: kind("apps", "ControllerRevision"),
+                key: ObjectKey::of(old),
+                options: DeleteOptions::default(),
+                event: None,
+            });
+        }
     }
 
     /// `computeReplicaStatus` over the set's pods.

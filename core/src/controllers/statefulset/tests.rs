@@ -181,3 +181,30 @@ fn check_converged(cluster: &Cluster, replicas: i64, when_scaled: &str, seed: u6
         "seed {seed}"
     );
 }
+
+/// Only `revisionHistoryLimit` revisions that nothing uses are kept.
+#[test]
+fn history_is_truncated_to_the_limit() {
+    let mut cluster = cluster_with_set(2, 1, "Retain");
+    cluster.advance(20_000);
+    for (i, image) in ["1.28", "1.29", "1.30"].iter().enumerate() {
+        let yaml = manifest(1, "Retain")
+            .replace("nginx:1.27", &format!("nginx:{image}"))
+            .replace(
+                "  replicas: 1\n",
+                "  replicas: 1\n  revisionHistoryLimit: 1\n",
+            );
+        cluster.write_file("web.yaml", &yaml);
+        assert!(cluster.exec("kubectl apply -f web.yaml").success(), "{i}");
+        cluster.advance(30_000);
+    }
+    let revisions: Vec<i64> = cluster
+        .store()
+        .list(kind("apps", "ControllerRevision"), Some("default"))
+        .filter_map(|r| r.get("revision").and_then(Value::as_i64))
+        .collect();
+    // The live revision (4) and one of history (3).
+    let mut sorted = revisions.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [3, 4], "{revisions:?}");
+}
