@@ -182,8 +182,7 @@ impl Controller for Scheduler {
                     self.diagnoses.remove(&pod_key);
                     let mut node_object = None;
                     if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
-                        info.requested.add(pod);
-                        info.pods.push(pod);
+                        info.add(pod, &plugins::node_resources_fit::Requested::of_pod(pod));
                         node_object = Some(info.node);
                     }
                     // PreBind: volumes first; the pod waits until they are bound.
@@ -293,8 +292,7 @@ impl Scheduler {
                 }));
             }
             if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
-                info.requested.add(pod);
-                info.pods.push(pod);
+                info.add(pod, &plugins::node_resources_fit::Requested::of_pod(pod));
             }
         }
         for uid in done {
@@ -360,10 +358,11 @@ impl Scheduler {
                 };
             }
         };
+        let cycle = plugins::Cycle::new(pod, nodes);
         let mut feasible = Vec::new();
         let mut per_node = BTreeMap::new();
         for info in nodes {
-            let rejection = plugins::filter(pod, info).or_else(|| {
+            let rejection = plugins::filter(pod, info, &cycle).or_else(|| {
                 pod_volumes
                     .as_ref()
                     .and_then(|v| plugins::volume_binding::filter(info, v, store))
@@ -381,7 +380,6 @@ impl Scheduler {
                 per_node,
             };
         }
-        let cycle = plugins::Cycle::new(pod, nodes);
         let scored: Vec<(i64, &NodeInfo)> = feasible
             .iter()
             .map(|info| (plugins::score(pod, info, &cycle), *info))

@@ -18,12 +18,15 @@ use crate::api::meta;
 use crate::controllers::kind;
 use crate::store::Store;
 
-/// A node as the scheduler sees it: the object, the pods already bound to it, and what those
-/// pods request (summed once per cycle, since every plugin needs it).
+/// A node as the scheduler sees it: the object, the pods already bound to it, and what the
+/// plugins need of them, summed once per pass instead of once per pod and node.
 pub struct NodeInfo<'a> {
     pub node: &'a Value,
     pub pods: Vec<&'a Value>,
+    pub allocatable: node_resources_fit::Allocatable,
     pub requested: node_resources_fit::Requested,
+    /// Pods per controller uid (for topology spreading).
+    pub siblings: BTreeMap<&'a str, i64>,
 }
 
 impl<'a> NodeInfo<'a> {
@@ -34,7 +37,9 @@ impl<'a> NodeInfo<'a> {
             .map(|node| NodeInfo {
                 node,
                 pods: Vec::new(),
+                allocatable: node_resources_fit::Allocatable::of_node(node),
                 requested: node_resources_fit::Requested::default(),
+                siblings: BTreeMap::new(),
             })
             .collect();
         let index: BTreeMap<&str, usize> = infos
@@ -50,26 +55,41 @@ impl<'a> NodeInfo<'a> {
                 continue;
             }
             if let Some(info) = index.get(node).and_then(|&i| infos.get_mut(i)) {
-                info.requested.add(pod);
-                info.pods.push(pod);
+                info.add(pod, &node_resources_fit::Requested::of_pod(pod));
             }
         }
         infos
     }
+
+    /// Counts `pod` (which requests `requests`) as running here.
+    pub fn add(&mut self, pod: &'a Value, requests: &node_resources_fit::Requested) {
+        self.requested.add(requests);
+        if let Some(owner) = pod_topology_spread::owner_uid(pod) {
+            *self.siblings.entry(owner).or_default() += 1;
+        }
+        self.pods.push(pod);
+    }
 }
 
 /// What one scheduling cycle computes once for all nodes.
-pub struct Cycle {
-    /// The most pods of the incoming pod's owner on any node (for topology spreading).
+pub struct Cycle<'p> {
+    /// What the incoming pod requests.
+    pub requests: node_resources_fit::Requested,
+    /// The uid of its controller, if it has one (for topology spreading).
+    pub owner: Option<&'p str>,
+    /// The most pods of that owner on any node.
     pub most_siblings: i64,
 }
 
-impl Cycle {
-    pub fn new(pod: &Value, nodes: &[NodeInfo<'_>]) -> Cycle {
+impl<'p> Cycle<'p> {
+    pub fn new(pod: &'p Value, nodes: &[NodeInfo<'_>]) -> Cycle<'p> {
+        let owner = pod_topology_spread::owner_uid(pod);
         Cycle {
+            requests: node_resources_fit::Requested::of_pod(pod),
+            owner,
             most_siblings: nodes
                 .iter()
-                .map(|n| pod_topology_spread::siblings(pod, n))
+                .map(|n| pod_topology_spread::siblings(owner, n))
                 .max()
                 .unwrap_or(0),
         }
@@ -77,19 +97,19 @@ impl Cycle {
 }
 
 /// Runs the filters in upstream's order; the first rejection decides, as in `RunFilterPlugins`.
-pub fn filter(pod: &Value, info: &NodeInfo<'_>) -> Option<Rejection> {
+pub fn filter(pod: &Value, info: &NodeInfo<'_>, cycle: &Cycle<'_>) -> Option<Rejection> {
     node_unschedulable::filter(pod, info)
         .or_else(|| node_name::filter(pod, info))
         .or_else(|| taint_toleration::filter(pod, info))
         .or_else(|| node_affinity::filter(pod, info))
-        .or_else(|| node_resources_fit::filter(pod, info))
+        .or_else(|| node_resources_fit::filter(&cycle.requests, info))
 }
 
 /// The weighted sum of the score plugins (each 0–100), with upstream's default weights.
-pub fn score(pod: &Value, info: &NodeInfo<'_>, cycle: &Cycle) -> i64 {
-    node_resources_fit::least_allocated(pod, info)
-        + node_resources_fit::balanced_allocation(pod, info)
+pub fn score(pod: &Value, info: &NodeInfo<'_>, cycle: &Cycle<'_>) -> i64 {
+    node_resources_fit::least_allocated(&cycle.requests, info)
+        + node_resources_fit::balanced_allocation(&cycle.requests, info)
         + 3 * taint_toleration::score(pod, info)
         + 2 * node_affinity::score(pod, info)
-        + 2 * pod_topology_spread::score(pod, info, cycle.most_siblings)
+        + 2 * pod_topology_spread::score(cycle.owner, info, cycle.most_siblings)
 }
