@@ -27,6 +27,24 @@ pub fn str_at<'a>(obj: &'a Value, pointer: &str) -> &'a str {
     at(obj, pointer).and_then(Value::as_str).unwrap_or("")
 }
 
+/// What an Event needs to name an object (`involvedObject`): its apiVersion, kind, name,
+/// namespace, uid and resourceVersion — far cheaper to pass around than the whole object.
+pub fn reference(obj: &Value) -> Value {
+    let field = |v: Option<&Value>| v.cloned().unwrap_or(Value::Null);
+    let metadata = obj.get("metadata");
+    let meta_field = |k: &str| field(metadata.and_then(|m| m.get(k)));
+    json!({
+        "apiVersion": field(obj.get("apiVersion")),
+        "kind": field(obj.get("kind")),
+        "metadata": {
+            "name": meta_field("name"),
+            "namespace": meta_field("namespace"),
+            "uid": meta_field("uid"),
+            "resourceVersion": meta_field("resourceVersion"),
+        },
+    })
+}
+
 pub fn name(obj: &Value) -> &str {
     str_at(obj, "/metadata/name")
 }

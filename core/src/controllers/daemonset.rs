@@ -199,7 +199,7 @@ fn create_pod(ds: &Value, node: &str) -> Op {
         kind: kind("", "Pod"),
         object: pod,
         event: Some(EventNote {
-            about: ds.clone(),
+            about: meta::reference(ds),
             warning: false,
             reason: "SuccessfulCreate",
             message: "Created pod: {name}".into(),

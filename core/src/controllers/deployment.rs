@@ -321,7 +321,7 @@ impl<'a> Rollout<'a> {
 
     fn scaling_event(&self, direction: &str, rs_name: &str, from: i64, to: i64) -> EventNote {
         EventNote {
-            about: self.d.clone(),
+            about: meta::reference(self.d),
             warning: false,
             reason: "ScalingReplicaSet",
             message: format!("Scaled {direction} replica set {rs_name} from {from} to {to}"),

@@ -126,7 +126,7 @@ fn mark_unknown(node: &Value, ctx: &Ctx<'_>) -> Vec<Op> {
     let mut ops = vec![
         Op::UpdateStatus(kind("", "Node"), updated),
         Op::Event(EventNote {
-            about: node.clone(),
+            about: meta::reference(node),
             warning: false,
             reason: "NodeNotReady",
             message: format!("Node {name} status is now: NodeNotReady"),
@@ -150,7 +150,7 @@ fn mark_unknown(node: &Value, ctx: &Ctx<'_>) -> Vec<Op> {
         }
         ops.push(Op::UpdateStatus(kind("", "Pod"), updated));
         ops.push(Op::Event(EventNote {
-            about: pod.clone(),
+            about: meta::reference(pod),
             warning: true,
             reason: "NodeNotReady",
             message: "Node is not ready".into(),

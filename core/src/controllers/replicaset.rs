@@ -174,7 +174,7 @@ fn create_pod(rs: &Value) -> Op {
         kind: kind("", "Pod"),
         object: pod_from_template(rs),
         event: Some(EventNote {
-            about: rs.clone(),
+            about: meta::reference(rs),
             warning: false,
             reason: "SuccessfulCreate",
             message: "Created pod: {name}".into(),
@@ -190,7 +190,7 @@ fn delete_pod(rs: &Value, pod: &Value) -> Op {
         key: ObjectKey::of(pod),
         options: DeleteOptions::default(),
         event: Some(EventNote {
-            about: rs.clone(),
+            about: meta::reference(rs),
             warning: false,
             reason: "SuccessfulDelete",
             message: format!("Deleted pod: {}", meta::name(pod)),

@@ -123,7 +123,7 @@ fn evict(pod: &Value, now: Time) -> Vec<Op> {
             key: ObjectKey::of(pod),
             options: DeleteOptions::default(),
             event: Some(EventNote {
-                about: pod.clone(),
+                about: meta::reference(pod),
                 warning: false,
                 reason: "TaintManagerEviction",
                 message: format!(

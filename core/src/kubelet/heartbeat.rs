@@ -141,7 +141,7 @@ fn post_ready(node: &Value, now: String) -> Vec<Op> {
     vec![
         Op::UpdateStatus(kind("", "Node"), updated),
         Op::Event(EventNote {
-            about: node.clone(),
+            about: meta::reference(node),
             warning: false,
             reason: "NodeReady",
             message: format!("Node {} status is now: NodeReady", meta::name(node)),

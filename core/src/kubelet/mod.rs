@@ -112,7 +112,7 @@ impl Controller for Kubelet {
             .into_iter()
             .map(|(warning, reason, message)| {
                 Op::Event(EventNote {
-                    about: pod.clone(),
+                    about: meta::reference(pod),
                     warning,
                     reason,
                     message,

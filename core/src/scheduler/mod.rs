@@ -205,7 +205,7 @@ impl Controller for Scheduler {
                         node: node.clone(),
                     });
                     ops.push(Op::Event(EventNote {
-                        about: pod.clone(),
+                        about: meta::reference(pod),
                         warning: false,
                         reason: "Scheduled",
                         message: format!(
@@ -322,7 +322,7 @@ fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
         ops.push(Op::UpdateStatus(kind("", "Pod"), updated));
     }
     ops.push(Op::Event(EventNote {
-        about: pod.clone(),
+        about: meta::reference(pod),
         warning: true,
         reason: "FailedScheduling",
         message: truncate_note(message),
