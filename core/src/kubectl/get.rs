@@ -4,6 +4,8 @@
 use serde_json::{Value, json};
 
 use super::args::{self, Flag, switch, value};
+use super::printers::custom_columns::CustomColumns;
+use super::printers::jsonpath::{self, Template};
 use super::printers::{columns, table, yaml};
 use super::shell::Shell;
 use super::{errors, namespace_of, object_name, resolve_kind};
@@ -18,7 +20,99 @@ const FLAGS: &[Flag] = &[
     switch("show-labels", None),
     switch("no-headers", None),
     switch("watch", Some('w')),
+    value("sort-by", None),
 ];
+
+/// How `-o` asked for the objects to be printed.
+enum Format {
+    Table { wide: bool },
+    Structured(&'static str),
+    Name,
+    JsonPath(Template),
+    Columns(CustomColumns),
+}
+
+/// Reads `-o`, loading template files through the shell; errors are kubectl's.
+fn format(output: &str, shell: &Shell) -> Result<Format, String> {
+    let file = |path: &str| {
+        shell.read_file(path).ok_or_else(|| {
+            format!("error: error reading template {path}, open {path}: no such file or directory")
+        })
+    };
+    let template = output.split_once('=').map_or("", |(_, t)| t);
+    let jsonpath_error = |e: String| format!("error: error parsing jsonpath {template}, {e}");
+    Ok(match output.split_once('=') {
+        None => match output {
+            "" => Format::Table { wide: false },
+            "wide" => Format::Table { wide: true },
+            "yaml" => Format::Structured("yaml"),
+            "json" => Format::Structured("json"),
+            "name" => Format::Name,
+            "jsonpath" | "jsonpath-file" => {
+                return Err("error: template format specified but no template given".into());
+            }
+            "custom-columns" | "custom-columns-file" => {
+                return Err(
+                    "error: custom-columns format specified but no custom columns given".into(),
+                );
+            }
+            _ => return Err(unknown_format(output)),
+        },
+        Some(("jsonpath", t)) => Format::JsonPath(Template::parse(t).map_err(jsonpath_error)?),
+        Some(("jsonpath-file", path)) => {
+            Format::JsonPath(Template::parse(&file(path)?).map_err(jsonpath_error)?)
+        }
+        Some(("custom-columns", spec)) => Format::Columns(CustomColumns::parse(spec)?),
+        Some(("custom-columns-file", path)) => {
+            Format::Columns(CustomColumns::parse_file(&file(path)?)?)
+        }
+        Some(("go-template" | "go-template-file" | "template" | "templatefile", _)) => {
+            return Err("error: Go templates (-o go-template) are not available in this sandbox; -o jsonpath and -o custom-columns are".into());
+        }
+        _ => return Err(unknown_format(output)),
+    })
+}
+
+fn unknown_format(output: &str) -> String {
+    format!(
+        "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+    )
+}
+
+/// `--sort-by`: orders objects by the value the expression selects (numbers by value, anything
+/// else by its text); kubectl refuses an expression that selects nothing anywhere.
+fn sort_objects(
+    expression: &str,
+    found: &mut [(&'static Kind, Vec<&Value>)],
+) -> Result<(), String> {
+    let template = jsonpath::relaxed(expression).map_err(|e| format!("error: {e}"))?;
+    let key = |o: &Value| template.values(o).first().map(|v| (*v).clone());
+    let any = found
+        .iter()
+        .flat_map(|(_, objs)| objs.iter())
+        .any(|o| key(o).is_some());
+    if !any && found.iter().any(|(_, objs)| !objs.is_empty()) {
+        return Err(format!(
+            "error: couldn't find any field with path \"{{.{}}}\" in the list of objects",
+            expression.trim_start_matches('.')
+        ));
+    }
+    for (_, objs) in found.iter_mut() {
+        objs.sort_by(|a, b| match (key(a), key(b)) {
+            (Some(Value::Number(x)), Some(Value::Number(y))) => x
+                .as_f64()
+                .partial_cmp(&y.as_f64())
+                .unwrap_or(std::cmp::Ordering::Equal),
+            (Some(x), Some(y)) => text(&x).cmp(&text(&y)),
+            (x, y) => x.is_some().cmp(&y.is_some()),
+        });
+    }
+    Ok(())
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
 
 /// What the user asked for: kinds, each with the names wanted (none = all).
 struct Request {
@@ -33,11 +127,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     }
     let requests = requests(&parsed.args)?;
     let output = parsed.get("output").unwrap_or("");
-    if !matches!(output, "" | "wide" | "yaml" | "json" | "name") {
-        return Err(format!(
-            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,wide,yaml (more in later versions of this sandbox)"
-        ));
-    }
+    let format = format(output, shell)?;
     let all_namespaces = parsed.switch("all-namespaces");
     let namespace = namespace_of(&parsed, shell);
     let selector = parsed.get("selector").map(parse_selector).transpose()?;
@@ -76,6 +166,9 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         }
         found.push((req.kind, objects));
     }
+    if let Some(expression) = parsed.get("sort-by") {
+        sort_objects(expression, &mut found)?;
+    }
     let total: usize = found.iter().map(|(_, o)| o.len()).sum();
     let named = requests.iter().any(|r| !r.names.is_empty());
     if total == 0 {
@@ -87,31 +180,38 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 "No resources found\n".into()
             };
         }
-        if matches!(output, "yaml" | "json") && !named {
-            out.stdout = render_structured(output, &list(vec![]));
+        match &format {
+            Format::Structured(kind) if !named => {
+                out.stdout = render_structured(kind, &list(vec![]));
+            }
+            Format::JsonPath(t) if !named => out.stdout = t.render(&list(vec![])),
+            _ => {}
         }
         return Ok(out);
     }
     let several_kinds =
         found.iter().filter(|(_, o)| !o.is_empty()).count() > 1 || requests.len() > 1;
-    match output {
-        "yaml" | "json" => {
-            let items: Vec<Value> = found
-                .iter()
-                .flat_map(|(_, objs)| objs.iter().map(|o| clean(o)))
-                .collect();
-            let single = items.len() == 1
-                && named
-                && requests.len() == 1
-                && requests.iter().all(|r| r.names.len() == 1);
-            let doc = if single {
-                items.into_iter().next().unwrap_or(Value::Null)
-            } else {
-                list(items)
-            };
-            out.stdout = render_structured(output, &doc);
+    // One object asked for by name prints as itself; anything else as a List.
+    let single = named && requests.len() == 1 && requests.iter().all(|r| r.names.len() == 1);
+    let document = || {
+        let mut items: Vec<Value> = found
+            .iter()
+            .flat_map(|(_, objs)| objs.iter().map(|o| clean(o)))
+            .collect();
+        if single && items.len() == 1 {
+            items.pop().unwrap_or(Value::Null)
+        } else {
+            list(items)
         }
-        "name" => {
+    };
+    match &format {
+        Format::Structured(kind) => out.stdout = render_structured(kind, &document()),
+        Format::JsonPath(template) => out.stdout = template.render(&document()),
+        Format::Columns(columns) => {
+            let objs: Vec<&Value> = found.iter().flat_map(|(_, o)| o.iter().copied()).collect();
+            out.stdout = columns.render(&objs, parsed.switch("no-headers"));
+        }
+        Format::Name => {
             for (kind, objs) in &found {
                 for o in objs {
                     out.stdout.push_str(&object_name(kind, meta::name(o)));
@@ -119,7 +219,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 }
             }
         }
-        _ => {
+        Format::Table { wide } => {
+            let wide = *wide;
             let mut first = true;
             for (kind, objs) in &found {
                 if objs.is_empty() {
@@ -138,7 +239,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                     }
                 }
                 let opts = table::PrintOptions {
-                    wide: output == "wide",
+                    wide,
                     no_headers: parsed.switch("no-headers"),
                     namespaces: (all_namespaces && kind.namespaced).then(|| {
                         objs.iter()

@@ -1,6 +1,8 @@
 //! How kubectl prints objects: tables per kind, pod status cells, YAML and names.
 
 pub mod columns;
+pub mod custom_columns;
+pub mod jsonpath;
 pub mod pod_status;
 pub mod table;
 pub mod yaml;
