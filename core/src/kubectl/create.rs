@@ -137,7 +137,12 @@ fn container_name(image: &str, sim: &mut Sim) -> String {
 }
 
 /// Creates a client-built object, or prints it for `--dry-run=client`.
-fn send(mut obj: Value, parsed: &Parsed, shell: &Shell, sim: &mut Sim) -> Result<Output, String> {
+pub(super) fn send(
+    mut obj: Value,
+    parsed: &Parsed,
+    shell: &Shell,
+    sim: &mut Sim,
+) -> Result<Output, String> {
     let kind_name = obj
         .get("kind")
         .and_then(Value::as_str)

@@ -10,8 +10,10 @@ pub mod args;
 pub mod create;
 pub mod delete;
 pub mod errors;
+pub mod expose;
 pub mod get;
 pub mod printers;
+pub mod run;
 pub mod scale;
 pub mod shell;
 
@@ -31,6 +33,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "apply" => apply::run(rest, shell, sim),
         "delete" => delete::run(rest, shell, sim),
         "scale" => scale::run(rest, shell, sim),
+        "run" => run::run(rest, shell, sim),
+        "expose" => expose::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -53,8 +57,6 @@ const KNOWN_LATER: &[&str] = &[
     "replace",
     "label",
     "annotate",
-    "expose",
-    "run",
     "set",
     "rollout",
     "autoscale",
@@ -87,7 +89,7 @@ const KNOWN_LATER: &[&str] = &[
 ];
 
 const COMMANDS: &[&str] = &[
-    "get", "create", "apply", "delete", "scale", "version", "help",
+    "get", "create", "apply", "delete", "scale", "run", "expose", "version", "help",
 ];
 
 /// cobra's message, with its "Did you mean this?" suggestions (edit distance ≤ 2).

@@ -33,15 +33,44 @@ pub fn cat(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<S
     out
 }
 
-/// `grep [-i] [-v] [-c] [-E|-F] PATTERN`: lines of standard input containing the pattern. With
-/// `-E`, `a|b` means either; other regular-expression syntax is matched literally.
+/// `grep [-i] [-v] [-c] [-E|-F] [-A N] [-B N] [-C N] PATTERN`: lines of standard input
+/// containing the pattern, with context lines around them and `--` between separate groups.
+/// With `-E`, `a|b` means either; other regular-expression syntax is matched literally.
 pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
     let (mut ignore_case, mut invert, mut count, mut extended) = (false, false, false, false);
+    let (mut after, mut before) = (0usize, 0usize);
     let mut pattern = None;
-    for arg in args {
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let context = |flag: &str, value: Option<&String>| -> Result<usize, Output> {
+            let text = match flag.len() {
+                2 => value.map(String::as_str).unwrap_or(""),
+                _ => &flag[2..],
+            };
+            text.parse().map_err(|_| {
+                Output::error(
+                    format!("grep: {text}: invalid context length argument\n"),
+                    2,
+                )
+            })
+        };
         match arg.as_str() {
             "-E" => extended = true,
             "-F" => extended = false,
+            a if pattern.is_none()
+                && (a.starts_with("-A") || a.starts_with("-B") || a.starts_with("-C")) =>
+            {
+                let value = if a.len() == 2 { args.next() } else { None };
+                let n = match context(a, value) {
+                    Ok(n) => n,
+                    Err(out) => return out,
+                };
+                match &a[1..2] {
+                    "A" => after = n,
+                    "B" => before = n,
+                    _ => (after, before) = (n, n),
+                }
+            }
             flags if flags.starts_with('-') && flags.len() > 1 && pattern.is_none() => {
                 for f in flags.chars().skip(1) {
                     match f {
@@ -81,17 +110,34 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
     } else {
         vec![fold(&pattern)]
     };
-    let matching: Vec<&str> = lines(stdin)
-        .filter(|line| {
-            let line = fold(line);
+    let all: Vec<&str> = lines(stdin).collect();
+    let hits: Vec<usize> = (0..all.len())
+        .filter(|&i| {
+            let line = fold(all[i]);
             alternatives.iter().any(|a| line.contains(a.as_str())) != invert
         })
         .collect();
-    let exit_code = if matching.is_empty() { 1 } else { 0 };
+    let exit_code = if hits.is_empty() { 1 } else { 0 };
     let stdout = if count {
-        format!("{}\n", matching.len())
+        format!("{}\n", hits.len())
     } else {
-        matching.iter().map(|l| format!("{l}\n")).collect()
+        let mut shown: Vec<usize> = Vec::new();
+        for &i in &hits {
+            let from = i.saturating_sub(before);
+            let to = (i + after).min(all.len().saturating_sub(1));
+            let next = shown.last().map_or(0, |last| last + 1);
+            shown.extend(from.max(next)..=to);
+        }
+        let mut text = String::new();
+        let context = before > 0 || after > 0;
+        for (n, &i) in shown.iter().enumerate() {
+            if context && n > 0 && shown[n - 1] + 1 != i {
+                text.push_str("--\n");
+            }
+            text.push_str(all[i]);
+            text.push('\n');
+        }
+        text
     };
     Output {
         stdout,
@@ -259,6 +305,18 @@ mod tests {
             "NAME READY\napi-1 0/1\n"
         );
         assert_eq!(grep(&args("nothing"), Some(TABLE)).exit_code, 1);
+        assert_eq!(
+            grep(&args("-A1 NAME"), Some(TABLE)).stdout,
+            "NAME READY\nweb-1 1/1\n"
+        );
+        assert_eq!(
+            grep(&args("-B 1 web"), Some(TABLE)).stdout,
+            "NAME READY\nweb-1 1/1\napi-1 0/1\nweb-2 1/1\n"
+        );
+        assert_eq!(
+            grep(&args("-A 1 a"), Some("a\n1\n2\na\n")).stdout,
+            "a\n1\n--\na\n"
+        );
         assert_eq!(
             head_or_tail(&args("-n 2"), Some(TABLE), true).stdout,
             "NAME READY\nweb-1 1/1\n"
