@@ -1,6 +1,7 @@
 //! The object model: what kinds exist, how objects are read and defaulted, and how the API
 //! reports errors. Objects are `serde_json::Value`s, the wire form, as a client sees them.
 
+pub mod base64;
 pub mod defaults;
 pub mod error;
 pub mod kinds;
