@@ -2,6 +2,7 @@
 //! reports errors. Objects are `serde_json::Value`s, the wire form, as a client sees them.
 
 pub mod base64;
+pub mod cron;
 pub mod defaults;
 pub mod error;
 pub mod kinds;
