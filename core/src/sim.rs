@@ -17,8 +17,9 @@ use serde_json::{Value, json};
 use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, endpoints,
-    endpointslice, garbage_collector, local_path, namespace, node_lifecycle, persistentvolume,
-    pod_gc, replicaset, serviceaccount, statefulset, taint_eviction,
+    endpointslice, garbage_collector, job, local_path, namespace, node_lifecycle,
+    persistentvolume, pod_gc, replicaset, serviceaccount, statefulset, taint_eviction,
+    ttl_after_finished,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
@@ -61,6 +62,8 @@ impl Sim {
                 Box::new(persistentvolume::protection::PvcProtectionController),
                 Box::new(persistentvolume::protection::PvProtectionController),
                 Box::new(local_path::LocalPathProvisioner::default()),
+                Box::new(job::JobController::default()),
+                Box::new(ttl_after_finished::TtlAfterFinishedController),
                 Box::new(garbage_collector::GarbageCollector),
                 Box::new(endpoints::EndpointsController),
                 Box::new(endpointslice::EndpointSliceController),

@@ -28,6 +28,8 @@ pub fn apply(kind: &str, obj: &mut Value) {
         "PersistentVolumeClaim" => persistent_volume_claim(obj),
         "PersistentVolume" => persistent_volume(obj),
         "StorageClass" => storage_class(obj),
+        "Job" => job(obj),
+        "CronJob" => cron_job(obj),
         "Namespace" => {
             let name = obj
                 .pointer("/metadata/name")
@@ -142,6 +144,134 @@ fn storage_class(obj: &mut Value) {
     let class = as_object_mut(obj);
     default(class, "reclaimPolicy", json!("Delete"));
     default(class, "volumeBindingMode", json!("Immediate"));
+}
+
+/// Whether `spec[key]` is absent or null (a pointer field left nil).
+fn unset(spec: &Map<String, Value>, key: &str) -> bool {
+    spec.get(key).is_none_or(Value::is_null)
+}
+
+/// Sets a pointer field left nil (absent or null).
+fn fill(spec: &mut Map<String, Value>, key: &str, value: Value) {
+    if unset(spec, key) {
+        spec.insert(key.into(), value);
+    }
+}
+
+/// `SetDefaults_Job`: one completion at a time unless told otherwise, six retries, NonIndexed,
+/// not suspended, replacement as soon as a pod terminates (or once it has failed, with a pod
+/// failure policy), the template's labels on the Job when it has none of its own.
+fn job(obj: &mut Value) {
+    let spec = ensure_object(obj, "spec");
+    if unset(spec, "completions") && unset(spec, "parallelism") {
+        spec.insert("completions".into(), json!(1));
+        spec.insert("parallelism".into(), json!(1));
+    }
+    if unset(spec, "parallelism") {
+        spec.insert("parallelism".into(), json!(1));
+    }
+    if unset(spec, "backoffLimit") {
+        let limit = if unset(spec, "backoffLimitPerIndex") {
+            6
+        } else {
+            i64::from(i32::MAX)
+        };
+        spec.insert("backoffLimit".into(), json!(limit));
+    }
+    fill(spec, "completionMode", json!("NonIndexed"));
+    fill(spec, "suspend", json!(false));
+    let replacement = if unset(spec, "podFailurePolicy") {
+        "TerminatingOrFailed"
+    } else {
+        "Failed"
+    };
+    fill(spec, "podReplacementPolicy", json!(replacement));
+    fill(spec, "manualSelector", json!(false));
+    pod_failure_policy(spec);
+    template(obj);
+    let template_labels = obj
+        .pointer("/spec/template/metadata/labels")
+        .filter(|l| l.as_object().is_some_and(|m| !m.is_empty()))
+        .cloned();
+    let meta = ensure_object(obj, "metadata");
+    let has_labels = meta
+        .get("labels")
+        .and_then(Value::as_object)
+        .is_some_and(|m| !m.is_empty());
+    if let (Some(labels), false) = (template_labels, has_labels) {
+        meta.insert("labels".into(), labels);
+    }
+}
+
+/// `SetDefaults_PodFailurePolicyOnPodConditionsPattern`: a pattern matches True by default.
+fn pod_failure_policy(job_spec: &mut Map<String, Value>) {
+    let rules = job_spec
+        .get_mut("podFailurePolicy")
+        .and_then(|p| p.get_mut("rules"))
+        .and_then(Value::as_array_mut);
+    for rule in rules.into_iter().flatten() {
+        let patterns = rule
+            .get_mut("onPodConditions")
+            .and_then(Value::as_array_mut);
+        for p in patterns.into_iter().flatten() {
+            let p = as_object_mut(p);
+            if p.get("status")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                p.insert("status".into(), json!("True"));
+            }
+        }
+    }
+}
+
+/// The labels and selector the API server generates for a new Job (the Job strategy's
+/// `generateSelector`), once the Job has its uid: `job-name` and `controller-uid`, legacy and
+/// `batch.kubernetes.io/` forms, on the template, and a selector on the latter uid label.
+/// With `manualSelector: true` the user's selector stands. Then, as reading the stored Job back
+/// defaults it again, a Job without labels takes the template's.
+pub fn job_generated_selector(obj: &mut Value) {
+    if obj.pointer("/spec/manualSelector") == Some(&json!(true)) {
+        return;
+    }
+    let name = obj
+        .pointer("/metadata/name")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);
+    let spec = ensure_object(obj, "spec");
+    let template = child_object(spec, "template");
+    let labels = child_object(child_object(template, "metadata"), "labels");
+    for key in ["job-name", "batch.kubernetes.io/job-name"] {
+        default(labels, key, name.clone());
+    }
+    for key in ["controller-uid", "batch.kubernetes.io/controller-uid"] {
+        default(labels, key, uid.clone());
+    }
+    let selector = child_object(spec, "selector");
+    let match_labels = child_object(selector, "matchLabels");
+    default(match_labels, "batch.kubernetes.io/controller-uid", uid);
+    job(obj);
+}
+
+/// `SetDefaults_CronJob`: concurrent runs allowed, not suspended, three succeeded and one
+/// failed Job kept; the Job template's pod template gets the pod defaults.
+fn cron_job(obj: &mut Value) {
+    let spec = ensure_object(obj, "spec");
+    if spec
+        .get("concurrencyPolicy")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        spec.insert("concurrencyPolicy".into(), json!("Allow"));
+    }
+    fill(spec, "suspend", json!(false));
+    fill(spec, "successfulJobsHistoryLimit", json!(3));
+    fill(spec, "failedJobsHistoryLimit", json!(1));
+    let job_spec = child_object(child_object(spec, "jobTemplate"), "spec");
+    pod_failure_policy(job_spec);
+    let template_spec = child_object(child_object(job_spec, "template"), "spec");
+    pod_spec(template_spec);
 }
 
 /// Defaults of a workload's `spec.template`: the pod spec's own. (Since v1.33 a zero

@@ -13,6 +13,7 @@ pub mod deployment;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbage_collector;
+pub mod job;
 pub mod local_path;
 pub mod namespace;
 pub mod node_lifecycle;
@@ -22,6 +23,7 @@ pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
 pub mod taint_eviction;
+pub mod ttl_after_finished;
 
 use serde_json::Value;
 

@@ -39,6 +39,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             let obj = deployment(&parsed, sim)?;
             send(obj, &parsed, shell, sim)
         }
+        "job" => super::create_batch::job(rest, shell, sim),
+        "cronjob" | "cj" => super::create_batch::cron_job(rest, shell, sim),
         "namespace" | "ns" => {
             let parsed = args::parse(rest, NAMESPACE_FLAGS, "kubectl create namespace")?;
             let name = exactly_one_name(&parsed, "kubectl create namespace")?;
@@ -59,7 +61,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     }
 }
 
-fn exactly_one_name(parsed: &Parsed, command: &str) -> Result<String, String> {
+pub(super) fn exactly_one_name(parsed: &Parsed, command: &str) -> Result<String, String> {
     match parsed.args.as_slice() {
         [name] => Ok(name.clone()),
         other => Err(format!(

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod args;
 pub mod create;
+pub mod create_batch;
 pub mod delete;
 pub mod errors;
 pub mod expose;

@@ -138,6 +138,12 @@ pub static CATALOGUE: &[Image] = &[
         named_tags: &["latest", "slim", "alpine"],
     },
     Image {
+        repository: "perl",
+        size_bytes: 336_000_000,
+        process: Process::Shell,
+        named_tags: &["latest", "slim", "threaded", "stable"],
+    },
+    Image {
         repository: "node",
         size_bytes: 390_000_000,
         process: Process::Shell,

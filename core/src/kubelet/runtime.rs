@@ -532,7 +532,7 @@ fn shell_behaviour(script: &str) -> Option<Behaviour> {
         .split(|c: char| c.is_whitespace() || c == ';')
         .filter(|w| !w.is_empty())
         .collect();
-    let mut after_ms = 50;
+    let mut after_ms = 50 + compute_millis(script);
     let mut code = 0;
     let mut i = 0;
     while i < words.len() {
@@ -552,6 +552,17 @@ fn shell_behaviour(script: &str) -> Option<Behaviour> {
         i += 1;
     }
     Some(Behaviour::Exits { after_ms, code })
+}
+
+/// Time spent computing by the known busy commands of tutorials: the docs' pi Job
+/// (`perl -Mbignum=bpi -wle 'print bpi(2000)'`) takes about 4 ms per digit.
+fn compute_millis(script: &str) -> i64 {
+    script
+        .split("bpi(")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|digits| digits.trim().parse::<i64>().ok())
+        .map_or(0, |digits| digits.clamp(0, 1_000_000) * 4)
 }
 
 /// containerd's message for an image it cannot pull.
@@ -624,6 +635,13 @@ mod tests {
             Some(Behaviour::Exits {
                 after_ms: 50,
                 code: 1
+            })
+        );
+        assert_eq!(
+            shell_behaviour("perl -Mbignum=bpi -wle print bpi(2000)"),
+            Some(Behaviour::Exits {
+                after_ms: 8_050,
+                code: 0
             })
         );
         assert_eq!(

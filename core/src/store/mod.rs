@@ -157,6 +157,9 @@ impl Store {
         if has_generation(kind) {
             m.insert("generation".into(), json!(1));
         }
+        if kind.kind == "Job" && kind.group == "batch" {
+            defaults::job_generated_selector(&mut obj);
+        }
         Ok(self.put(kind, ChangeType::Added, obj))
     }
 

@@ -39,7 +39,7 @@ fn or_none(s: &str) -> String {
 }
 
 /// Container names and images of a pod template, comma-joined (`layoutContainerCells`).
-fn containers(obj: &Value, pointer: &str) -> (String, String) {
+pub(super) fn containers(obj: &Value, pointer: &str) -> (String, String) {
     let list = obj
         .pointer(pointer)
         .and_then(Value::as_array)
@@ -104,6 +104,28 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("UP-TO-DATE", false),
             ("AVAILABLE", false),
             ("NODE SELECTOR", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+            ("SELECTOR", true),
+        ]),
+        "Job" => Table::new(&[
+            ("NAME", false),
+            ("STATUS", false),
+            ("COMPLETIONS", false),
+            ("DURATION", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+            ("SELECTOR", true),
+        ]),
+        "CronJob" => Table::new(&[
+            ("NAME", false),
+            ("SCHEDULE", false),
+            ("TIMEZONE", false),
+            ("SUSPEND", false),
+            ("ACTIVE", false),
+            ("LAST SCHEDULE", false),
             ("AGE", false),
             ("CONTAINERS", true),
             ("IMAGES", true),
@@ -248,6 +270,8 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     selector::format(obj.pointer("/spec/selector")),
                 ]
             }
+            "Job" => super::batch::job_row(obj, now),
+            "CronJob" => super::batch::cron_job_row(obj, now),
             "Namespace" => vec![
                 meta::name(obj).into(),
                 meta::str_at(obj, "/status/phase").into(),
