@@ -16,10 +16,9 @@ use serde_json::{Value, json};
 
 use crate::api::{Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, daemonset, deployment, endpoints,
-    endpointslice, garbage_collector, job, local_path, namespace, node_lifecycle,
-    persistentvolume, pod_gc, replicaset, serviceaccount, statefulset, taint_eviction,
-    ttl_after_finished,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, cronjob, daemonset, deployment, endpoints,
+    endpointslice, garbage_collector, job, local_path, namespace, node_lifecycle, persistentvolume,
+    pod_gc, replicaset, serviceaccount, statefulset, taint_eviction, ttl_after_finished,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
@@ -62,6 +61,9 @@ impl Sim {
                 Box::new(persistentvolume::protection::PvcProtectionController),
                 Box::new(persistentvolume::protection::PvProtectionController),
                 Box::new(local_path::LocalPathProvisioner::default()),
+                // Before the Job controller: a CronJob records the Job it created as the API
+                // server returned it, before the Job controller's first status update.
+                Box::new(cronjob::CronJobController),
                 Box::new(job::JobController::default()),
                 Box::new(ttl_after_finished::TtlAfterFinishedController),
                 Box::new(garbage_collector::GarbageCollector),
