@@ -138,6 +138,12 @@ pub static CATALOGUE: &[Image] = &[
         named_tags: &["latest", "slim", "alpine"],
     },
     Image {
+        repository: "bash",
+        size_bytes: 5_800_000,
+        process: Process::Shell,
+        named_tags: &["latest", "devel"],
+    },
+    Image {
         repository: "perl",
         size_bytes: 336_000_000,
         process: Process::Shell,
