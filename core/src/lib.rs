@@ -6,8 +6,8 @@
 //! - [`api`]: kinds registry, objects as JSON, defaulting, errors.
 //! - [`store`]: the API server — objects, resourceVersions, admission, deletion, watch log.
 //! - [`controllers`]: level-triggered reconcilers (Deployment, ReplicaSet, DaemonSet,
-//!   StatefulSet, PersistentVolume binding and provisioning, garbage collector...) that return
-//!   operations instead of writing the store.
+//!   StatefulSet, Job, CronJob, PersistentVolume binding and provisioning, garbage collector...)
+//!   that return operations instead of writing the store.
 //! - [`scheduler`]: filter and score plugins that bind pods to nodes.
 //! - [`kubelet`]: simulated nodes running pods through their lifecycle, from an image catalogue.
 //! - [`sim`]: the event loop that drives all of the above over virtual time.

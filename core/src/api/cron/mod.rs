@@ -121,7 +121,7 @@ impl Spec {
         let mut t = after.div_euclid(1000) + 1;
         let mut added = false;
         let year_limit = zone.civil(t).year + 5;
-        let has = |bits: u64, n: i64| n >= 0 && n < 64 && bits & (1u64 << n) != 0;
+        let has = |bits: u64, n: i64| (0..64).contains(&n) && bits & (1u64 << n) != 0;
         // Each pass moves at least one field forward; the year limit ends the search.
         'wrap: loop {
             let c = zone.civil(t);

@@ -494,17 +494,4 @@ fn rfc1123z(t: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_and_timestamps() {
-        let t = Time::parse_rfc3339("2026-01-01T09:05:00Z").map_or(0, |t| t.0);
-        let cj = json!({"metadata": {"name": "hello"}});
-        assert_eq!(job_name(&cj, t), "hello-29454305");
-        assert_eq!(rfc3339_in(t, &Zone::Utc), "2026-01-01T09:05:00Z");
-        let seoul = Zone::load("Asia/Seoul").unwrap_or(Zone::Utc);
-        assert_eq!(rfc3339_in(t, &seoul), "2026-01-01T18:05:00+09:00");
-        assert_eq!(rfc1123z(t), "Thu, 01 Jan 2026 09:05:00 +0000");
-    }
-}
+mod tests;

@@ -111,3 +111,6 @@ fn release_pods(store: &Store, key: &ObjectKey, job: Option<&Value>) -> Vec<supe
         .map(pods::without_finalizer)
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

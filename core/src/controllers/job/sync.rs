@@ -423,9 +423,9 @@ pub fn sync(job: &Value, store: &Store, now: Time, backoff: Backoff) -> Synced {
             || finish.is_some()
             || meta::str_at(pod, "/status/phase") == "Succeeded"
             || (failed
-                && !indexes::of_pod(pod)
+                && indexes::of_pod(pod)
                     .and_then(|i| c.delayed.get(&i))
-                    .is_some_and(|d| meta::uid(d) == uid));
+                    .is_none_or(|d| meta::uid(d) != uid));
         if !removable {
             continue;
         }
@@ -814,11 +814,11 @@ fn manage(c: &mut Ctx<'_>) -> i64 {
                 .filter(|(_, w)| *w == 0)
                 .map(|(i, _)| *i)
                 .collect();
-            if now_ready.is_empty() {
-                if let Some(min) = waits.iter().map(|(_, w)| *w).min() {
-                    c.requeue(min);
-                    return 0;
-                }
+            if now_ready.is_empty()
+                && let Some(min) = waits.iter().map(|(_, w)| *w).min()
+            {
+                c.requeue(min);
+                return 0;
             }
             pending = now_ready;
         }

@@ -1,0 +1,103 @@
+//! The Kubernetes documentation's Job examples (`shared/corpus/examples/controllers/job-*.yaml`)
+//! run on the default cluster: the pod failure policy that fails the Job on exit code 42, and
+//! the success policy of an Indexed Job. Kept out of `core/src` because it reads files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use kubeplay_core::Cluster;
+use kubeplay_core::api::{kinds, meta};
+use serde_json::Value;
+
+/// `shared/corpus` next to the repository (or next to any folder above it, for worktrees).
+fn corpus() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|dir| dir.join("shared/corpus"))
+        .find(|dir| dir.join("examples").is_dir())
+        .unwrap_or_else(|| panic!("shared/corpus not found above {}", here.display()))
+}
+
+fn run_example(file: &str, seconds: i64) -> (Cluster, Value) {
+    let path = format!("examples/controllers/{file}");
+    let yaml = std::fs::read_to_string(corpus().join(&path)).expect("example");
+    let mut cluster = Cluster::new_default(5);
+    cluster.write_file(file, &yaml);
+    let out = cluster.exec(&format!("kubectl create -f {file}"));
+    assert!(out.success(), "{}", out.stderr);
+    cluster.advance(seconds * 1000);
+    let name = file.trim_end_matches(".yaml");
+    let name = if name == "job-success-policy" {
+        "job-success"
+    } else {
+        name
+    };
+    let job_kind = kinds::by_kind("batch", "Job").expect("Job kind");
+    let job = cluster
+        .store()
+        .get(job_kind, "default", name)
+        .cloned()
+        .expect("job");
+    (cluster, job)
+}
+
+fn conditions(job: &Value) -> Vec<(String, String, String)> {
+    job.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                meta::str_at(c, "/type").to_string(),
+                meta::str_at(c, "/reason").to_string(),
+                meta::str_at(c, "/message").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn pod_failure_policy_fails_the_job_on_exit_code_42() {
+    let (cluster, job) = run_example("job-pod-failure-policy-failjob.yaml", 60);
+    let conds = conditions(&job);
+    assert_eq!(conds.len(), 2, "{conds:?}");
+    for ((type_, reason, message), want) in conds.iter().zip(["FailureTarget", "Failed"]) {
+        assert_eq!(
+            (type_.as_str(), reason.as_str()),
+            (want, "PodFailurePolicy")
+        );
+        assert!(
+            message.starts_with("Container main for pod default/job-pod-failure-policy-failjob-")
+                && message.ends_with(" failed with exit code 42 matching FailJob rule at index 0"),
+            "{message}"
+        );
+    }
+    let out = {
+        let mut c = cluster;
+        c.exec("kubectl get jobs")
+    };
+    assert!(
+        out.stdout
+            .contains("job-pod-failure-policy-failjob   Failed   0/8"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn success_policy_completes_an_indexed_job_early() {
+    let (_cluster, job) = run_example("job-success-policy.yaml", 60);
+    let conds: Vec<(String, String, String)> = conditions(&job);
+    let want = (
+        "SuccessPolicy".to_string(),
+        "Matched rules at index 0".to_string(),
+    );
+    assert_eq!(
+        conds
+            .iter()
+            .map(|(t, r, m)| (t.as_str(), (r.clone(), m.clone())))
+            .collect::<Vec<_>>(),
+        [("SuccessCriteriaMet", want.clone()), ("Complete", want)]
+    );
+}
