@@ -125,3 +125,26 @@ pub fn labels_match(selector: &Map<String, Value>, labels: Option<&Map<String, V
         .iter()
         .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
 }
+
+/// Whether `metadata.finalizers` lists `finalizer`.
+pub fn has_finalizer(obj: &Value, finalizer: &str) -> bool {
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|l| l.iter().any(|f| f == finalizer))
+}
+
+/// A copy of `obj` without `finalizer` (and without a `finalizers` list left empty), and
+/// without its resourceVersion: an update that only drops a finalizer, as a patch would, so an
+/// earlier change to the object does not make it conflict.
+pub fn without_finalizer(obj: &Value, finalizer: &str) -> Value {
+    let mut updated = obj.clone();
+    let m = metadata_mut(&mut updated);
+    m.remove("resourceVersion");
+    if let Some(list) = m.get_mut("finalizers").and_then(Value::as_array_mut) {
+        list.retain(|f| f != finalizer);
+        if list.is_empty() {
+            m.remove("finalizers");
+        }
+    }
+    updated
+}

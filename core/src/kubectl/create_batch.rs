@@ -13,9 +13,8 @@ use crate::api::meta;
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const JOB_FLAGS: &[Flag] = &[
-    value("image", None),
-    value("from", None),
+/// The flags of every `create` subcommand that prints what it makes.
+const PRINT_FLAGS: &[Flag] = &[
     value("dry-run", None),
     value("output", Some('o')),
     value("field-manager", None),
@@ -25,18 +24,10 @@ const JOB_FLAGS: &[Flag] = &[
     switch("show-managed-fields", None),
 ];
 
-const CRONJOB_FLAGS: &[Flag] = &[
-    value("image", None),
-    value("schedule", None),
-    value("restart", None),
-    value("dry-run", None),
-    value("output", Some('o')),
-    value("field-manager", None),
-    switch("save-config", None),
-    value("validate", None),
-    value("template", None),
-    switch("show-managed-fields", None),
-];
+/// A subcommand's own flags followed by the printing ones.
+fn flags(own: &[Flag]) -> Vec<Flag> {
+    [own, PRINT_FLAGS].concat()
+}
 
 /// The command after `--`, if any.
 fn command(parsed: &Parsed) -> Vec<String> {
@@ -45,7 +36,11 @@ fn command(parsed: &Parsed) -> Vec<String> {
 
 /// `kubectl create job NAME --image=IMAGE [-- COMMAND...]` or `--from=cronjob/NAME`.
 pub fn job(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let parsed = args::parse(words, JOB_FLAGS, "kubectl create job")?;
+    let parsed = args::parse(
+        words,
+        &flags(&[value("image", None), value("from", None)]),
+        "kubectl create job",
+    )?;
     let name = exactly_one_name(&parsed, "kubectl create job")?;
     let image = parsed.get("image").unwrap_or("");
     let from = parsed.get("from").unwrap_or("");
@@ -150,7 +145,12 @@ fn job_from_cron_job(name: &str, cron_job: &Value) -> Value {
 
 /// `kubectl create cronjob NAME --image=IMAGE --schedule=SPEC [--restart=POLICY] [-- COMMAND...]`.
 pub fn cron_job(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let parsed = args::parse(words, CRONJOB_FLAGS, "kubectl create cronjob")?;
+    let own = [
+        value("image", None),
+        value("schedule", None),
+        value("restart", None),
+    ];
+    let parsed = args::parse(words, &flags(&own), "kubectl create cronjob")?;
     // cobra checks required flags before the command runs.
     let missing: Vec<String> = ["image", "schedule"]
         .iter()

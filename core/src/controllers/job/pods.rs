@@ -5,9 +5,9 @@
 use serde_json::{Value, json};
 
 use super::indexes;
-use crate::api::{meta, selector};
-use crate::controllers::replicaset::pod_from_template;
-use crate::controllers::{EventNote, ObjectKey, Op, int_at, is_controlled_by, is_pod_ready, kind};
+use crate::api::meta;
+use crate::controllers::replicaset::{PodSet, pod_from_template};
+use crate::controllers::{EventNote, ObjectKey, Op, int_at, is_pod_ready, kind};
 use crate::store::{DeleteOptions, Store};
 
 /// Keeps a Job's pods around until the controller has counted them.
@@ -17,41 +17,26 @@ pub const INDEX_FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-failure-cou
 pub const INDEX_IGNORED_FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-ignored-failure-count";
 
 pub fn has_finalizer(pod: &Value) -> bool {
-    pod.pointer("/metadata/finalizers")
-        .and_then(Value::as_array)
-        .is_some_and(|f| f.iter().any(|x| x == TRACKING_FINALIZER))
+    meta::has_finalizer(pod, TRACKING_FINALIZER)
 }
 
 /// The Job's pods (`getPodsForJob`): those it controls, and matching orphans, which it adopts
-/// (an owner reference and the tracking finalizer, sent as an update).
+/// as a ReplicaSet does, with the tracking finalizer added.
 pub fn claim<'a>(job: &Value, store: &'a Store, ops: &mut Vec<Op>) -> Vec<&'a Value> {
-    let uid = meta::uid(job);
-    let mut pods = Vec::new();
-    for pod in store.list(kind("", "Pod"), Some(meta::namespace(job))) {
-        if is_controlled_by(pod, uid) {
-            pods.push(pod);
-        } else if meta::controller_of(pod).is_none()
-            && !meta::is_deleting(pod)
-            && !meta::is_deleting(job)
-            && selector::matches(job.pointer("/spec/selector"), meta::labels(pod))
-        {
-            let mut adopted = pod.clone();
-            let m = meta::metadata_mut(&mut adopted);
-            if let Some(refs) = m
-                .entry("ownerReferences")
-                .or_insert(json!([]))
-                .as_array_mut()
-            {
-                refs.push(meta::controller_ref(job));
+    let set = PodSet::claim(job, store);
+    for op in set.adoptions {
+        ops.push(match op {
+            Op::Update(kind, mut pod) => {
+                let m = meta::metadata_mut(&mut pod);
+                if let Some(f) = m.entry("finalizers").or_insert(json!([])).as_array_mut() {
+                    f.push(json!(TRACKING_FINALIZER));
+                }
+                Op::Update(kind, pod)
             }
-            if let Some(f) = m.entry("finalizers").or_insert(json!([])).as_array_mut() {
-                f.push(json!(TRACKING_FINALIZER));
-            }
-            ops.push(Op::Update(kind("", "Pod"), adopted));
-            pods.push(pod);
-        }
+            other => other,
+        });
     }
-    pods
+    set.pods
 }
 
 /// A new pod for the Job, at `index` for Indexed Jobs, with the failure counts (counted,
@@ -151,26 +136,13 @@ pub fn delete(job: &Value, pod: &Value) -> Op {
     }
 }
 
-/// The pod without the tracking finalizer. Sent without a resourceVersion, as upstream sends
-/// a patch: a delete of the same pod earlier in the sync must not make it conflict.
+/// The pod without the tracking finalizer (sent as a patch would be, so that a delete of the
+/// same pod earlier in the sync does not make it conflict).
 pub fn without_finalizer(pod: &Value) -> Op {
-    let mut updated = pod.clone();
-    meta::metadata_mut(&mut updated).remove("resourceVersion");
-    if let Some(list) = updated
-        .pointer_mut("/metadata/finalizers")
-        .and_then(Value::as_array_mut)
-    {
-        list.retain(|f| f != TRACKING_FINALIZER);
-    }
-    if updated
-        .pointer("/metadata/finalizers")
-        .and_then(Value::as_array)
-        .is_some_and(Vec::is_empty)
-        && let Some(m) = updated.get_mut("metadata").and_then(Value::as_object_mut)
-    {
-        m.remove("finalizers");
-    }
-    Op::Update(kind("", "Pod"), updated)
+    Op::Update(
+        kind("", "Pod"),
+        meta::without_finalizer(pod, TRACKING_FINALIZER),
+    )
 }
 
 /// Sorts pods in upstream's `controller.ActivePods` order, the ones to delete first:
