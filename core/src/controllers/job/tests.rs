@@ -7,8 +7,28 @@ use crate::api::meta;
 use crate::controllers::kind;
 use crate::time::SECOND;
 
-fn create(cluster: &mut Cluster, yaml: &str) {
-    let out = cluster.exec(&format!("kubectl create -f - <<EOF\n{yaml}\nEOF"));
+/// A Job named `name` with `spec` lines (indented two spaces) and one busybox container.
+fn manifest(name: &str, spec: &str, restart: &str, command: &str) -> String {
+    format!(
+        "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {name}
+spec:
+{spec}
+  template:
+    spec:
+      restartPolicy: {restart}
+      containers:
+      - name: c
+        image: busybox:1.36
+        command: {command}"
+    )
+}
+
+/// `kubectl apply` of a manifest (which creates it the first time).
+fn apply(cluster: &mut Cluster, yaml: &str) {
+    let out = cluster.exec(&format!("kubectl apply -f - <<EOF\n{yaml}\nEOF"));
     assert!(out.success(), "{}", out.stderr);
 }
 
@@ -53,24 +73,14 @@ fn cond(type_: &str, status: &str, reason: &str) -> (String, String, String) {
 #[test]
 fn backoff_limit_per_index_fails_the_indexes_then_the_job() {
     let mut c = Cluster::new_default(7);
-    create(
+    apply(
         &mut c,
-        "apiVersion: batch/v1
-kind: Job
-metadata:
-  name: per-index
-spec:
-  completions: 2
-  parallelism: 2
-  completionMode: Indexed
-  backoffLimitPerIndex: 1
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: c
-        image: busybox:1.36
-        command: [\"sh\", \"-c\", \"exit 1\"]",
+        &manifest(
+            "per-index",
+            "  completions: 2\n  parallelism: 2\n  completionMode: Indexed\n  backoffLimitPerIndex: 1",
+            "Never",
+            "[\"sh\", \"-c\", \"exit 1\"]",
+        ),
     );
     c.advance(120 * SECOND);
     let j = job(&c, "per-index");
@@ -118,21 +128,14 @@ spec:
 #[test]
 fn on_failure_counts_restarts_and_deletes_the_pod() {
     let mut c = Cluster::new_default(7);
-    create(
+    apply(
         &mut c,
-        "apiVersion: batch/v1
-kind: Job
-metadata:
-  name: retry
-spec:
-  backoffLimit: 2
-  template:
-    spec:
-      restartPolicy: OnFailure
-      containers:
-      - name: c
-        image: busybox:1.36
-        command: [\"sh\", \"-c\", \"exit 3\"]",
+        &manifest(
+            "retry",
+            "  backoffLimit: 2",
+            "OnFailure",
+            "[\"sh\", \"-c\", \"exit 3\"]",
+        ),
     );
     c.advance(120 * SECOND);
     let j = job(&c, "retry");
@@ -150,27 +153,14 @@ spec:
 #[test]
 fn ignored_failures_do_not_count_towards_the_backoff_limit() {
     let mut c = Cluster::new_default(7);
-    create(
+    apply(
         &mut c,
-        "apiVersion: batch/v1
-kind: Job
-metadata:
-  name: flaky
-spec:
-  backoffLimit: 0
-  podFailurePolicy:
-    rules:
-    - action: Ignore
-      onExitCodes:
-        operator: In
-        values: [2]
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: c
-        image: busybox:1.36
-        command: [\"sh\", \"-c\", \"exit 2\"]",
+        &manifest(
+            "flaky",
+            "  backoffLimit: 0\n  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onExitCodes:\n        operator: In\n        values: [2]",
+            "Never",
+            "[\"sh\", \"-c\", \"exit 2\"]",
+        ),
     );
     c.advance(60 * SECOND);
     let j = job(&c, "flaky");
@@ -187,34 +177,21 @@ spec:
 #[test]
 fn suspending_a_running_job_deletes_its_pods() {
     let mut c = Cluster::new_default(7);
-    let manifest = |suspend: bool| {
-        format!(
-            "apiVersion: batch/v1
-kind: Job
-metadata:
-  name: long
-spec:
-  suspend: {suspend}
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: c
-        image: busybox:1.36
-        command: [\"sleep\", \"600\"]"
+    let long = |suspend: bool| {
+        manifest(
+            "long",
+            &format!("  suspend: {suspend}"),
+            "Never",
+            "[\"sleep\", \"600\"]",
         )
     };
-    let apply = |c: &mut Cluster, yaml: String| {
-        let out = c.exec(&format!("kubectl apply -f - <<EOF\n{yaml}\nEOF"));
-        assert!(out.success(), "{}", out.stderr);
-    };
-    apply(&mut c, manifest(false));
+    apply(&mut c, &long(false));
     c.advance(10 * SECOND);
     assert_eq!(
         job(&c, "long").pointer("/status/active"),
         Some(&Value::from(1))
     );
-    apply(&mut c, manifest(true));
+    apply(&mut c, &long(true));
     let j = job(&c, "long");
     assert_eq!(conditions(&j), [cond("Suspended", "True", "JobSuspended")]);
     assert_eq!(j.pointer("/status/active"), None);
