@@ -9,6 +9,7 @@ pub mod kinds;
 pub mod meta;
 pub mod quantity;
 pub mod selector;
+pub mod strict;
 pub mod yaml;
 
 pub use error::{Cause, Reason, Result, Status};

@@ -126,6 +126,7 @@ impl Store {
         }
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
+        crate::api::strict::check(kind, &obj)?;
         let namespace = self.namespace_for_create(kind, &obj)?;
         let name = self.name_for_create(kind, &obj)?;
         if self.get(kind, &namespace, &name).is_ok() {
@@ -180,6 +181,7 @@ impl Store {
         }
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
+        crate::api::strict::check(kind, &obj)?;
         defaults::apply(kind.kind, &mut obj);
         if has_status(kind) {
             match old.get("status") {
