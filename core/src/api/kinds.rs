@@ -1,8 +1,10 @@
 //! The kinds registry: every resource type the API server serves, as data.
 //!
-//! One row per resource: group, version, kind, plural, singular, short names and scope. It drives
-//! discovery (`kubectl api-resources`), name resolution (`po`, `deploy`, `deployments.apps`,
-//! `pods.v1.`) and the resource part of error messages (`deployments.apps "web" not found`).
+//! One row per resource: group, version, kind, plural, singular, short names, scope, verbs and
+//! categories. It drives discovery (`kubectl api-resources`), name resolution (`po`, `deploy`,
+//! `deployments.apps`, `pods.v1.`) and the resource part of error messages (`deployments.apps
+//! "web" not found`). Kinds defined by CustomResourceDefinitions join at run time, per cluster
+//! (`api::crds`); `ALSO_SERVED` lists older versions still served next to the stored one.
 
 /// One resource type served by the API server.
 #[derive(Debug, PartialEq, Eq)]
@@ -15,7 +17,28 @@ pub struct Kind {
     pub singular: &'static str,
     pub short_names: &'static [&'static str],
     pub namespaced: bool,
+    /// The verbs discovery lists (`kubectl api-resources -o wide`), in discovery's order.
+    pub verbs: &'static [&'static str],
+    /// Categories (`all`, `api-extensions`): what `kubectl get all` expands to.
+    pub categories: &'static [&'static str],
 }
+
+/// What most resources support.
+pub const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+const NO_COLLECTION: &[&str] = &[
+    "create", "delete", "get", "list", "patch", "update", "watch",
+];
+const CREATE_ONLY: &[&str] = &["create"];
+const READ_ONLY: &[&str] = &["get", "list"];
 
 impl Kind {
     /// `apps/v1`, or `v1` for the core group.
@@ -38,9 +61,9 @@ impl Kind {
 }
 
 macro_rules! kinds {
-    ($($group:literal $version:literal $kind:ident $plural:literal $singular:literal [$($short:literal),*] $ns:literal;)*) => {
-        /// Every served resource, in the order `kubectl api-resources` lists them (core group
-        /// first, then groups alphabetically).
+    ($($group:literal $version:literal $kind:ident $plural:literal $singular:literal [$($short:literal),*] $ns:literal $verbs:ident [$($category:literal),*];)*) => {
+        /// Every served resource in its preferred version, core group first, then groups
+        /// alphabetically (`kubectl api-resources` sorts by group, then name).
         pub static KINDS: &[Kind] = &[$(Kind {
             group: $group,
             version: $version,
@@ -49,61 +72,78 @@ macro_rules! kinds {
             singular: $singular,
             short_names: &[$($short),*],
             namespaced: $ns,
+            verbs: $verbs,
+            categories: &[$($category),*],
         }),*];
     };
 }
 
 kinds! {
-    "" "v1" Binding "bindings" "binding" [] true;
-    "" "v1" ComponentStatus "componentstatuses" "componentstatus" ["cs"] false;
-    "" "v1" ConfigMap "configmaps" "configmap" ["cm"] true;
-    "" "v1" Endpoints "endpoints" "endpoints" ["ep"] true;
-    "" "v1" Event "events" "event" ["ev"] true;
-    "" "v1" LimitRange "limitranges" "limitrange" ["limits"] true;
-    "" "v1" Namespace "namespaces" "namespace" ["ns"] false;
-    "" "v1" Node "nodes" "node" ["no"] false;
-    "" "v1" PersistentVolumeClaim "persistentvolumeclaims" "persistentvolumeclaim" ["pvc"] true;
-    "" "v1" PersistentVolume "persistentvolumes" "persistentvolume" ["pv"] false;
-    "" "v1" Pod "pods" "pod" ["po"] true;
-    "" "v1" PodTemplate "podtemplates" "podtemplate" [] true;
-    "" "v1" ReplicationController "replicationcontrollers" "replicationcontroller" ["rc"] true;
-    "" "v1" ResourceQuota "resourcequotas" "resourcequota" ["quota"] true;
-    "" "v1" Secret "secrets" "secret" [] true;
-    "" "v1" ServiceAccount "serviceaccounts" "serviceaccount" ["sa"] true;
-    "" "v1" Service "services" "service" ["svc"] true;
-    "admissionregistration.k8s.io" "v1" ValidatingAdmissionPolicy "validatingadmissionpolicies" "validatingadmissionpolicy" [] false;
-    "admissionregistration.k8s.io" "v1" ValidatingAdmissionPolicyBinding "validatingadmissionpolicybindings" "validatingadmissionpolicybinding" [] false;
-    "apiextensions.k8s.io" "v1" CustomResourceDefinition "customresourcedefinitions" "customresourcedefinition" ["crd", "crds"] false;
-    "apps" "v1" ControllerRevision "controllerrevisions" "controllerrevision" [] true;
-    "apps" "v1" DaemonSet "daemonsets" "daemonset" ["ds"] true;
-    "apps" "v1" Deployment "deployments" "deployment" ["deploy"] true;
-    "apps" "v1" ReplicaSet "replicasets" "replicaset" ["rs"] true;
-    "apps" "v1" StatefulSet "statefulsets" "statefulset" ["sts"] true;
-    "autoscaling" "v2" HorizontalPodAutoscaler "horizontalpodautoscalers" "horizontalpodautoscaler" ["hpa"] true;
-    "batch" "v1" CronJob "cronjobs" "cronjob" ["cj"] true;
-    "batch" "v1" Job "jobs" "job" [] true;
-    "coordination.k8s.io" "v1" Lease "leases" "lease" [] true;
-    "discovery.k8s.io" "v1" EndpointSlice "endpointslices" "endpointslice" [] true;
-    "events.k8s.io" "v1" Event "events" "event" ["ev"] true;
-    "flowcontrol.apiserver.k8s.io" "v1" FlowSchema "flowschemas" "flowschema" [] false;
-    "flowcontrol.apiserver.k8s.io" "v1" PriorityLevelConfiguration "prioritylevelconfigurations" "prioritylevelconfiguration" [] false;
-    "networking.k8s.io" "v1" IngressClass "ingressclasses" "ingressclass" [] false;
-    "networking.k8s.io" "v1" Ingress "ingresses" "ingress" ["ing"] true;
-    "networking.k8s.io" "v1" NetworkPolicy "networkpolicies" "networkpolicy" ["netpol"] true;
-    "policy" "v1" PodDisruptionBudget "poddisruptionbudgets" "poddisruptionbudget" ["pdb"] true;
-    "rbac.authorization.k8s.io" "v1" ClusterRoleBinding "clusterrolebindings" "clusterrolebinding" [] false;
-    "rbac.authorization.k8s.io" "v1" ClusterRole "clusterroles" "clusterrole" [] false;
-    "rbac.authorization.k8s.io" "v1" RoleBinding "rolebindings" "rolebinding" [] true;
-    "rbac.authorization.k8s.io" "v1" Role "roles" "role" [] true;
-    "scheduling.k8s.io" "v1" PriorityClass "priorityclasses" "priorityclass" ["pc"] false;
-    "storage.k8s.io" "v1" StorageClass "storageclasses" "storageclass" ["sc"] false;
+    "" "v1" Binding "bindings" "binding" [] true CREATE_ONLY [];
+    "" "v1" ComponentStatus "componentstatuses" "componentstatus" ["cs"] false READ_ONLY [];
+    "" "v1" ConfigMap "configmaps" "configmap" ["cm"] true ALL_VERBS [];
+    "" "v1" Endpoints "endpoints" "endpoints" ["ep"] true ALL_VERBS [];
+    "" "v1" Event "events" "event" ["ev"] true ALL_VERBS [];
+    "" "v1" LimitRange "limitranges" "limitrange" ["limits"] true ALL_VERBS [];
+    "" "v1" Namespace "namespaces" "namespace" ["ns"] false NO_COLLECTION [];
+    "" "v1" Node "nodes" "node" ["no"] false ALL_VERBS [];
+    "" "v1" PersistentVolumeClaim "persistentvolumeclaims" "persistentvolumeclaim" ["pvc"] true ALL_VERBS [];
+    "" "v1" PersistentVolume "persistentvolumes" "persistentvolume" ["pv"] false ALL_VERBS [];
+    "" "v1" Pod "pods" "pod" ["po"] true ALL_VERBS ["all"];
+    "" "v1" PodTemplate "podtemplates" "podtemplate" [] true ALL_VERBS [];
+    "" "v1" ReplicationController "replicationcontrollers" "replicationcontroller" ["rc"] true ALL_VERBS ["all"];
+    "" "v1" ResourceQuota "resourcequotas" "resourcequota" ["quota"] true ALL_VERBS [];
+    "" "v1" Secret "secrets" "secret" [] true ALL_VERBS [];
+    "" "v1" ServiceAccount "serviceaccounts" "serviceaccount" ["sa"] true ALL_VERBS [];
+    "" "v1" Service "services" "service" ["svc"] true ALL_VERBS ["all"];
+    "admissionregistration.k8s.io" "v1" ValidatingAdmissionPolicy "validatingadmissionpolicies" "validatingadmissionpolicy" [] false ALL_VERBS ["api-extensions"];
+    "admissionregistration.k8s.io" "v1" ValidatingAdmissionPolicyBinding "validatingadmissionpolicybindings" "validatingadmissionpolicybinding" [] false ALL_VERBS ["api-extensions"];
+    "apiextensions.k8s.io" "v1" CustomResourceDefinition "customresourcedefinitions" "customresourcedefinition" ["crd", "crds"] false ALL_VERBS ["api-extensions"];
+    "apps" "v1" ControllerRevision "controllerrevisions" "controllerrevision" [] true ALL_VERBS [];
+    "apps" "v1" DaemonSet "daemonsets" "daemonset" ["ds"] true ALL_VERBS ["all"];
+    "apps" "v1" Deployment "deployments" "deployment" ["deploy"] true ALL_VERBS ["all"];
+    "apps" "v1" ReplicaSet "replicasets" "replicaset" ["rs"] true ALL_VERBS ["all"];
+    "apps" "v1" StatefulSet "statefulsets" "statefulset" ["sts"] true ALL_VERBS ["all"];
+    "autoscaling" "v2" HorizontalPodAutoscaler "horizontalpodautoscalers" "horizontalpodautoscaler" ["hpa"] true ALL_VERBS ["all"];
+    "batch" "v1" CronJob "cronjobs" "cronjob" ["cj"] true ALL_VERBS ["all"];
+    "batch" "v1" Job "jobs" "job" [] true ALL_VERBS ["all"];
+    "coordination.k8s.io" "v1" Lease "leases" "lease" [] true ALL_VERBS [];
+    "discovery.k8s.io" "v1" EndpointSlice "endpointslices" "endpointslice" [] true ALL_VERBS [];
+    "events.k8s.io" "v1" Event "events" "event" ["ev"] true ALL_VERBS [];
+    "flowcontrol.apiserver.k8s.io" "v1" FlowSchema "flowschemas" "flowschema" [] false ALL_VERBS [];
+    "flowcontrol.apiserver.k8s.io" "v1" PriorityLevelConfiguration "prioritylevelconfigurations" "prioritylevelconfiguration" [] false ALL_VERBS [];
+    "networking.k8s.io" "v1" IngressClass "ingressclasses" "ingressclass" [] false ALL_VERBS [];
+    "networking.k8s.io" "v1" Ingress "ingresses" "ingress" ["ing"] true ALL_VERBS [];
+    "networking.k8s.io" "v1" NetworkPolicy "networkpolicies" "networkpolicy" ["netpol"] true ALL_VERBS [];
+    "policy" "v1" PodDisruptionBudget "poddisruptionbudgets" "poddisruptionbudget" ["pdb"] true ALL_VERBS [];
+    "rbac.authorization.k8s.io" "v1" ClusterRoleBinding "clusterrolebindings" "clusterrolebinding" [] false ALL_VERBS [];
+    "rbac.authorization.k8s.io" "v1" ClusterRole "clusterroles" "clusterrole" [] false ALL_VERBS [];
+    "rbac.authorization.k8s.io" "v1" RoleBinding "rolebindings" "rolebinding" [] true ALL_VERBS [];
+    "rbac.authorization.k8s.io" "v1" Role "roles" "role" [] true ALL_VERBS [];
+    "scheduling.k8s.io" "v1" PriorityClass "priorityclasses" "priorityclass" ["pc"] false ALL_VERBS [];
+    "storage.k8s.io" "v1" StorageClass "storageclasses" "storageclass" ["sc"] false ALL_VERBS [];
 }
+
+/// Older versions v1.35 still serves for a kind stored in another version; requests in them
+/// are converted by `api::versions`.
+pub static ALSO_SERVED: &[Kind] = &[Kind {
+    group: "autoscaling",
+    version: "v1",
+    kind: "HorizontalPodAutoscaler",
+    plural: "horizontalpodautoscalers",
+    singular: "horizontalpodautoscaler",
+    short_names: &["hpa"],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: &["all"],
+}];
 
 /// Looks a kind up by `apiVersion` and `kind`, as written in a manifest.
 pub fn by_api_version(api_version: &str, kind: &str) -> Option<&'static Kind> {
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     KINDS
         .iter()
+        .chain(ALSO_SERVED)
         .find(|k| k.group == group && k.version == version && k.kind == kind)
 }
 
@@ -117,6 +157,14 @@ pub fn by_kind(group: &str, kind: &str) -> Option<&'static Kind> {
 /// `NAME.VERSION.GROUP` (`deployments.apps`, `pods.v1.`). When several groups serve the same
 /// name, the first in discovery order wins (core `events` before `events.k8s.io`).
 pub fn resolve(typed: &str) -> Option<&'static Kind> {
+    resolve_among(KINDS.iter(), typed)
+}
+
+/// [`resolve`] among the given kinds (the CRD-defined ones, for the store).
+pub fn resolve_among(
+    kinds: impl Iterator<Item = &'static Kind> + Clone,
+    typed: &str,
+) -> Option<&'static Kind> {
     let lower = typed.to_ascii_lowercase();
     let matches_name = |k: &Kind, name: &str| {
         k.plural == name
@@ -124,16 +172,22 @@ pub fn resolve(typed: &str) -> Option<&'static Kind> {
             || k.short_names.contains(&name)
             || k.kind.eq_ignore_ascii_case(name)
     };
-    if let Some(k) = KINDS.iter().find(|k| matches_name(k, &lower)) {
+    if let Some(k) = kinds.clone().find(|k| matches_name(k, &lower)) {
         return Some(k);
     }
-    let (name, qualifier) = lower.split_once('.')?;
-    KINDS.iter().find(|k| {
-        matches_name(k, name)
-            && (qualifier == k.group
-                || qualifier
-                    .split_once('.')
-                    .is_some_and(|(v, g)| v == k.version && g == k.group))
+    // `NAME.GROUP` or `NAME.VERSION.GROUP`; groups have dots of their own, so every split
+    // point is tried.
+    let mut split = lower.match_indices('.').map(|(i, _)| i);
+    split.find_map(|i| {
+        let (name, qualifier) = (&lower[..i], &lower[i + 1..]);
+        kinds.clone().find(|k| {
+            matches_name(k, name)
+                && (qualifier == k.group
+                    || qualifier
+                        .split_once('.')
+                        .is_some_and(|(v, g)| v == k.version && g == k.group)
+                    || (qualifier.strip_suffix('.') == Some(k.version) && k.group.is_empty()))
+        })
     })
 }
 

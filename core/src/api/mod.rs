@@ -3,6 +3,8 @@
 
 pub mod base64;
 pub mod cron;
+pub mod crd_schema;
+pub mod crds;
 pub mod defaults;
 pub mod error;
 pub mod kinds;
@@ -10,6 +12,7 @@ pub mod meta;
 pub mod quantity;
 pub mod selector;
 pub mod strict;
+pub mod versions;
 pub mod yaml;
 
 pub use error::{Cause, Reason, Result, Status};

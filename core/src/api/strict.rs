@@ -89,6 +89,9 @@ pub fn decode(kind: &Kind, obj: &Value) -> Result<(), DecodeError> {
         ("apps", "Deployment") => as_type::<a::apps::v1::Deployment>(obj, v),
         ("apps", "ReplicaSet") => as_type::<a::apps::v1::ReplicaSet>(obj, v),
         ("apps", "StatefulSet") => as_type::<a::apps::v1::StatefulSet>(obj, v),
+        ("autoscaling", "HorizontalPodAutoscaler") if v == "v1" => {
+            as_type::<a::autoscaling::v1::HorizontalPodAutoscaler>(obj, v)
+        }
         ("autoscaling", "HorizontalPodAutoscaler") => {
             as_type::<a::autoscaling::v2::HorizontalPodAutoscaler>(obj, v)
         }
@@ -126,13 +129,16 @@ pub fn decode(kind: &Kind, obj: &Value) -> Result<(), DecodeError> {
 /// The API server's answer to a body that does not decode as `kind`: `BadRequest`, worded by
 /// upstream's `transformDecodeError`.
 pub fn check(kind: &Kind, obj: &Value) -> Result<(), Status> {
-    decode(kind, obj).map_err(|e| {
-        Status::bad_request(format!(
-            "{k} in version \"{v}\" cannot be handled as a {k}: {e}",
-            k = kind.kind,
-            v = kind.version
-        ))
-    })
+    decode(kind, obj).map_err(|e| cannot_handle(kind, &e))
+}
+
+/// `<Kind> in version "<v>" cannot be handled as a <Kind>: <why>`.
+pub fn cannot_handle(kind: &Kind, why: &DecodeError) -> Status {
+    Status::bad_request(format!(
+        "{k} in version \"{v}\" cannot be handled as a {k}: {why}",
+        k = kind.kind,
+        v = kind.version
+    ))
 }
 
 /// Upstream's cap on collected strict errors.

@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use super::{Controller, Ctx, ObjectKey, Op, Outcome};
-use crate::api::{Kind, kinds, meta};
+use crate::api::{Kind, meta};
 use crate::store::{Change, ChangeType, DeleteOptions, Propagation, Store};
 
 pub struct GarbageCollector;
@@ -45,8 +45,8 @@ impl OwnerRef<'_> {
         })
     }
 
-    fn registry_kind(&self) -> Option<&'static Kind> {
-        kinds::by_api_version(self.api_version, self.kind)
+    fn registry_kind(&self, store: &Store) -> Option<&'static Kind> {
+        store.kind_for(self.api_version, self.kind)
     }
 }
 
@@ -94,7 +94,7 @@ impl Controller for GarbageCollector {
         let Some(owner_ref) = OwnerRef::parse(key) else {
             return Outcome::default();
         };
-        let owner = owner_ref.registry_kind().and_then(|k| {
+        let owner = owner_ref.registry_kind(ctx.store).and_then(|k| {
             ctx.store
                 .get(k, &key.namespace, owner_ref.name)
                 .ok()
@@ -106,11 +106,13 @@ impl Controller for GarbageCollector {
         if owner.is_some() && !orphaning && !foreground {
             return Outcome::default();
         }
-        let owner_namespaced = owner_ref.registry_kind().is_some_and(|k| k.namespaced);
+        let owner_namespaced = owner_ref
+            .registry_kind(ctx.store)
+            .is_some_and(|k| k.namespaced);
         let scope = owner_namespaced.then_some(key.namespace.as_str());
         let mut ops = Vec::new();
         let mut dependents_left = false;
-        for k in kinds::KINDS.iter() {
+        for k in ctx.store.kinds() {
             if owner_namespaced && !k.namespaced {
                 continue; // a namespaced owner cannot own cluster-scoped objects
             }
@@ -163,7 +165,7 @@ impl Controller for GarbageCollector {
             {
                 list.retain(|f| f != finalizer);
             }
-            if let Some(k) = owner_ref.registry_kind() {
+            if let Some(k) = owner_ref.registry_kind(ctx.store) {
                 ops.push(Op::Update(k, updated));
             }
         }
@@ -185,7 +187,8 @@ fn has_finalizer(obj: &Value, finalizer: &str) -> bool {
 }
 
 fn owner_exists(store: &Store, r: &Value, namespace: &str) -> bool {
-    kinds::by_api_version(meta::str_at(r, "/apiVersion"), meta::str_at(r, "/kind"))
+    store
+        .kind_for(meta::str_at(r, "/apiVersion"), meta::str_at(r, "/kind"))
         .and_then(|k| store.get(k, namespace, meta::str_at(r, "/name")).ok())
         .is_some_and(|o| meta::uid(o) == meta::str_at(r, "/uid"))
 }

@@ -5,7 +5,7 @@
 //! remove it.
 
 use super::{Controller, Ctx, ObjectKey, Op, Outcome, kind};
-use crate::api::{kinds, meta};
+use crate::api::meta;
 use crate::store::{Change, DeleteOptions, Store};
 
 /// How often a terminating namespace is checked again while content remains.
@@ -33,7 +33,7 @@ impl Controller for NamespaceController {
         }
         let mut ops = Vec::new();
         let mut remaining = false;
-        for k in kinds::KINDS.iter().filter(|k| k.namespaced) {
+        for k in ctx.store.kinds().filter(|k| k.namespaced) {
             for obj in ctx.store.list(k, Some(&key.name)) {
                 remaining = true;
                 if !meta::is_deleting(obj) {

@@ -9,9 +9,10 @@
 use serde_json::{Map, Value, json};
 
 use super::args::{self, Flag, switch, value};
+use super::errors::{self, Failure};
 use super::shell::Shell;
-use super::{dry_run, errors, namespace_of, object_name};
-use crate::api::{kinds, meta, yaml};
+use super::{dry_run, namespace_of, object_name};
+use crate::api::{meta, yaml};
 use crate::cluster::Output;
 use crate::sim::Sim;
 
@@ -69,6 +70,10 @@ fn process(
     let namespace = namespace_of(&parsed, shell);
     let explicit_ns = parsed.is_set("namespace");
     let mut out = Output::default();
+    // Reading errors (mapping, validation) and per-object API errors are reported at the end,
+    // as kubectl's resource builder and apply/create collect them.
+    let mut visit_failures = Vec::new();
+    let mut object_failures = Vec::new();
     for file in files {
         let text = if file.starts_with("http://") || file.starts_with("https://") {
             return Err(format!(
@@ -83,17 +88,22 @@ fn process(
             format!("error: error parsing {file}: error converting YAML to JSON: {e}")
         })?;
         for doc in docs {
-            let line = match one(doc, file, &namespace, explicit_ns, mode, dry, sim) {
-                Ok(line) => {
-                    out.stdout.push_str(&line);
-                    continue;
-                }
-                Err(e) => e,
-            };
-            out.stderr.push_str(&line);
-            out.stderr.push('\n');
-            out.exit_code = 1;
+            match one(doc, file, &namespace, explicit_ns, mode, dry, sim) {
+                Ok(line) => out.stdout.push_str(&line),
+                Err(failure @ Failure::Api { .. }) => object_failures.push(failure),
+                Err(failure) => visit_failures.push(failure),
+            }
         }
+    }
+    let visit = Failure::Visit(visit_failures);
+    let failures = match mode {
+        Mode::Apply => [vec![visit], object_failures].concat(),
+        Mode::Create => [object_failures, vec![visit]].concat(),
+    };
+    if let Some(report) = errors::report(&failures) {
+        out.stderr.push_str(&report);
+        out.stderr.push('\n');
+        out.exit_code = 1;
     }
     Ok(out)
 }
@@ -107,32 +117,32 @@ fn one(
     mode: Mode,
     dry: &str,
     sim: &mut Sim,
-) -> Result<String, String> {
+) -> Result<String, Failure> {
     let api_version = meta::str_at(&doc, "/apiVersion").to_string();
     let kind_name = meta::str_at(&doc, "/kind").to_string();
     let name = meta::name(&doc).to_string();
     if kind_name.is_empty() || api_version.is_empty() {
-        let missing = if api_version.is_empty() {
-            "apiVersion"
-        } else {
-            "kind"
+        let missing = match (api_version.is_empty(), kind_name.is_empty()) {
+            (true, true) => "[apiVersion not set, kind not set]",
+            (true, false) => "apiVersion not set",
+            _ => "kind not set",
         };
-        return Err(format!(
-            "error: error validating \"{file}\": error validating data: {missing} not set; if you choose to ignore these errors, turn validation off with --validate=false"
-        ));
+        return Err(Failure::Client(format!(
+            "error validating \"{file}\": error validating data: {missing}; if you choose to ignore these errors, turn validation off with --validate=false"
+        )));
     }
-    let Some(kind) = kinds::by_api_version(&api_version, &kind_name) else {
-        return Err(format!(
-            "error: resource mapping not found for name: \"{name}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{kind_name}\" in version \"{api_version}\"\nensure CRDs are installed first",
+    let Some(kind) = sim.store.kind_for(&api_version, &kind_name) else {
+        return Err(Failure::Client(format!(
+            "resource mapping not found for name: \"{name}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{kind_name}\" in version \"{api_version}\"\nensure CRDs are installed first",
             meta::namespace(&doc)
-        ));
+        )));
     };
     if kind.namespaced {
         let doc_ns = meta::namespace(&doc).to_string();
         if !doc_ns.is_empty() && explicit_ns && doc_ns != namespace {
-            return Err(format!(
-                "error: the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={doc_ns}' to perform this operation."
-            ));
+            return Err(Failure::Client(format!(
+                "the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={doc_ns}' to perform this operation."
+            )));
         }
         if doc_ns.is_empty() {
             meta::metadata_mut(&mut doc).insert("namespace".into(), json!(namespace));
@@ -152,7 +162,11 @@ fn one(
         }
         return match sim.store.create(kind, doc) {
             Ok(_) => Ok(format!("{label} created\n")),
-            Err(status) => Err(errors::render_with_source(&status, "creating", file)),
+            Err(status) => Err(Failure::Api {
+                status,
+                verb: "creating",
+                source: file.to_string(),
+            }),
         };
     }
     let applied = last_applied(&doc);
@@ -164,7 +178,11 @@ fn one(
         }
         return match sim.store.create(kind, with_annotation) {
             Ok(_) => Ok(format!("{label} created\n")),
-            Err(status) => Err(errors::render_with_source(&status, "creating", file)),
+            Err(status) => Err(Failure::Api {
+                status,
+                verb: "creating",
+                source: file.to_string(),
+            }),
         };
     };
     let previous: Value = live
@@ -184,7 +202,11 @@ fn one(
             Ok(format!("{label} unchanged\n"))
         }
         Ok(_) => Ok(format!("{label} configured\n")),
-        Err(status) => Err(errors::render_with_source(&status, "applying patch", file)),
+        Err(status) => Err(Failure::Api {
+            status,
+            verb: "applying patch",
+            source: file.to_string(),
+        }),
     }
 }
 

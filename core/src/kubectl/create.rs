@@ -8,7 +8,6 @@ use super::args::{self, Flag, Parsed, switch, value};
 use super::printers::yaml;
 use super::shell::Shell;
 use super::{dry_run, errors, namespace_of, object_name};
-use crate::api::kinds;
 use crate::cluster::Output;
 use crate::sim::Sim;
 
@@ -155,8 +154,10 @@ pub(super) fn send(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let kind =
-        kinds::by_api_version(&api_version, &kind_name).ok_or("error: internal: unknown kind")?;
+    let kind = sim
+        .store
+        .kind_for(&api_version, &kind_name)
+        .ok_or("error: internal: unknown kind")?;
     let name = obj
         .pointer("/metadata/name")
         .and_then(Value::as_str)

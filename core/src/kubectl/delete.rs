@@ -160,14 +160,18 @@ fn targets(
             .iter()
             .map(|a| {
                 let (t, n) = a.split_once('/').unwrap_or((a, ""));
-                Ok((resolve_kind(t)?, namespace.to_string(), n.to_string()))
+                Ok((
+                    resolve_kind(&sim.store, t)?,
+                    namespace.to_string(),
+                    n.to_string(),
+                ))
             })
             .collect();
     }
     let mut out = Vec::new();
     let names = &args[1..];
     for t in first.split(',') {
-        let kind = resolve_kind(t)?;
+        let kind = resolve_kind(&sim.store, t)?;
         if !names.is_empty() {
             if all || selector.is_some() {
                 return Err("error: name cannot be provided when a selector is specified".into());

@@ -34,3 +34,89 @@ pub fn render_with_source(status: &Status, verb: &str, source: &str) -> String {
     with_source.message = format!("error when {verb} \"{source}\": {}", status.message);
     render(&with_source)
 }
+
+/// One failure of a command that works through several objects (`apply -f`, `create -f`),
+/// kept in both of kubectl's renderings: alone (`checkErr` on a single error) and among others
+/// (`MultipleErrors`, one line each, without the `error: ` prefix and with `Error from server`
+/// even for `Invalid`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A client-side error (`resource mapping not found ...`).
+    Client(String),
+    /// An API error about an object read from `source`, while `verb`ing it.
+    Api {
+        status: Status,
+        verb: &'static str,
+        source: String,
+    },
+    /// The errors of reading the files (mapping, validation, namespace checks), which the
+    /// resource builder hands over as one aggregate.
+    Visit(Vec<Failure>),
+}
+
+impl Failure {
+    fn alone(&self) -> String {
+        match self {
+            Failure::Client(message) if message.starts_with("error: ") => message.clone(),
+            Failure::Client(message) => format!("error: {message}"),
+            Failure::Api {
+                status,
+                verb,
+                source,
+            } => render_with_source(status, verb, source),
+            Failure::Visit(list) => match list.as_slice() {
+                [one] => one.alone(),
+                many => many
+                    .iter()
+                    .map(Failure::among)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            },
+        }
+    }
+
+    fn among(&self) -> String {
+        match self {
+            Failure::Client(message) => message.clone(),
+            Failure::Api {
+                status,
+                verb,
+                source,
+            } => format!(
+                "Error from server ({}): error when {verb} \"{source}\": {}",
+                status.reason.as_str(),
+                status.message
+            ),
+            // An aggregate inside an aggregate prints as Go's `[a, b]`.
+            Failure::Visit(list) => match list.as_slice() {
+                [one] => one.among(),
+                many => format!(
+                    "[{}]",
+                    many.iter()
+                        .map(Failure::among)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        }
+    }
+}
+
+/// What kubectl prints (without the final newline) for the failures of one command, in the
+/// order the command met them; `None` when there were none.
+pub fn report(failures: &[Failure]) -> Option<String> {
+    let failures: Vec<&Failure> = failures
+        .iter()
+        .filter(|f| !matches!(f, Failure::Visit(list) if list.is_empty()))
+        .collect();
+    match failures.as_slice() {
+        [] => None,
+        [one] => Some(one.alone()),
+        many => Some(
+            many.iter()
+                .map(|f| f.among())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    }
+}

@@ -12,6 +12,7 @@ use super::{errors, namespace_of, object_name, resolve_kind};
 use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::sim::Sim;
+use crate::store::Store;
 
 const FLAGS: &[Flag] = &[
     value("output", Some('o')),
@@ -125,7 +126,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     if parsed.switch("watch") {
         return Err("error: \"kubectl get --watch\" is not available in this sandbox yet".into());
     }
-    let requests = requests(&parsed.args)?;
+    let requests = requests(&parsed.args, &sim.store)?;
     let output = parsed.get("output").unwrap_or("");
     let format = format(output, shell)?;
     let all_namespaces = parsed.switch("all-namespaces");
@@ -260,7 +261,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
 }
 
 /// `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...`.
-fn requests(args: &[String]) -> Result<Vec<Request>, String> {
+fn requests(args: &[String], store: &Store) -> Result<Vec<Request>, String> {
     let Some(first) = args.first() else {
         return Err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into());
     };
@@ -270,7 +271,7 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
             let Some((t, name)) = arg.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
-            let kind = resolve_kind(t)?;
+            let kind = resolve_kind(store, t)?;
             match reqs.iter_mut().find(|r| std::ptr::eq(r.kind, kind)) {
                 Some(r) => r.names.push(name.to_string()),
                 None => reqs.push(Request {
@@ -302,14 +303,14 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
                 "replicationcontrollers",
             ] {
                 reqs.push(Request {
-                    kind: resolve_kind(k)?,
+                    kind: resolve_kind(store, k)?,
                     names: names.clone(),
                 });
             }
             continue;
         }
         reqs.push(Request {
-            kind: resolve_kind(t)?,
+            kind: resolve_kind(store, t)?,
             names: names.clone(),
         });
     }

@@ -18,9 +18,10 @@ pub mod run;
 pub mod scale;
 pub mod shell;
 
-use crate::api::{Kind, kinds};
+use crate::api::Kind;
 use crate::cluster::Output;
 use crate::sim::Sim;
+use crate::store::Store;
 use shell::Shell;
 
 /// Runs `kubectl <words>`.
@@ -128,8 +129,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// Resolves a typed resource type, or kubectl's error for an unknown one.
-pub fn resolve_kind(typed: &str) -> Result<&'static Kind, String> {
-    kinds::resolve(typed)
+pub fn resolve_kind(store: &Store, typed: &str) -> Result<&'static Kind, String> {
+    store
+        .resolve(typed)
         .ok_or_else(|| format!("error: the server doesn't have a resource type \"{typed}\""))
 }
 

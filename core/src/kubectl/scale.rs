@@ -40,7 +40,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let namespace = namespace_of(&parsed, shell);
     let mut out = Output::default();
     for (typed, name) in targets {
-        let kind = resolve_kind(&typed)?;
+        let kind = resolve_kind(&sim.store, &typed)?;
         if !matches!(
             kind.kind,
             "Deployment" | "ReplicaSet" | "ReplicationController" | "StatefulSet"

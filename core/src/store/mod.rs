@@ -10,12 +10,13 @@
 
 mod admission;
 mod delete;
+mod schema;
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::api::{Kind, Result, Status, defaults, kinds, meta};
+use crate::api::{Kind, Result, Status, crds::CrdKinds, defaults, kinds, meta, versions};
 use crate::rng::Rng;
 use crate::time::Time;
 
@@ -48,6 +49,8 @@ pub struct Store {
     rng: Rng,
     now: Time,
     log: Vec<Change>,
+    /// The kinds established CRDs define (see `schema.rs`).
+    crds: CrdKinds,
 }
 
 impl Store {
@@ -58,6 +61,7 @@ impl Store {
             rng: Rng::new(seed),
             now: Time::GENESIS,
             log: Vec::new(),
+            crds: CrdKinds::default(),
         }
     }
 
@@ -126,7 +130,8 @@ impl Store {
         }
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
-        crate::api::strict::check(kind, &obj)?;
+        self.decode(kind, &mut obj)?;
+        let (kind, mut obj) = versions::to_storage(kind, obj);
         let namespace = self.namespace_for_create(kind, &obj)?;
         let name = self.name_for_create(kind, &obj)?;
         if self.get(kind, &namespace, &name).is_ok() {
@@ -167,6 +172,10 @@ impl Store {
     /// Replaces an object's spec and metadata (not its status). A `resourceVersion` in the new
     /// object must match the stored one, or the update is refused with Conflict.
     pub fn update(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
+        obj["apiVersion"] = json!(kind.api_version());
+        obj["kind"] = json!(kind.kind);
+        self.decode(kind, &mut obj)?;
+        let (kind, mut obj) = versions::to_storage(kind, obj);
         let old = self.existing_for_update(kind, &obj)?.clone();
         for key in [
             "uid",
@@ -180,8 +189,6 @@ impl Store {
             };
         }
         obj["apiVersion"] = json!(kind.api_version());
-        obj["kind"] = json!(kind.kind);
-        crate::api::strict::check(kind, &obj)?;
         defaults::apply(kind.kind, &mut obj);
         if has_status(kind) {
             match old.get("status") {
@@ -283,6 +290,9 @@ impl Store {
             .entry(type_key(kind))
             .or_default()
             .insert(key, obj.clone());
+        if schema::is_crd(kind) {
+            self.crd_written(&obj);
+        }
         self.log.push(Change {
             resource_version: rv,
             change,
@@ -314,6 +324,9 @@ impl Store {
             kind,
             object: gone.clone(),
         });
+        if schema::is_crd(kind) {
+            self.crd_removed(&gone);
+        }
         Ok(gone)
     }
 
