@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, cronjob, daemonset, deployment, endpoints,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment, endpoints,
     endpointslice, garbage_collector, job, local_path, namespace, node_lifecycle, persistentvolume,
     pod_gc, replicaset, serviceaccount, statefulset, taint_eviction, ttl_after_finished,
 };
@@ -72,6 +72,7 @@ impl Sim {
                 Box::new(node_lifecycle::NodeLifecycleController),
                 Box::new(taint_eviction::TaintEvictionController),
                 Box::new(pod_gc::PodGarbageCollector::default()),
+                Box::new(crd::CrdController),
                 Box::new(Scheduler::default()),
                 Box::new(Kubelet::default()),
                 Box::new(NodeHeartbeat::default()),

@@ -5,19 +5,48 @@
 //! Admission-time additions that depend on other objects (the service account token volume,
 //! default tolerations, priority) live in `store::admission`, not here.
 
+mod networking;
+mod other;
+mod storage;
+
 use serde_json::{Map, Value, json};
 
 use super::meta::{as_object_mut, child_object, ensure_object};
 
 /// Inserts `value` under `key` unless the key is already present.
-fn default(map: &mut Map<String, Value>, key: &str, value: Value) {
+pub(crate) fn default(map: &mut Map<String, Value>, key: &str, value: Value) {
     map.entry(key).or_insert(value);
 }
 
 /// Applies the defaults of `kind` (in the group of the object) in place.
 pub fn apply(kind: &str, obj: &mut Value) {
     match kind {
-        "Pod" => pod_spec(ensure_object(obj, "spec")),
+        "Pod" => pod(obj),
+        "PodTemplate" => pod_spec(child_object(ensure_object(obj, "template"), "spec")),
+        "ReplicationController" => replication_controller(obj),
+        "Service" => networking::service(obj),
+        "NetworkPolicy" => networking::network_policy(obj),
+        "IngressClass" => networking::ingress_class(obj),
+        "Endpoints" => {
+            for subset in obj
+                .get_mut("subsets")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                networking::ports_protocol(subset.get_mut("ports"));
+            }
+        }
+        "EndpointSlice" => networking::ports_protocol(obj.get_mut("ports")),
+        "PersistentVolume" => storage::persistent_volume(obj),
+        "PersistentVolumeClaim" => storage::persistent_volume_claim(obj),
+        "StorageClass" => storage::storage_class(obj),
+        "Secret" => other::secret(obj),
+        "LimitRange" => other::limit_range(obj),
+        "HorizontalPodAutoscaler" => other::horizontal_pod_autoscaler(obj),
+        "RoleBinding" | "ClusterRoleBinding" => other::role_binding(obj),
+        "PriorityClass" => other::priority_class(obj),
+        "CustomResourceDefinition" => other::custom_resource_definition(obj),
         "Deployment" => deployment(obj),
         "ReplicaSet" => {
             default(ensure_object(obj, "spec"), "replicas", json!(1));
@@ -281,20 +310,183 @@ fn template(obj: &mut Value) {
     pod_spec(child_object(template, "spec"));
 }
 
-/// `SetDefaults_PodSpec` and `SetDefaults_Container`.
+/// `SetDefaults_Pod`: the pod spec's defaults, plus what only pods get (not templates):
+/// service links, and requests taken from limits where only limits are given.
+fn pod(obj: &mut Value) {
+    let spec = ensure_object(obj, "spec");
+    pod_spec(spec);
+    default(spec, "enableServiceLinks", json!(true));
+    for list in ["initContainers", "containers"] {
+        for c in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let Some(resources) = c.get_mut("resources").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let Some(limits) = resources.get("limits").and_then(Value::as_object).cloned() else {
+                continue;
+            };
+            let requests = as_object_mut(resources.entry("requests").or_insert(Value::Null));
+            for (k, v) in limits {
+                requests.entry(k).or_insert(v);
+            }
+        }
+    }
+}
+
+/// `SetDefaults_ReplicationController`: selector and labels from the template's labels, one
+/// replica.
+fn replication_controller(obj: &mut Value) {
+    let template_labels = obj.pointer("/spec/template/metadata/labels").cloned();
+    if let Some(labels) = template_labels.filter(|l| l.as_object().is_some_and(|m| !m.is_empty())) {
+        let spec = ensure_object(obj, "spec");
+        let no_selector = spec
+            .get("selector")
+            .and_then(Value::as_object)
+            .is_none_or(Map::is_empty);
+        if no_selector {
+            spec.insert("selector".into(), labels.clone());
+        }
+        let meta = ensure_object(obj, "metadata");
+        if meta
+            .get("labels")
+            .and_then(Value::as_object)
+            .is_none_or(Map::is_empty)
+        {
+            meta.insert("labels".into(), labels);
+        }
+    }
+    default(ensure_object(obj, "spec"), "replicas", json!(1));
+    template(obj);
+}
+
+/// `SetDefaults_PodSpec`, `SetDefaults_Container` and the defaults of what a pod spec holds
+/// (volumes, probes, field references).
 pub fn pod_spec(spec: &mut Map<String, Value>) {
     default(spec, "restartPolicy", json!("Always"));
     default(spec, "dnsPolicy", json!("ClusterFirst"));
     default(spec, "terminationGracePeriodSeconds", json!(30));
     default(spec, "schedulerName", json!("default-scheduler"));
     default(spec, "securityContext", json!({}));
-    default(spec, "enableServiceLinks", json!(true));
-    for list in ["initContainers", "containers"] {
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
         if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in containers.iter_mut() {
                 container(as_object_mut(c));
             }
         }
+    }
+    if let Some(volumes) = spec.get_mut("volumes").and_then(Value::as_array_mut) {
+        for v in volumes.iter_mut() {
+            volume(as_object_mut(v));
+        }
+    }
+}
+
+/// `SetDefaults_Volume` and the volume sources': file modes 0644 (420), a projected token's
+/// hour, `hostPath.type: ""`, and `emptyDir` when no source is given.
+fn volume(v: &mut Map<String, Value>) {
+    const SOURCES: &[&str] = &[
+        "hostPath",
+        "emptyDir",
+        "gcePersistentDisk",
+        "awsElasticBlockStore",
+        "gitRepo",
+        "secret",
+        "nfs",
+        "iscsi",
+        "glusterfs",
+        "persistentVolumeClaim",
+        "rbd",
+        "flexVolume",
+        "cinder",
+        "cephfs",
+        "flocker",
+        "downwardAPI",
+        "fc",
+        "azureFile",
+        "configMap",
+        "vsphereVolume",
+        "quobyte",
+        "azureDisk",
+        "photonPersistentDisk",
+        "projected",
+        "portworxVolume",
+        "scaleIO",
+        "storageos",
+        "csi",
+        "ephemeral",
+        "image",
+    ];
+    if !v.keys().any(|k| SOURCES.contains(&k.as_str())) {
+        v.insert("emptyDir".into(), json!({}));
+    }
+    for source in ["secret", "configMap", "downwardAPI", "projected"] {
+        if let Some(s) = v.get_mut(source).and_then(Value::as_object_mut) {
+            default(s, "defaultMode", json!(420));
+        }
+    }
+    if let Some(h) = v.get_mut("hostPath").and_then(Value::as_object_mut) {
+        default(h, "type", json!(""));
+    }
+    for source in v
+        .get_mut("projected")
+        .and_then(|p| p.get_mut("sources"))
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(token) = source
+            .get_mut("serviceAccountToken")
+            .and_then(Value::as_object_mut)
+        {
+            default(token, "expirationSeconds", json!(3600));
+        }
+        if let Some(items) = source
+            .pointer_mut("/downwardAPI/items")
+            .and_then(Value::as_array_mut)
+        {
+            items.iter_mut().for_each(field_refs);
+        }
+    }
+    if let Some(items) = v
+        .get_mut("downwardAPI")
+        .and_then(|d| d.get_mut("items"))
+        .and_then(Value::as_array_mut)
+    {
+        items.iter_mut().for_each(field_refs);
+    }
+}
+
+/// `SetDefaults_ObjectFieldSelector` (`apiVersion: v1`) and a resource reference's zero
+/// divisor, which Go prints as `"0"`.
+fn field_refs(holder: &mut Value) {
+    if let Some(f) = holder.get_mut("fieldRef").and_then(Value::as_object_mut) {
+        default(f, "apiVersion", json!("v1"));
+    }
+    if let Some(r) = holder
+        .get_mut("resourceFieldRef")
+        .and_then(Value::as_object_mut)
+    {
+        default(r, "divisor", json!("0"));
+    }
+}
+
+/// `SetDefaults_Probe` and its handlers' (`SetDefaults_HTTPGetAction`).
+fn probe(p: &mut Map<String, Value>) {
+    default(p, "timeoutSeconds", json!(1));
+    default(p, "periodSeconds", json!(10));
+    default(p, "successThreshold", json!(1));
+    default(p, "failureThreshold", json!(3));
+    http_get(p);
+}
+
+fn http_get(handler: &mut Map<String, Value>) {
+    if let Some(h) = handler.get_mut("httpGet").and_then(Value::as_object_mut) {
+        default(h, "path", json!("/"));
+        default(h, "scheme", json!("HTTP"));
     }
 }
 
@@ -307,6 +499,27 @@ fn container(c: &mut Map<String, Value>) {
     if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports.iter_mut() {
             default(as_object_mut(p), "protocol", json!("TCP"));
+        }
+    }
+    for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = c.get_mut(key).and_then(Value::as_object_mut) {
+            probe(p);
+        }
+    }
+    for hook in ["postStart", "preStop"] {
+        if let Some(h) = c
+            .get_mut("lifecycle")
+            .and_then(|l| l.get_mut(hook))
+            .and_then(Value::as_object_mut)
+        {
+            http_get(h);
+        }
+    }
+    if let Some(env) = c.get_mut("env").and_then(Value::as_array_mut) {
+        for e in env.iter_mut() {
+            if let Some(from) = e.get_mut("valueFrom") {
+                field_refs(from);
+            }
         }
     }
 }

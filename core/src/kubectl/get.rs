@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::args::{self, Flag, switch, value};
 use super::printers::custom_columns::CustomColumns;
 use super::printers::jsonpath::{self, Template};
-use super::printers::{columns, table, yaml};
+use super::printers::{columns, custom, table, yaml};
 use super::shell::Shell;
 use super::{errors, namespace_of, object_name, resolve_kind};
 use crate::api::{Kind, meta};
@@ -231,7 +231,10 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                     out.stdout.push('\n');
                 }
                 first = false;
-                let mut t = columns::table(kind.kind, objs, now);
+                let mut t = match store.crd_of(kind) {
+                    Some(crd) => custom::table(crd, kind.version, objs, now),
+                    None => columns::table(kind.kind, objs, now),
+                };
                 if several_kinds {
                     for (row, o) in t.rows.iter_mut().zip(objs.iter()) {
                         if let Some(cell) = row.first_mut() {
@@ -306,6 +309,15 @@ fn requests(args: &[String], store: &Store) -> Result<Vec<Request>, String> {
                     kind: resolve_kind(store, k)?,
                     names: names.clone(),
                 });
+            }
+            // Custom resources in the `all` category join, as discovery lists them.
+            for kind in store.kinds().filter(|k| store.crd_of(k).is_some()) {
+                if kind.categories.contains(&"all") {
+                    reqs.push(Request {
+                        kind,
+                        names: names.clone(),
+                    });
+                }
             }
             continue;
         }

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod columns;
+pub mod custom;
 pub mod custom_columns;
 pub mod jsonpath;
 pub mod pod_status;
