@@ -27,6 +27,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
         "Service" => networking::service(obj),
         "NetworkPolicy" => networking::network_policy(obj),
         "IngressClass" => networking::ingress_class(obj),
+        "Ingress" => networking::ingress(obj),
         "Endpoints" => {
             for subset in obj
                 .get_mut("subsets")

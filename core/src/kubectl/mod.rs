@@ -5,6 +5,7 @@
 //! `delete` waits for objects to go). Errors are worded here, in one place, as kubectl words
 //! them ([`errors`]).
 
+pub mod api_resources;
 pub mod apply;
 pub mod args;
 pub mod create;
@@ -37,6 +38,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "scale" => scale::run(rest, shell, sim),
         "run" => run::run(rest, shell, sim),
         "expose" => expose::run(rest, shell, sim),
+        "api-resources" => api_resources::run(rest, shell, sim),
+        "api-versions" => api_resources::versions(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -75,8 +78,6 @@ const KNOWN_LATER: &[&str] = &[
     "taint",
     "wait",
     "explain",
-    "api-resources",
-    "api-versions",
     "cluster-info",
     "config",
     "auth",
@@ -91,7 +92,17 @@ const KNOWN_LATER: &[&str] = &[
 ];
 
 const COMMANDS: &[&str] = &[
-    "get", "create", "apply", "delete", "scale", "run", "expose", "version", "help",
+    "get",
+    "create",
+    "apply",
+    "delete",
+    "scale",
+    "run",
+    "expose",
+    "api-resources",
+    "api-versions",
+    "version",
+    "help",
 ];
 
 /// cobra's message, with its "Did you mean this?" suggestions (edit distance ≤ 2).
@@ -181,6 +192,8 @@ Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
 
 Other Commands:
+  api-resources   Print the supported API resources on the server
+  api-versions    Print the supported API versions on the server, in the form of \"group/version\"
   version         Print the client and server version information
 
 Usage:

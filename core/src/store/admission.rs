@@ -18,6 +18,9 @@ pub(super) fn admit_create(store: &mut Store, kind: &Kind, obj: &mut Value) -> R
         default_storage_class(store, obj);
     }
     storage_protection(kind, obj);
+    if kind.kind == "Service" {
+        super::allocate::service(store, obj)?;
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 //! iteration, cheap per-namespace listing).
 
 mod admission;
+mod allocate;
 mod delete;
 mod schema;
 
@@ -160,7 +161,7 @@ impl Store {
         let m = meta::metadata_mut(&mut obj);
         m.insert("uid".into(), json!(uid));
         m.insert("creationTimestamp".into(), json!(now));
-        if has_generation(kind) {
+        if has_generation(kind) || self.crd_of(kind).is_some() {
             m.insert("generation".into(), json!(1));
         }
         if kind.kind == "Job" && kind.group == "batch" {
@@ -190,7 +191,7 @@ impl Store {
         }
         obj["apiVersion"] = json!(kind.api_version());
         defaults::apply(kind.kind, &mut obj);
-        if has_status(kind) {
+        if self.status_is_subresource(kind) {
             match old.get("status") {
                 Some(status) => obj["status"] = status.clone(),
                 None => {
@@ -204,7 +205,7 @@ impl Store {
             .pointer("/metadata/generation")
             .and_then(Value::as_i64)
             .unwrap_or(0);
-        if has_generation(kind) {
+        if has_generation(kind) || self.crd_of(kind).is_some() {
             let bumped = if old.get("spec") != obj.get("spec") {
                 generation + 1
             } else {

@@ -50,6 +50,20 @@ impl Store {
             .ok()
     }
 
+    /// Whether a plain update leaves `status` alone: built-in kinds with a status, and custom
+    /// resources whose CRD enables the status subresource.
+    pub(super) fn status_is_subresource(&self, kind: &Kind) -> bool {
+        match self.crd_of(kind) {
+            Some(crd) => crd
+                .pointer("/spec/versions")
+                .and_then(Value::as_array)
+                .and_then(|vs| vs.iter().find(|v| meta::str_at(v, "/name") == kind.version))
+                .and_then(|v| v.pointer("/subresources/status"))
+                .is_some(),
+            None => super::has_status(kind),
+        }
+    }
+
     /// Decodes a request body as the API server does before anything else: built-in kinds
     /// strictly against their type; custom resources pruned, defaulted and validated against
     /// their CRD's schema.

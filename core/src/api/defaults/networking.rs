@@ -65,6 +65,12 @@ pub fn service(obj: &mut Value) {
     if type_ == "LoadBalancer" {
         default(spec, "allocateLoadBalancerNodePorts", json!(true));
     }
+    // Not a default but how Go encodes the empty status struct, which every read shows.
+    default(ensure_object(obj, "status"), "loadBalancer", json!({}));
+}
+
+pub fn ingress(obj: &mut Value) {
+    default(ensure_object(obj, "status"), "loadBalancer", json!({}));
 }
 
 pub fn network_policy(obj: &mut Value) {
