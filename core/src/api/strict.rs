@@ -428,6 +428,11 @@ impl<'de, 'p> de::Deserializer<'de> for De<'de, 'p> {
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Fail> {
         match self.v {
+            Value::String(s) if format!("{}", &visitor as &dyn Expected).contains("base64") => {
+                // A `[]byte` field: Go's decoder skips line breaks and names the first bad byte.
+                let cleaned = base64_text(s)?;
+                visitor.visit_string(cleaned)
+            }
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Null => visitor.visit_str(""),
             _ => {
@@ -580,6 +585,31 @@ fn check_quantity(s: &str) -> Result<(), Fail> {
     } else {
         Err(Fail::Type(QUANTITY_FORMAT.into()))
     }
+}
+
+/// Standard base64 with padding, line breaks ignored, as Go's `base64.StdEncoding` decodes
+/// `[]byte` fields; the text without line breaks, or Go's error.
+fn base64_text(s: &str) -> Result<String, Fail> {
+    let corrupt = |at: usize| Fail::Type(format!("illegal base64 data at input byte {at}"));
+    let mut cleaned = String::with_capacity(s.len());
+    let mut padding = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '\r' | '\n' => continue,
+            '=' => padding += 1,
+            c if padding == 0 && (c.is_ascii_alphanumeric() || c == '+' || c == '/') => {}
+            _ => return Err(corrupt(i)),
+        }
+        cleaned.push(c);
+    }
+    if cleaned.len() % 4 != 0 || padding > 2 {
+        return Err(corrupt(
+            s.trim_end_matches(['\r', '\n'])
+                .len()
+                .saturating_sub(padding),
+        ));
+    }
+    Ok(cleaned)
 }
 
 /// The elements of an array, each at its index.
