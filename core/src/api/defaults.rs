@@ -7,7 +7,6 @@
 
 mod networking;
 mod other;
-mod storage;
 
 use serde_json::{Map, Value, json};
 
@@ -39,9 +38,6 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
         }
         "EndpointSlice" => networking::ports_protocol(obj.get_mut("ports")),
-        "PersistentVolume" => storage::persistent_volume(obj),
-        "PersistentVolumeClaim" => storage::persistent_volume_claim(obj),
-        "StorageClass" => storage::storage_class(obj),
         "Secret" => other::secret(obj),
         "LimitRange" => other::limit_range(obj),
         "HorizontalPodAutoscaler" => other::horizontal_pod_autoscaler(obj),

@@ -602,7 +602,7 @@ fn base64_text(s: &str) -> Result<String, Fail> {
         }
         cleaned.push(c);
     }
-    if cleaned.len() % 4 != 0 || padding > 2 {
+    if !cleaned.len().is_multiple_of(4) || padding > 2 {
         return Err(corrupt(
             s.trim_end_matches(['\r', '\n'])
                 .len()

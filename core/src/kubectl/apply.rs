@@ -163,7 +163,7 @@ fn one(
         return match sim.store.create(kind, doc) {
             Ok(_) => Ok(format!("{label} created\n")),
             Err(status) => Err(Failure::Api {
-                status,
+                status: Box::new(status),
                 verb: "creating",
                 source: file.to_string(),
             }),
@@ -179,7 +179,7 @@ fn one(
         return match sim.store.create(kind, with_annotation) {
             Ok(_) => Ok(format!("{label} created\n")),
             Err(status) => Err(Failure::Api {
-                status,
+                status: Box::new(status),
                 verb: "creating",
                 source: file.to_string(),
             }),
@@ -203,7 +203,7 @@ fn one(
         }
         Ok(_) => Ok(format!("{label} configured\n")),
         Err(status) => Err(Failure::Api {
-            status,
+            status: Box::new(status),
             verb: "applying patch",
             source: file.to_string(),
         }),

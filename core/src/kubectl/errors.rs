@@ -45,7 +45,7 @@ pub enum Failure {
     Client(String),
     /// An API error about an object read from `source`, while `verb`ing it.
     Api {
-        status: Status,
+        status: Box<Status>,
         verb: &'static str,
         source: String,
     },

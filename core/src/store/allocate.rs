@@ -51,19 +51,20 @@ pub(super) fn service(store: &Store, svc: &mut Value) -> Result<()> {
         // a single-stack cluster.
         spec.entry("ipFamilyPolicy")
             .or_insert(json!("RequireDualStack"));
-        let families = spec.entry("ipFamilies").or_insert(json!(["IPv4"]));
-        if let Some(list) = families.as_array_mut()
+        let policy = spec_policy(spec).to_string();
+        if let Some(list) = spec
+            .entry("ipFamilies")
+            .or_insert(json!(["IPv4"]))
+            .as_array_mut()
             && list.len() < 2
-            && spec_policy(spec) != "SingleStack"
+            && policy != "SingleStack"
         {
-            if let Some(list) = spec.get_mut("ipFamilies").and_then(Value::as_array_mut) {
-                let other = if list.first() == Some(&json!("IPv6")) {
-                    "IPv4"
-                } else {
-                    "IPv6"
-                };
-                list.push(json!(other));
-            }
+            let other = if list.first() == Some(&json!("IPv6")) {
+                "IPv4"
+            } else {
+                "IPv6"
+            };
+            list.push(json!(other));
         }
         return Ok(());
     }
@@ -147,14 +148,13 @@ pub(super) fn service(store: &Store, svc: &mut Value) -> Result<()> {
                 *same // the same service port on another protocol shares its node port
             } else if allocate {
                 let span = (NODE_PORTS.1 - NODE_PORT_DYNAMIC_FROM + 1) as u32;
-                let pick = next_free(seed.wrapping_add(i as u32), 0, span - 1, |o| {
+                next_free(seed.wrapping_add(i as u32), 0, span - 1, |o| {
                     !taken.contains(&(NODE_PORT_DYNAMIC_FROM + i64::from(o)))
                 })
                 .map(|o| NODE_PORT_DYNAMIC_FROM + i64::from(o))
                 .ok_or_else(|| {
                     Status::bad_request("failed to allocate a nodePort: range is full")
-                })?;
-                pick
+                })?
             } else {
                 continue;
             };
