@@ -43,7 +43,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
         }
     };
-    let kind = resolve_kind(&type_name)?;
+    let kind = resolve_kind(&sim.store, &type_name)?;
     if !matches!(
         (kind.group, kind.kind),
         ("", "Pod" | "Service" | "ReplicationController") | ("apps", "Deployment" | "ReplicaSet")
