@@ -2,9 +2,9 @@
 //! reports errors. Objects are `serde_json::Value`s, the wire form, as a client sees them.
 
 pub mod base64;
-pub mod cron;
 pub mod crd_schema;
 pub mod crds;
+pub mod cron;
 pub mod defaults;
 pub mod error;
 pub mod kinds;

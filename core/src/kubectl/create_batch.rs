@@ -86,7 +86,7 @@ fn find_cron_job(from: &str, parsed: &Parsed, shell: &Shell, sim: &Sim) -> Resul
         Some((t, n)) => (t, Some(n)),
         None => (from, None),
     };
-    let kind = resolve_kind(typed)?;
+    let kind = resolve_kind(&sim.store, typed)?;
     let found: Vec<&Value> = match name {
         Some(n) => vec![
             sim.store
