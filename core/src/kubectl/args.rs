@@ -76,7 +76,17 @@ impl Parsed {
 /// Parses `words` against `flags` (plus the global ones). `command` names the command in
 /// error messages (`kubectl get`).
 pub fn parse(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, String> {
-    let all: Vec<&Flag> = flags.iter().chain(GLOBAL.iter()).collect();
+    parse_tables(words, &[flags], command)
+}
+
+/// As [`parse`], for a command whose flags come from several tables (its own and a family's
+/// shared ones, such as every `create` generator's `--dry-run` and `-o`).
+pub fn parse_tables(words: &[String], tables: &[&[Flag]], command: &str) -> Result<Parsed, String> {
+    let all: Vec<&Flag> = tables
+        .iter()
+        .flat_map(|t| t.iter())
+        .chain(GLOBAL.iter())
+        .collect();
     let usage = format!("See '{command} --help' for usage.");
     let mut parsed = Parsed::default();
     let mut i = 0;

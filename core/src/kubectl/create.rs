@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::args::{self, Flag, Parsed, switch, value};
 use super::printers::yaml;
 use super::shell::Shell;
+use super::{create_config, create_misc, create_rbac, create_service};
 use super::{dry_run, errors, namespace_of, object_name};
 use crate::cluster::Output;
 use crate::sim::Sim;
@@ -50,6 +51,79 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 sim,
             )
         }
+        "configmap" | "cm" => {
+            let parsed = parse_generator(
+                rest,
+                create_config::CONFIGMAP_FLAGS,
+                "kubectl create configmap",
+            )?;
+            let name = exactly_one_name(&parsed, "kubectl create configmap")?;
+            let obj = create_config::configmap(&name, &parsed, shell)?;
+            send(obj, &parsed, shell, sim)
+        }
+        "secret" => secret(rest, shell, sim),
+        "service" | "svc" => {
+            let Some((type_, rest)) = rest.split_first() else {
+                return Err(SERVICE_USAGE.into());
+            };
+            let command = format!("kubectl create service {type_}");
+            let parsed = parse_generator(rest, create_service::FLAGS, &command)?;
+            let name = exactly_one_name(&parsed, &command)?;
+            let obj = create_service::service(type_, &name, &parsed)?;
+            send(obj, &parsed, shell, sim)
+        }
+        "serviceaccount" | "sa" => {
+            let parsed = parse_generator(rest, &[], "kubectl create serviceaccount")?;
+            let name = exactly_one_name(&parsed, "kubectl create serviceaccount")?;
+            send(create_rbac::serviceaccount(&name), &parsed, shell, sim)
+        }
+        "role" | "clusterrole" => {
+            let command = format!("kubectl create {sub}");
+            let parsed = parse_generator(rest, create_rbac::ROLE_FLAGS, &command)?;
+            let name = exactly_one_name(&parsed, &command)?;
+            let (obj, warnings) = create_rbac::role(sub == "clusterrole", &name, &parsed)?;
+            let mut out = send(obj, &parsed, shell, sim)?;
+            out.stderr.insert_str(0, &warnings);
+            Ok(out)
+        }
+        "rolebinding" | "clusterrolebinding" => {
+            let command = format!("kubectl create {sub}");
+            let cluster = sub == "clusterrolebinding";
+            let flags = if cluster {
+                create_rbac::CLUSTER_BINDING_FLAGS
+            } else {
+                create_rbac::BINDING_FLAGS
+            };
+            let parsed = parse_generator(rest, flags, &command)?;
+            let name = exactly_one_name(&parsed, &command)?;
+            let obj = create_rbac::binding(cluster, &name, &parsed)?;
+            send(obj, &parsed, shell, sim)
+        }
+        "quota" | "resourcequota" => {
+            let parsed = parse_generator(rest, create_misc::QUOTA_FLAGS, "kubectl create quota")?;
+            let name = exactly_one_name(&parsed, "kubectl create quota")?;
+            send(create_misc::quota(&name, &parsed)?, &parsed, shell, sim)
+        }
+        "priorityclass" | "pc" => {
+            let parsed = parse_generator(
+                rest,
+                create_misc::PRIORITYCLASS_FLAGS,
+                "kubectl create priorityclass",
+            )?;
+            let name = exactly_one_name(&parsed, "kubectl create priorityclass")?;
+            send(
+                create_misc::priority_class(&name, &parsed)?,
+                &parsed,
+                shell,
+                sim,
+            )
+        }
+        "ingress" | "ing" => {
+            let parsed =
+                parse_generator(rest, create_misc::INGRESS_FLAGS, "kubectl create ingress")?;
+            let name = exactly_one_name(&parsed, "kubectl create ingress")?;
+            send(create_misc::ingress(&name, &parsed)?, &parsed, shell, sim)
+        }
         "-f" | "--filename" => super::apply::create_from_files(words, shell, sim),
         other if other.starts_with("-f") || other.starts_with("--filename=") => {
             super::apply::create_from_files(words, shell, sim)
@@ -58,6 +132,62 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             "error: \"kubectl create {other}\" is not available in this sandbox yet"
         )),
     }
+}
+
+const SERVICE_USAGE: &str = "Create a service using a specified subcommand.\n\nAliases:\nservice, svc\n\nAvailable Commands:\n  clusterip      Create a ClusterIP service\n  externalname   Create an ExternalName service\n  loadbalancer   Create a LoadBalancer service\n  nodeport       Create a NodePort service\n\nUsage:\n  kubectl create service [flags] [options]\n\nUse \"kubectl create service <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
+const SECRET_USAGE: &str = "Create a secret with specified type.\n\n A docker-registry type secret is for accessing a container registry.\n\n A generic type secret indicate an Opaque secret type.\n\n A tls type secret holds TLS certificate and its associated key.\n\nAvailable Commands:\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n  tls               Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n\nUse \"kubectl create secret <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
+type SecretBuilder = fn(&str, &Parsed, &Shell) -> Result<Value, String>;
+
+/// `kubectl create secret generic|tls|docker-registry NAME ...`.
+fn secret(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let Some((type_, rest)) = words.split_first() else {
+        return Ok(Output::ok(SECRET_USAGE));
+    };
+    let (flags, build): (&[Flag], SecretBuilder) = match type_.as_str() {
+        "generic" => (
+            create_config::SECRET_GENERIC_FLAGS,
+            create_config::secret_generic,
+        ),
+        "tls" => (create_config::SECRET_TLS_FLAGS, create_config::secret_tls),
+        "docker-registry" => (
+            create_config::SECRET_DOCKER_FLAGS,
+            create_config::secret_docker_registry,
+        ),
+        _ => {
+            // cobra reads the flags before it looks for the subcommand.
+            if let Some(flag) = words.iter().find(|w| w.starts_with("--")) {
+                let flag = flag.split('=').next().unwrap_or(flag);
+                return Err(format!(
+                    "error: unknown flag: {flag}\nSee 'kubectl create secret --help' for usage."
+                ));
+            }
+            return Err(format!(
+                "error: unknown command \"{}\"\nSee 'kubectl create secret -h' for help and examples",
+                words.join(" ")
+            ));
+        }
+    };
+    let command = format!("kubectl create secret {type_}");
+    let parsed = parse_generator(rest, flags, &command)?;
+    let name = exactly_one_name(&parsed, &command)?;
+    let obj = build(&name, &parsed, shell)?;
+    send(obj, &parsed, shell, sim)
+}
+
+/// Flags every `create` generator takes besides its own.
+const GENERATOR_FLAGS: &[Flag] = &[
+    value("dry-run", None),
+    value("output", Some('o')),
+    switch("save-config", None),
+    value("validate", None),
+    value("field-manager", None),
+];
+
+/// Parses a generator's line: its own flags and the shared ones.
+fn parse_generator(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, String> {
+    args::parse_tables(words, &[flags, GENERATOR_FLAGS], command)
 }
 
 pub(super) fn exactly_one_name(parsed: &Parsed, command: &str) -> Result<String, String> {

@@ -142,6 +142,40 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("SELECTOR", true),
         ]),
         "ConfigMap" => Table::new(&[("NAME", false), ("DATA", false), ("AGE", false)]),
+        "Secret" => Table::new(&[
+            ("NAME", false),
+            ("TYPE", false),
+            ("DATA", false),
+            ("AGE", false),
+        ]),
+        "RoleBinding" | "ClusterRoleBinding" => Table::new(&[
+            ("NAME", false),
+            ("ROLE", false),
+            ("AGE", false),
+            ("USERS", true),
+            ("GROUPS", true),
+            ("SERVICEACCOUNTS", true),
+        ]),
+        "ResourceQuota" => Table::new(&[
+            ("NAME", false),
+            ("REQUEST", false),
+            ("LIMIT", false),
+            ("AGE", false),
+        ]),
+        "Ingress" => Table::new(&[
+            ("NAME", false),
+            ("CLASS", false),
+            ("HOSTS", false),
+            ("ADDRESS", false),
+            ("PORTS", false),
+            ("AGE", false),
+        ]),
+        "IngressClass" => Table::new(&[
+            ("NAME", false),
+            ("CONTROLLER", false),
+            ("PARAMETERS", false),
+            ("AGE", false),
+        ]),
         "Endpoints" => Table::new(&[("NAME", false), ("ENDPOINTS", false), ("AGE", false)]),
         "EndpointSlice" => Table::new(&[
             ("NAME", false),
@@ -278,6 +312,41 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                 age(obj, now),
             ],
             "Service" => service_row(obj, now),
+            "Secret" => {
+                let data = obj
+                    .get("data")
+                    .and_then(Value::as_object)
+                    .map_or(0, |m| m.len());
+                vec![
+                    meta::name(obj).into(),
+                    meta::str_at(obj, "/type").into(),
+                    data.to_string(),
+                    age(obj, now),
+                ]
+            }
+            "RoleBinding" | "ClusterRoleBinding" => binding_row(obj, now),
+            "ResourceQuota" => quota_row(obj, now),
+            "Ingress" => ingress_row(obj, now),
+            "IngressClass" => {
+                let parameters =
+                    obj.pointer("/spec/parameters")
+                        .map_or("<none>".to_string(), |p| {
+                            let group = meta::str_at(p, "/apiGroup");
+                            let kind = meta::str_at(p, "/kind");
+                            let kind = if group.is_empty() {
+                                kind.to_string()
+                            } else {
+                                format!("{kind}.{group}")
+                            };
+                            format!("{kind}/{}", meta::str_at(p, "/name"))
+                        });
+                vec![
+                    meta::name(obj).into(),
+                    meta::str_at(obj, "/spec/controller").into(),
+                    parameters,
+                    age(obj, now),
+                ]
+            }
             "Endpoints" => vec![meta::name(obj).into(), endpoints_list(obj), age(obj, now)],
             "EndpointSlice" => endpoint_slice_row(obj, now),
             "ConfigMap" => {
@@ -497,6 +566,94 @@ fn node_row(node: &Value, now: Time) -> Vec<String> {
         info("osImage"),
         info("kernelVersion"),
         info("containerRuntimeVersion"),
+    ]
+}
+
+fn binding_row(binding: &Value, now: Time) -> Vec<String> {
+    let subjects = |kind: &str| {
+        binding
+            .pointer("/subjects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|s| meta::str_at(s, "/kind") == kind)
+            .map(|s| match meta::str_at(s, "/namespace") {
+                "" => meta::str_at(s, "/name").to_string(),
+                ns => format!("{ns}/{}", meta::str_at(s, "/name")),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![
+        meta::name(binding).into(),
+        format!(
+            "{}/{}",
+            meta::str_at(binding, "/roleRef/kind"),
+            meta::str_at(binding, "/roleRef/name")
+        ),
+        age(binding, now),
+        subjects("User"),
+        subjects("Group"),
+        subjects("ServiceAccount"),
+    ]
+}
+
+/// REQUEST and LIMIT: `resource: used/hard` for each hard limit, requests and limits apart.
+fn quota_row(quota: &Value, now: Time) -> Vec<String> {
+    let hard = quota.pointer("/status/hard").and_then(Value::as_object);
+    let used = |r: &str| meta::str_at(quota, &format!("/status/used/{r}")).to_string();
+    let cells = |limits: bool| {
+        hard.into_iter()
+            .flatten()
+            .filter(|(r, _)| r.starts_with("limits.") == limits)
+            .map(|(r, h)| format!("{r}: {}/{}", used(r), h.as_str().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![
+        meta::name(quota).into(),
+        cells(false),
+        cells(true),
+        age(quota, now),
+    ]
+}
+
+fn ingress_row(ing: &Value, now: Time) -> Vec<String> {
+    let rules = ing.pointer("/spec/rules").and_then(Value::as_array);
+    let hosts: Vec<String> = rules
+        .into_iter()
+        .flatten()
+        .map(|r| meta::str_at(r, "/host"))
+        .filter(|h| !h.is_empty())
+        .map(str::to_string)
+        .collect();
+    let hosts = match hosts.len() {
+        0 => "*".to_string(),
+        _ => first_three(&hosts, "*"),
+    };
+    let mut addresses: Vec<String> = ing
+        .pointer("/status/loadBalancer/ingress")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|i| match meta::str_at(i, "/ip") {
+            "" => meta::str_at(i, "/hostname").to_string(),
+            ip => ip.to_string(),
+        })
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    let tls = ing
+        .pointer("/spec/tls")
+        .and_then(Value::as_array)
+        .is_some_and(|t| !t.is_empty());
+    vec![
+        meta::name(ing).into(),
+        or_default(meta::str_at(ing, "/spec/ingressClassName"), "<none>"),
+        hosts,
+        addresses.join(","),
+        if tls { "80, 443" } else { "80" }.into(),
+        age(ing, now),
     ]
 }
 
