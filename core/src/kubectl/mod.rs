@@ -22,6 +22,7 @@ pub mod printers;
 pub mod run;
 pub mod scale;
 pub mod shell;
+pub mod wait;
 
 use crate::api::Kind;
 use crate::cluster::Output;
@@ -42,6 +43,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "scale" => scale::run(rest, shell, sim),
         "run" => run::run(rest, shell, sim),
         "expose" => expose::run(rest, shell, sim),
+        "wait" => wait::run(rest, shell, sim),
         "api-resources" => api_resources::run(rest, shell, sim),
         "api-versions" => api_resources::versions(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
@@ -80,7 +82,6 @@ const KNOWN_LATER: &[&str] = &[
     "uncordon",
     "drain",
     "taint",
-    "wait",
     "explain",
     "cluster-info",
     "config",
@@ -103,6 +104,7 @@ const COMMANDS: &[&str] = &[
     "scale",
     "run",
     "expose",
+    "wait",
     "api-resources",
     "api-versions",
     "version",
