@@ -176,7 +176,8 @@ fn jsonpath_met(obj: &Value, template: &Template, value: Option<&str>) -> bool {
         (_, None) => true,
         ([one], Some(v)) => match one {
             Value::String(s) => s == v,
-            Value::Number(_) | Value::Bool(_) => one.to_string() == v,
+            Value::Number(n) => v.parse::<f64>().ok() == n.as_f64(),
+            Value::Bool(b) => v.parse::<bool>().ok() == Some(*b),
             _ => false,
         },
         _ => false,
