@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment, disruption,
     endpoints, endpointslice, garbage_collector, job, local_path, namespace, node_lifecycle,
     persistentvolume, pod_gc, replicaset, serviceaccount, statefulset, taint_eviction,
     ttl_after_finished,
@@ -57,6 +57,7 @@ impl Sim {
                 Box::new(deployment::DeploymentController),
                 Box::new(replicaset::ReplicaSetController),
                 Box::new(daemonset::DaemonSetController),
+                Box::new(disruption::DisruptionController),
                 Box::new(statefulset::StatefulSetController),
                 Box::new(persistentvolume::PersistentVolumeController),
                 Box::new(persistentvolume::protection::PvcProtectionController),
@@ -71,7 +72,7 @@ impl Sim {
                 Box::new(endpoints::EndpointsController),
                 Box::new(endpointslice::EndpointSliceController),
                 Box::new(node_lifecycle::NodeLifecycleController),
-                Box::new(taint_eviction::TaintEvictionController),
+                Box::new(taint_eviction::TaintEvictionController::default()),
                 Box::new(pod_gc::PodGarbageCollector::default()),
                 Box::new(crd::CrdController),
                 Box::new(Scheduler::default()),

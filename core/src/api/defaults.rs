@@ -56,6 +56,19 @@ pub fn apply(kind: &str, obj: &mut Value) {
         "StorageClass" => storage_class(obj),
         "Job" => job(obj),
         "CronJob" => cron_job(obj),
+        "PodDisruptionBudget" => {
+            // policy/v1 defaults nothing in the spec; its status counts are plain (not
+            // omitempty) integers, so a budget shows them as 0 before the controller has run.
+            let status = ensure_object(obj, "status");
+            for key in [
+                "currentHealthy",
+                "desiredHealthy",
+                "disruptionsAllowed",
+                "expectedPods",
+            ] {
+                default(status, key, json!(0));
+            }
+        }
         "Namespace" => {
             let name = obj
                 .pointer("/metadata/name")

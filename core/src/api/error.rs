@@ -14,6 +14,11 @@ pub enum Reason {
     Forbidden,
     BadRequest,
     MethodNotAllowed,
+    /// 429: try again later (the eviction API's answer when a disruption budget says no).
+    TooManyRequests,
+    /// `StatusReasonUnknown` (""): a failure the server gives no reason for, such as the
+    /// eviction API's "more than one PodDisruptionBudget" (code 500).
+    Unknown,
 }
 
 impl Reason {
@@ -26,6 +31,8 @@ impl Reason {
             Reason::Forbidden => "Forbidden",
             Reason::BadRequest => "BadRequest",
             Reason::MethodNotAllowed => "MethodNotAllowed",
+            Reason::TooManyRequests => "TooManyRequests",
+            Reason::Unknown => "",
         }
     }
 
@@ -37,6 +44,8 @@ impl Reason {
             Reason::Forbidden => 403,
             Reason::BadRequest => 400,
             Reason::MethodNotAllowed => 405,
+            Reason::TooManyRequests => 429,
+            Reason::Unknown => 500,
         }
     }
 }
@@ -111,6 +120,16 @@ impl Status {
 
     pub fn forbidden(message: impl Into<String>) -> Status {
         Status::new(Reason::Forbidden, message.into())
+    }
+
+    pub fn too_many_requests(message: impl Into<String>) -> Status {
+        Status::new(Reason::TooManyRequests, message.into())
+    }
+
+    /// A `Status` of `Failure` without a reason (code 500), as a handler returns when it
+    /// declines to say more.
+    pub fn failure(message: impl Into<String>) -> Status {
+        Status::new(Reason::Unknown, message.into())
     }
 
     /// `apierrors.NewInvalid`: the message lists the causes as the API server words them.

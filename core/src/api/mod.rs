@@ -2,6 +2,7 @@
 //! reports errors. Objects are `serde_json::Value`s, the wire form, as a client sees them.
 
 pub mod base64;
+pub mod conditions;
 pub mod crd_schema;
 pub mod crds;
 pub mod cron;
@@ -9,6 +10,7 @@ pub mod defaults;
 pub mod error;
 pub mod kinds;
 pub mod meta;
+pub mod pdb;
 pub mod quantity;
 pub mod selector;
 pub mod strict;

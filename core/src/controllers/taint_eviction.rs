@@ -1,19 +1,40 @@
 //! The taint eviction controller (`taint-eviction-controller`): deletes pods from nodes with
 //! `NoExecute` taints they do not tolerate — at once, or once the `tolerationSeconds` of the
-//! tolerations they have run out (counted from the taint's `timeAdded`). Before deleting it
-//! marks the pod with a `DisruptionTarget` condition, and records `TaintManagerEviction`.
+//! tolerations they have run out. Like upstream's timed work queue, it counts those seconds
+//! from when it first found the pod under such a taint (kept here, not in the API), and when
+//! the taint goes away or becomes tolerated forever before that, it cancels the eviction with
+//! a `Cancelling deletion of Pod` event. Before deleting it marks the pod with a
+//! `DisruptionTarget` condition, and records `TaintManagerEviction`.
 //! This is how pods leave a node that stopped answering: the node lifecycle controller taints it
-//! `unreachable`, and every pod carries a 300 s toleration for that from admission.
+//! `unreachable`, and every pod carries a 300 s toleration for that from admission; and how
+//! `kubectl taint ... :NoExecute` clears a node.
 
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use super::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, kind};
-use crate::api::meta;
-use crate::scheduler::plugins::taint_toleration::{tolerated, tolerates};
-use crate::store::{Change, DeleteOptions, Store};
+use crate::api::{conditions, meta};
+use crate::scheduler::plugins::taint_toleration::tolerates;
+use crate::store::{Change, ChangeType, DeleteOptions, Store};
 use crate::time::{SECOND, Time};
 
-pub struct TaintEvictionController;
+#[derive(Default)]
+pub struct TaintEvictionController {
+    /// Evictions waiting for a toleration to run out: pod → (uid, when the wait began).
+    scheduled: BTreeMap<ObjectKey, (String, Time)>,
+}
+
+/// What the taints on a pod's node mean for it.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// No NoExecute taint, or every one tolerated without a time limit.
+    Stay,
+    /// An untolerated NoExecute taint.
+    EvictNow,
+    /// Tolerated for this many milliseconds (the smallest `tolerationSeconds` in play).
+    EvictAfter(i64),
+}
 
 impl Controller for TaintEvictionController {
     fn name(&self) -> &'static str {
@@ -25,13 +46,15 @@ impl Controller for TaintEvictionController {
             "Pod" if !meta::str_at(&change.object, "/spec/nodeName").is_empty() => {
                 out.push(ObjectKey::of(&change.object));
             }
-            "Node" if has_no_execute(&change.object) => {
+            "Node" => {
                 let node = meta::name(&change.object);
+                let tainted = change.change != ChangeType::Deleted && has_no_execute(&change.object);
                 out.extend(
                     store
                         .list(kind("", "Pod"), None)
                         .filter(|p| meta::str_at(p, "/spec/nodeName") == node)
-                        .map(ObjectKey::of),
+                        .map(ObjectKey::of)
+                        .filter(|k| tainted || self.scheduled.contains_key(k)),
                 );
             }
             _ => {}
@@ -39,26 +62,65 @@ impl Controller for TaintEvictionController {
     }
 
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
-        let Ok(pod) = ctx.store.get(kind("", "Pod"), &key.namespace, &key.name) else {
-            return Outcome::default();
-        };
-        if meta::is_deleting(pod) {
-            return Outcome::default();
-        }
-        let Ok(node) = ctx
+        let pod = ctx
             .store
-            .get(kind("", "Node"), "", meta::str_at(pod, "/spec/nodeName"))
-        else {
+            .get(kind("", "Pod"), &key.namespace, &key.name)
+            .ok()
+            .filter(|p| !meta::is_deleting(p));
+        let node = pod.and_then(|p| {
+            ctx.store
+                .get(kind("", "Node"), "", meta::str_at(p, "/spec/nodeName"))
+                .ok()
+        });
+        let (Some(pod), Some(node)) = (pod, node) else {
+            self.scheduled.remove(key);
             return Outcome::default();
         };
-        match eviction_time(pod, node, ctx.now) {
-            Some(due) if due <= ctx.now => Outcome::ops(evict(pod, ctx.now)),
-            Some(due) => Outcome {
-                ops: Vec::new(),
-                requeue_after: Some(due.since(ctx.now)),
-            },
-            None => Outcome::default(),
+        match verdict(pod, node) {
+            Verdict::Stay => Outcome::ops(self.cancel(key, pod)),
+            Verdict::EvictNow => {
+                self.scheduled.remove(key);
+                Outcome::ops(evict(pod, ctx.now))
+            }
+            Verdict::EvictAfter(millis) => {
+                let uid = meta::uid(pod).to_string();
+                let start = match self.scheduled.get(key) {
+                    Some((known, since)) if *known == uid => *since,
+                    _ => ctx.now,
+                };
+                let due = start.plus_millis(millis);
+                if due <= ctx.now {
+                    self.scheduled.remove(key);
+                    return Outcome::ops(evict(pod, ctx.now));
+                }
+                self.scheduled.insert(key.clone(), (uid, start));
+                Outcome {
+                    ops: Vec::new(),
+                    requeue_after: Some(due.since(ctx.now)),
+                }
+            }
         }
+    }
+}
+
+impl TaintEvictionController {
+    /// Drops a waiting eviction, saying so as upstream does.
+    fn cancel(&mut self, key: &ObjectKey, pod: &Value) -> Vec<Op> {
+        if self.scheduled.remove(key).is_none() {
+            return Vec::new();
+        }
+        vec![Op::Event(EventNote {
+            about: pod.clone(),
+            warning: false,
+            reason: "TaintManagerEviction",
+            message: format!(
+                "Cancelling deletion of Pod {}/{}",
+                meta::namespace(pod),
+                meta::name(pod)
+            ),
+            source: "taint-eviction-controller",
+            host: String::new(),
+        })]
     }
 }
 
@@ -74,48 +136,42 @@ fn no_execute_taints(node: &Value) -> impl Iterator<Item = &Value> {
         .filter(|t| meta::str_at(t, "/effect") == "NoExecute")
 }
 
-/// When the pod must go: now for an untolerated NoExecute taint; for tolerated ones, the
-/// earliest `timeAdded + tolerationSeconds`; never when every toleration is unbounded.
-fn eviction_time(pod: &Value, node: &Value, now: Time) -> Option<Time> {
+/// Upstream's `processPodOnNode`: each NoExecute taint must be tolerated (by the first
+/// toleration that matches it); the smallest `tolerationSeconds` among those bounds the stay,
+/// and none at all means forever.
+fn verdict(pod: &Value, node: &Value) -> Verdict {
     let tolerations = pod
         .pointer("/spec/tolerations")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let mut due: Option<Time> = None;
+    let mut used = Vec::new();
     for taint in no_execute_taints(node) {
-        if !tolerated(pod, taint) {
-            return Some(now);
-        }
-        let added = Time::parse_rfc3339(meta::str_at(taint, "/timeAdded")).unwrap_or(now);
-        // Upstream takes the smallest bound among the tolerations that match; one without
-        // `tolerationSeconds` tolerates forever.
-        let seconds = tolerations
-            .iter()
-            .filter(|t| tolerates(t, taint))
-            .filter_map(|t| t.get("tolerationSeconds").and_then(Value::as_i64))
-            .min();
-        if let Some(s) = seconds {
-            let at = added.plus_millis(s.max(0) * SECOND);
-            due = Some(due.map_or(at, |d| d.min(at)));
+        match tolerations.iter().find(|t| tolerates(t, taint)) {
+            Some(t) => used.push(t),
+            None => return Verdict::EvictNow,
         }
     }
-    due
+    let bound = used
+        .iter()
+        .filter_map(|t| t.get("tolerationSeconds").and_then(Value::as_i64))
+        .min();
+    match bound {
+        Some(seconds) => Verdict::EvictAfter(seconds.max(0) * SECOND),
+        None => Verdict::Stay,
+    }
 }
 
 fn evict(pod: &Value, now: Time) -> Vec<Op> {
     let mut marked = pod.clone();
-    let conditions = meta::ensure_object(&mut marked, "status")
-        .entry("conditions")
-        .or_insert(json!([]));
-    if let Some(list) = conditions.as_array_mut() {
-        list.retain(|c| c["type"] != "DisruptionTarget");
-        list.push(json!({
-            "type": "DisruptionTarget", "status": "True", "lastProbeTime": null,
-            "lastTransitionTime": now.rfc3339(), "reason": "DeletionByTaintManager",
-            "message": "Taint manager: deleting due to NoExecute taint",
-        }));
-    }
+    conditions::update_pod_condition(
+        &mut marked,
+        "DisruptionTarget",
+        "True",
+        "DeletionByTaintManager",
+        "Taint manager: deleting due to NoExecute taint",
+        now,
+    );
     vec![
         Op::UpdateStatus(kind("", "Pod"), marked),
         Op::Delete {
@@ -136,4 +192,35 @@ fn evict(pod: &Value, now: Time) -> Vec<Op> {
             }),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn node(taints: Value) -> Value {
+        json!({"spec": {"taints": taints}})
+    }
+
+    #[test]
+    fn verdicts_follow_the_first_matching_toleration() {
+        let taint = json!([{"key": "k", "effect": "NoExecute"}]);
+        let bare = json!({"spec": {}});
+        assert_eq!(verdict(&bare, &node(taint.clone())), Verdict::EvictNow);
+        let forever = json!({"spec": {"tolerations": [{"key": "k", "operator": "Exists"}]}});
+        assert_eq!(verdict(&forever, &node(taint.clone())), Verdict::Stay);
+        let bounded = json!({"spec": {"tolerations": [
+            {"key": "k", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60},
+            {"operator": "Exists"}
+        ]}});
+        assert_eq!(
+            verdict(&bounded, &node(taint.clone())),
+            Verdict::EvictAfter(60 * SECOND)
+        );
+        assert_eq!(
+            verdict(&bare, &node(json!([{"key": "k", "effect": "NoSchedule"}]))),
+            Verdict::Stay
+        );
+    }
 }

@@ -18,11 +18,10 @@ pub fn render(status: &Status) -> String {
             }
         };
     }
-    format!(
-        "Error from server ({}): {}",
-        status.reason.as_str(),
-        status.message
-    )
+    match status.reason.as_str() {
+        "" => format!("Error from server: {}", status.message),
+        reason => format!("Error from server ({reason}): {}", status.message),
+    }
 }
 
 /// `AddSourceToErr`: an error about an object read from a file names the file and the verb.

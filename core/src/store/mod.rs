@@ -11,6 +11,7 @@
 mod admission;
 mod allocate;
 mod delete;
+mod eviction;
 mod schema;
 
 use std::collections::BTreeMap;

@@ -249,6 +249,13 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("COUNT", true),
             ("NAME", true),
         ]),
+        "PodDisruptionBudget" => Table::new(&[
+            ("NAME", false),
+            ("MIN AVAILABLE", false),
+            ("MAX UNAVAILABLE", false),
+            ("ALLOWED DISRUPTIONS", false),
+            ("AGE", false),
+        ]),
         _ => Table::new(&[("NAME", false), ("CREATED AT", false)]),
     };
     for obj in objects {
@@ -426,6 +433,13 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                 ]
             }
             "Event" => event_row(obj, now),
+            "PodDisruptionBudget" => vec![
+                meta::name(obj).into(),
+                int_or_string(obj.pointer("/spec/minAvailable")),
+                int_or_string(obj.pointer("/spec/maxUnavailable")),
+                int(obj, "/status/disruptionsAllowed"),
+                age(obj, now),
+            ],
             _ => vec![
                 meta::name(obj).into(),
                 meta::str_at(obj, "/metadata/creationTimestamp").into(),
@@ -434,6 +448,15 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
         t.rows.push(row);
     }
     t
+}
+
+/// An `IntOrString` field as the PDB printer shows it: `2`, `50%`, or `N/A` when unset.
+fn int_or_string(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        _ => "N/A".into(),
+    }
 }
 
 fn or_default(s: &str, default: &str) -> String {
