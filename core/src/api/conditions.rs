@@ -158,17 +158,41 @@ mod tests {
         let t1 = t0.plus_secs(5);
         let mut list = Vec::new();
         assert!(set_status_condition(
-            &mut list, "DisruptionAllowed", "True", "SufficientPods", "", 1, t0
+            &mut list,
+            "DisruptionAllowed",
+            "True",
+            "SufficientPods",
+            "",
+            1,
+            t0
         ));
         assert!(!set_status_condition(
-            &mut list, "DisruptionAllowed", "True", "SufficientPods", "", 1, t1
+            &mut list,
+            "DisruptionAllowed",
+            "True",
+            "SufficientPods",
+            "",
+            1,
+            t1
         ));
         assert!(set_status_condition(
-            &mut list, "DisruptionAllowed", "True", "SufficientPods", "", 2, t1
+            &mut list,
+            "DisruptionAllowed",
+            "True",
+            "SufficientPods",
+            "",
+            2,
+            t1
         ));
         assert_eq!(list[0]["lastTransitionTime"], json!(t0.rfc3339()));
         assert!(set_status_condition(
-            &mut list, "DisruptionAllowed", "False", "InsufficientPods", "", 2, t1
+            &mut list,
+            "DisruptionAllowed",
+            "False",
+            "InsufficientPods",
+            "",
+            2,
+            t1
         ));
         assert_eq!(list[0]["lastTransitionTime"], json!(t1.rfc3339()));
         assert_eq!(list.len(), 1);

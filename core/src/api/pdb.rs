@@ -106,7 +106,11 @@ pub fn scaled_value(value: &Value, total: i64, round_up: bool) -> Result<i64, St
                 )
             })?;
             let exact = percent as f64 * total as f64 / 100.0;
-            Ok(if round_up { exact.ceil() } else { exact.floor() } as i64)
+            Ok(if round_up {
+                exact.ceil()
+            } else {
+                exact.floor()
+            } as i64)
         }
         _ => Err("invalid value for IntOrString: invalid type: neither int nor percentage".into()),
     }

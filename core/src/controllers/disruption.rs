@@ -71,7 +71,12 @@ impl Controller for DisruptionController {
             .collect();
         let mut ops = Vec::new();
         if pods.is_empty() {
-            ops.push(event(budget, false, "NoPods", "No matching pods found".into()));
+            ops.push(event(
+                budget,
+                false,
+                "NoPods",
+                "No matching pods found".into(),
+            ));
         }
         let (expected, desired, unmanaged) = match expected_pod_count(budget, &pods, ctx.store) {
             Ok(counts) => counts,
@@ -102,7 +107,8 @@ impl Controller for DisruptionController {
         }
         let (disrupted, recheck) = disrupted_pods(budget, &pods, ctx.now, &mut ops);
         let healthy = count_healthy(&pods, &disrupted, ctx.now);
-        if let Some(updated) = updated_status(budget, healthy, desired, expected, disrupted, ctx.now)
+        if let Some(updated) =
+            updated_status(budget, healthy, desired, expected, disrupted, ctx.now)
         {
             ops.push(Op::UpdateStatus(budget_kind(), updated));
         }
@@ -415,7 +421,9 @@ mod tests {
             "&LabelSelector{MatchLabels:map[string]string{app: web,},MatchExpressions:[]LabelSelectorRequirement{},}"
         );
         assert_eq!(
-            go_label_selector(Some(&json!({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}))),
+            go_label_selector(Some(
+                &json!({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]})
+            )),
             "&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:tier,Operator:In,Values:[a b],},},}"
         );
     }

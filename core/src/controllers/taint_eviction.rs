@@ -48,14 +48,27 @@ impl Controller for TaintEvictionController {
             }
             "Node" => {
                 let node = meta::name(&change.object);
-                let tainted = change.change != ChangeType::Deleted && has_no_execute(&change.object);
-                out.extend(
-                    store
-                        .list(kind("", "Pod"), None)
-                        .filter(|p| meta::str_at(p, "/spec/nodeName") == node)
-                        .map(ObjectKey::of)
-                        .filter(|k| tainted || self.scheduled.contains_key(k)),
-                );
+                let on_node = |p: &Value| meta::str_at(p, "/spec/nodeName") == node;
+                if change.change != ChangeType::Deleted && has_no_execute(&change.object) {
+                    out.extend(
+                        store
+                            .list(kind("", "Pod"), None)
+                            .filter(|p| on_node(p))
+                            .map(ObjectKey::of),
+                    );
+                } else {
+                    // A taint may have gone: look again at the evictions waiting on this node.
+                    out.extend(
+                        self.scheduled
+                            .keys()
+                            .filter(|k| {
+                                store
+                                    .get(kind("", "Pod"), &k.namespace, &k.name)
+                                    .is_ok_and(on_node)
+                            })
+                            .cloned(),
+                    );
+                }
             }
             _ => {}
         }

@@ -124,6 +124,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             let name = exactly_one_name(&parsed, "kubectl create ingress")?;
             send(create_misc::ingress(&name, &parsed)?, &parsed, shell, sim)
         }
+        "poddisruptionbudget" | "pdb" => super::create_pdb::run(rest, shell, sim),
         "-f" | "--filename" => super::apply::create_from_files(words, shell, sim),
         other if other.starts_with("-f") || other.starts_with("--filename=") => {
             super::apply::create_from_files(words, shell, sim)

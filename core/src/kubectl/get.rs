@@ -370,6 +370,12 @@ fn reindent_json(s: &str) -> String {
 pub struct LabelSelector(Vec<(String, String, Vec<String>)>);
 
 impl LabelSelector {
+    /// The requirements as (key, operator, values), operators spelled `=`, `!=`, `exists`, `!`,
+    /// `in`, `notin`.
+    pub fn requirements(&self) -> &[(String, String, Vec<String>)] {
+        &self.0
+    }
+
     pub fn matches(&self, obj: &Value) -> bool {
         let labels = meta::labels(obj);
         let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);

@@ -8,13 +8,16 @@
 pub mod api_resources;
 pub mod apply;
 pub mod args;
+pub mod cordon;
 pub mod create;
 pub mod create_batch;
 mod create_config;
 mod create_misc;
 mod create_rbac;
 mod create_service;
+pub mod create_pdb;
 pub mod delete;
+pub mod drain;
 pub mod errors;
 pub mod expose;
 pub mod get;
@@ -22,6 +25,7 @@ pub mod printers;
 pub mod run;
 pub mod scale;
 pub mod shell;
+pub mod taint;
 pub mod wait;
 
 use crate::api::Kind;
@@ -46,6 +50,10 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "wait" => wait::run(rest, shell, sim),
         "api-resources" => api_resources::run(rest, shell, sim),
         "api-versions" => api_resources::versions(rest, shell, sim),
+        "cordon" => cordon::run(rest, shell, sim, true),
+        "uncordon" => cordon::run(rest, shell, sim, false),
+        "drain" => drain::run(rest, shell, sim),
+        "taint" => taint::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -78,10 +86,6 @@ const KNOWN_LATER: &[&str] = &[
     "proxy",
     "cp",
     "top",
-    "cordon",
-    "uncordon",
-    "drain",
-    "taint",
     "explain",
     "cluster-info",
     "config",
@@ -105,6 +109,10 @@ const COMMANDS: &[&str] = &[
     "run",
     "expose",
     "wait",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
     "api-resources",
     "api-versions",
     "version",
@@ -171,7 +179,7 @@ pub fn object_name(kind: &Kind, name: &str) -> String {
 /// The `--dry-run` value: "none", "client" or "server" (a bare `--dry-run` means client).
 pub fn dry_run(parsed: &args::Parsed) -> Result<&str, String> {
     match parsed.get("dry-run") {
-        None | Some("none") => Ok("none"),
+        None | Some("none") | Some("false") => Ok("none"),
         Some("client") | Some("true") => Ok("client"),
         Some("server") => Ok("server"),
         Some(other) => Err(format!(
@@ -193,6 +201,12 @@ label selector
 
 Deploy Commands:
   scale           Set a new size for a deployment, replica set, or replication controller
+
+Cluster Management Commands:
+  cordon          Mark node as unschedulable
+  uncordon        Mark node as schedulable
+  drain           Drain node in preparation for maintenance
+  taint           Update the taints on one or more nodes
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin

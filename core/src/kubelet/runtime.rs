@@ -593,19 +593,28 @@ fn container_id(name: &str, at: Time, seq: u32) -> String {
     format!("containerd://{hex}")
 }
 
-/// Go's `time.Duration.String()` for whole milliseconds: `450ms`, `2.9s`, `1m5.2s`.
+/// Go's `time.Duration.String()` for whole milliseconds: `450ms`, `2.9s`, `1m5.2s`,
+/// `1h0m0s`, `0s`.
 pub fn format_go_duration(millis: i64) -> String {
-    if millis < SECOND {
-        return format!("{millis}ms");
+    if millis == 0 {
+        return "0s".into();
     }
-    let minutes = millis / 60_000;
-    let rest = millis % 60_000;
+    let sign = if millis < 0 { "-" } else { "" };
+    let ms = millis.unsigned_abs();
+    if ms < SECOND.unsigned_abs() {
+        return format!("{sign}{ms}ms");
+    }
+    let hours = ms / 3_600_000;
+    let minutes = ms / 60_000 % 60;
+    let rest = ms % 60_000;
     let secs = format!("{}.{:03}", rest / 1000, rest % 1000);
     let secs = secs.trim_end_matches('0').trim_end_matches('.');
-    if minutes > 0 {
-        format!("{minutes}m{secs}s")
+    if hours > 0 {
+        format!("{sign}{hours}h{minutes}m{secs}s")
+    } else if minutes > 0 {
+        format!("{sign}{minutes}m{secs}s")
     } else {
-        format!("{secs}s")
+        format!("{sign}{secs}s")
     }
 }
 
@@ -619,6 +628,10 @@ mod tests {
         assert_eq!(format_go_duration(2900), "2.9s");
         assert_eq!(format_go_duration(3000), "3s");
         assert_eq!(format_go_duration(65_200), "1m5.2s");
+        assert_eq!(format_go_duration(60_000), "1m0s");
+        assert_eq!(format_go_duration(3_600_000), "1h0m0s");
+        assert_eq!(format_go_duration(0), "0s");
+        assert_eq!(format_go_duration(-5000), "-5s");
     }
 
     #[test]

@@ -69,6 +69,26 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
         .cloned()
         .unwrap_or_else(|| condition("PodScheduled", true, None, None));
     conditions.push(scheduled);
+    // Conditions the kubelet does not own (DisruptionTarget, readiness gates) stay, ahead of its
+    // own, as the status manager's merge keeps them.
+    let foreign: Vec<Value> = pod
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            !matches!(
+                meta::str_at(c, "/type"),
+                "PodReadyToStartContainers"
+                    | "Initialized"
+                    | "Ready"
+                    | "ContainersReady"
+                    | "PodScheduled"
+            )
+        })
+        .cloned()
+        .collect();
+    conditions.splice(0..0, foreign);
     let node_ip = node
         .pointer("/status/addresses")
         .and_then(Value::as_array)

@@ -19,8 +19,7 @@ use crate::controllers::{int_at as int, is_pod_ready};
 const MAX_DISRUPTED_PODS: usize = 2000;
 
 const TOO_MANY_REQUESTS: &str = "Cannot evict pod as it would violate the pod's disruption budget.";
-const MORE_THAN_ONE: &str =
-    "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
+const MORE_THAN_ONE: &str = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
 
 fn kind(name: &str) -> &'static crate::api::Kind {
     let group = if name == "PodDisruptionBudget" {
@@ -58,8 +57,7 @@ impl Store {
         if !is_pod_ready(&pod) {
             // An unready pod does not count as healthy: evicting it costs no disruption if
             // the policy says so, or if the budget is met without it.
-            let always =
-                meta::str_at(&budget, "/spec/unhealthyPodEvictionPolicy") == "AlwaysAllow";
+            let always = meta::str_at(&budget, "/spec/unhealthyPodEvictionPolicy") == "AlwaysAllow";
             let current = int(&budget, "/status/currentHealthy");
             let desired = int(&budget, "/status/desiredHealthy");
             if always || (current >= desired && desired > 0) {
@@ -71,7 +69,12 @@ impl Store {
     }
 
     /// Spends one disruption of `budget` on `pod_name`, or refuses.
-    fn check_and_decrement(&mut self, mut budget: Value, pod_name: &str, dry_run: bool) -> Result<()> {
+    fn check_and_decrement(
+        &mut self,
+        mut budget: Value,
+        pod_name: &str,
+        dry_run: bool,
+    ) -> Result<()> {
         let forbidden = |reason: &str| {
             Status::forbidden(format!(
                 "poddisruptionbudget.policy \"{}\" is forbidden: {reason}",
@@ -114,12 +117,20 @@ impl Store {
     }
 
     /// Marks the pod as a disruption target, then deletes it (gracefully, as `options` say).
-    fn mark_and_delete(&mut self, mut pod: Value, options: DeleteOptions, dry_run: bool) -> Result<()> {
+    fn mark_and_delete(
+        &mut self,
+        mut pod: Value,
+        options: DeleteOptions,
+        dry_run: bool,
+    ) -> Result<()> {
         if dry_run {
             return Ok(());
         }
         let now = self.now;
-        let (namespace, name) = (meta::namespace(&pod).to_string(), meta::name(&pod).to_string());
+        let (namespace, name) = (
+            meta::namespace(&pod).to_string(),
+            meta::name(&pod).to_string(),
+        );
         if conditions::update_pod_condition(
             &mut pod,
             "DisruptionTarget",
