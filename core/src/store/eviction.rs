@@ -166,3 +166,224 @@ fn guards(budget: &Value, pod: &Value) -> bool {
     terms("matchLabels") + terms("matchExpressions") > 0
         && selector::matches(selector, meta::labels(pod))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controllers::{is_pod_active, kind as kind_of};
+    use crate::rng::Rng;
+    use crate::time::SECOND;
+
+    /// A store with the `default` namespace and service account.
+    fn store() -> Store {
+        let mut s = Store::new(7);
+        s.create(
+            kind_of("", "Namespace"),
+            json!({"metadata": {"name": "default"}}),
+        )
+        .unwrap();
+        s.create(
+            kind_of("", "ServiceAccount"),
+            json!({"metadata": {"name": "default", "namespace": "default"}}),
+        )
+        .unwrap();
+        s
+    }
+
+    /// A running pod labelled `app=web`, ready or not.
+    fn pod(s: &mut Store, name: &str, phase: &str, ready: bool) {
+        let created = s
+            .create(
+                kind("Pod"),
+                json!({"metadata": {"name": name, "namespace": "default", "labels": {"app": "web"}},
+                       "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "nginx"}]}}),
+            )
+            .unwrap();
+        let mut with_status = created;
+        with_status["status"] = json!({"phase": phase, "conditions": [
+            {"type": "Ready", "status": if ready { "True" } else { "False" }}
+        ]});
+        s.update_status(kind("Pod"), &with_status).unwrap();
+    }
+
+    fn budget(s: &mut Store, name: &str, spec: Value, status: Value) {
+        let created = s
+            .create(
+                kind("PodDisruptionBudget"),
+                json!({"metadata": {"name": name, "namespace": "default"}, "spec": spec}),
+            )
+            .unwrap();
+        let mut with_status = created;
+        with_status["status"] = status;
+        s.update_status(kind("PodDisruptionBudget"), &with_status)
+            .unwrap();
+    }
+
+    fn web() -> Value {
+        json!({"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}})
+    }
+
+    fn evict(s: &mut Store, name: &str) -> Result<()> {
+        s.evict("default", name, DeleteOptions::default(), false)
+    }
+
+    #[test]
+    fn a_pod_without_a_budget_is_marked_and_deleted_gracefully() {
+        let mut s = store();
+        pod(&mut s, "a", "Running", true);
+        evict(&mut s, "a").unwrap();
+        let a = s.get(kind("Pod"), "default", "a").unwrap();
+        assert!(meta::is_deleting(a));
+        let target = crate::controllers::condition(a, "DisruptionTarget").unwrap();
+        assert_eq!(target["reason"], "EvictionByEvictionAPI");
+        assert_eq!(target["message"], "Eviction API: evicting");
+        assert_eq!(
+            evict(&mut s, "zzz").unwrap_err().message,
+            "pods \"zzz\" not found"
+        );
+    }
+
+    #[test]
+    fn a_budget_spends_one_disruption_then_says_429() {
+        let mut s = store();
+        pod(&mut s, "a", "Running", true);
+        pod(&mut s, "b", "Running", true);
+        let status = json!({"observedGeneration": 1, "disruptionsAllowed": 1, "currentHealthy": 2, "desiredHealthy": 1, "expectedPods": 2});
+        budget(&mut s, "web", web(), status);
+        evict(&mut s, "a").unwrap();
+        let b = s
+            .get(kind("PodDisruptionBudget"), "default", "web")
+            .unwrap();
+        assert_eq!(b.pointer("/status/disruptionsAllowed"), Some(&json!(0)));
+        assert!(b.pointer("/status/disruptedPods/a").is_some());
+        assert_eq!(
+            b.pointer("/status/conditions/0/reason"),
+            Some(&json!("InsufficientPods"))
+        );
+        let refused = evict(&mut s, "b").unwrap_err();
+        assert_eq!(refused.reason, crate::api::Reason::TooManyRequests);
+        assert_eq!(refused.message, TOO_MANY_REQUESTS);
+        assert!(!meta::is_deleting(
+            s.get(kind("Pod"), "default", "b").unwrap()
+        ));
+    }
+
+    #[test]
+    fn budgets_are_checked_as_upstream_checks_them() {
+        let mut s = store();
+        pod(&mut s, "pending", "Pending", false);
+        pod(&mut s, "unready", "Running", false);
+        pod(&mut s, "ready", "Running", true);
+        let blocked = json!({"observedGeneration": 1, "disruptionsAllowed": 0, "currentHealthy": 1, "desiredHealthy": 1, "expectedPods": 3});
+        budget(&mut s, "web", web(), blocked.clone());
+        // Not running yet: no budget asked.
+        evict(&mut s, "pending").unwrap();
+        // Unready while the budget is met: goes without spending a disruption.
+        evict(&mut s, "unready").unwrap();
+        assert_eq!(
+            evict(&mut s, "ready").unwrap_err().reason,
+            crate::api::Reason::TooManyRequests
+        );
+        // A second budget selecting the same pod: refused, without a reason (code 500).
+        budget(&mut s, "other", web(), blocked);
+        let two = evict(&mut s, "ready").unwrap_err();
+        assert_eq!(two.reason, crate::api::Reason::Unknown);
+        assert_eq!(two.message, MORE_THAN_ONE);
+        // A budget the controller has not seen yet (observedGeneration behind): 429.
+        let mut s = store();
+        pod(&mut s, "ready", "Running", true);
+        budget(
+            &mut s,
+            "web",
+            web(),
+            json!({"observedGeneration": 0, "disruptionsAllowed": 5}),
+        );
+        assert_eq!(
+            evict(&mut s, "ready").unwrap_err().reason,
+            crate::api::Reason::TooManyRequests
+        );
+        // An empty selector guards nothing here.
+        let mut s = store();
+        pod(&mut s, "ready", "Running", true);
+        budget(
+            &mut s,
+            "all",
+            json!({"minAvailable": 1, "selector": {}}),
+            json!({"observedGeneration": 1}),
+        );
+        evict(&mut s, "ready").unwrap();
+    }
+
+    #[test]
+    fn unhealthy_pods_go_with_always_allow_even_when_the_budget_is_short() {
+        let mut s = store();
+        pod(&mut s, "unready", "Running", false);
+        let short = json!({"observedGeneration": 1, "disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 1});
+        budget(&mut s, "web", web(), short.clone());
+        assert!(evict(&mut s, "unready").is_err());
+        let mut s = store();
+        pod(&mut s, "unready", "Running", false);
+        let mut spec = web();
+        spec["unhealthyPodEvictionPolicy"] = json!("AlwaysAllow");
+        budget(&mut s, "web", spec, short);
+        evict(&mut s, "unready").unwrap();
+    }
+
+    /// Whatever order evictions come in, and however time passes between them, a budget of
+    /// minAvailable M keeps M pods ready: every eviction the API allows leaves at least M ready
+    /// pods not being deleted.
+    #[test]
+    fn evictions_never_take_a_deployment_below_its_budget() {
+        for seed in 1..=4u64 {
+            let mut sim = crate::bootstrap::default_cluster(seed);
+            let mut rng = Rng::new(seed);
+            let replicas = 2 + rng.below(4) as i64;
+            let min = 1 + rng.below(replicas as u64 - 1) as i64;
+            sim.store
+                .create(
+                    kind_of("apps", "Deployment"),
+                    json!({"metadata": {"name": "web", "namespace": "default"}, "spec": {
+                        "replicas": replicas,
+                        "selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}},
+                                     "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}}),
+                )
+                .unwrap();
+            sim.store
+                .create(
+                    kind("PodDisruptionBudget"),
+                    json!({"metadata": {"name": "web", "namespace": "default"}, "spec": {
+                        "minAvailable": min, "selector": {"matchLabels": {"app": "web"}}}}),
+                )
+                .unwrap();
+            sim.advance(30 * SECOND);
+            let mut allowed = 0;
+            for _ in 0..60 {
+                let names: Vec<String> = sim
+                    .store
+                    .list(kind("Pod"), Some("default"))
+                    .filter(|p| is_pod_active(p))
+                    .map(|p| meta::name(p).to_string())
+                    .collect();
+                let picked = names.get(rng.below(names.len().max(1) as u64) as usize);
+                if let Some(name) = picked
+                    && sim
+                        .store
+                        .evict("default", name, DeleteOptions::default(), false)
+                        .is_ok()
+                {
+                    allowed += 1;
+                    let ready = sim
+                        .store
+                        .list(kind("Pod"), Some("default"))
+                        .filter(|p| is_pod_active(p) && is_pod_ready(p))
+                        .count() as i64;
+                    assert!(ready >= min, "seed {seed}: {ready} ready < {min}");
+                }
+                sim.settle();
+                sim.advance(rng.below(4 * SECOND as u64) as i64);
+            }
+            assert!(allowed > 0, "seed {seed}: no eviction was ever allowed");
+        }
+    }
+}
