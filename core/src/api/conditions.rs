@@ -62,8 +62,8 @@ pub fn update_pod_condition(
 }
 
 /// `meta.SetStatusCondition` on a `metav1.Condition` list (`type`, `status`, `reason`,
-/// `message`, `observedGeneration`, `lastTransitionTime`): the transition time moves only when
-/// the status does. Returns whether anything changed.
+/// `message`, `observedGeneration` unless 0, `lastTransitionTime`): the transition time moves
+/// only when the status does. Returns whether anything changed.
 pub fn set_status_condition(
     conditions: &mut Vec<Value>,
     type_: &str,
@@ -77,14 +77,17 @@ pub fn set_status_condition(
         .iter_mut()
         .find(|c| c.get("type").and_then(Value::as_str) == Some(type_))
     else {
-        conditions.push(json!({
+        let mut condition = json!({
             "type": type_,
             "status": status,
-            "observedGeneration": observed_generation,
             "lastTransitionTime": now.rfc3339(),
             "reason": reason,
             "message": message,
-        }));
+        });
+        if observed_generation != 0 {
+            condition["observedGeneration"] = json!(observed_generation);
+        }
+        conditions.push(condition);
         return true;
     };
     let map: &mut Map<String, Value> = meta::as_object_mut(existing);
@@ -94,15 +97,24 @@ pub fn set_status_condition(
         map.insert("lastTransitionTime".into(), json!(now.rfc3339()));
         changed = true;
     }
-    for (key, value) in [
-        ("reason", json!(reason)),
-        ("message", json!(message)),
-        ("observedGeneration", json!(observed_generation)),
-    ] {
+    for (key, value) in [("reason", json!(reason)), ("message", json!(message))] {
         if map.get(key) != Some(&value) {
             map.insert(key.into(), value);
             changed = true;
         }
+    }
+    // `observedGeneration` is omitted when 0, as the Go field's `omitempty` leaves it out.
+    let observed = map
+        .get("observedGeneration")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    if observed != observed_generation {
+        if observed_generation == 0 {
+            map.remove("observedGeneration");
+        } else {
+            map.insert("observedGeneration".into(), json!(observed_generation));
+        }
+        changed = true;
     }
     changed
 }

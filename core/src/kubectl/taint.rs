@@ -101,7 +101,6 @@ pub fn run(words: &[String], _shell: &mut Shell, sim: &mut Sim) -> Result<Output
             }
         };
         let mut updated = node.clone();
-        meta::metadata_mut(&mut updated).remove("resourceVersion");
         let spec = meta::ensure_object(&mut updated, "spec");
         if taints.is_empty() {
             spec.remove("taints");
@@ -109,7 +108,10 @@ pub fn run(words: &[String], _shell: &mut Shell, sim: &mut Sim) -> Result<Output
             spec.insert("taints".into(), Value::Array(taints));
         }
         let shown = if mode == "none" {
-            match sim.store.update(node_kind, updated) {
+            // A patch: no resourceVersion precondition.
+            let mut request = updated;
+            meta::metadata_mut(&mut request).remove("resourceVersion");
+            match sim.store.update(node_kind, request) {
                 Ok(stored) => stored,
                 Err(status) => {
                     failures.push(errors::render(&status));
