@@ -22,10 +22,11 @@ const PRINT_FLAGS: &[Flag] = &[
     value("validate", None),
     value("template", None),
     switch("show-managed-fields", None),
+    switch("allow-missing-template-keys", None),
 ];
 
 /// A subcommand's own flags followed by the printing ones.
-fn flags(own: &[Flag]) -> Vec<Flag> {
+pub(super) fn flags(own: &[Flag]) -> Vec<Flag> {
     [own, PRINT_FLAGS].concat()
 }
 

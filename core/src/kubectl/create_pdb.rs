@@ -4,9 +4,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::args::{self, Flag, switch, value};
+use super::args::{self, Flag, value};
 use super::cordon::bare_dry_run;
-use super::create::print_result;
+use super::create::{exactly_one_name, print_result};
+use super::create_batch::flags;
 use super::get::parse_selector;
 use super::shell::Shell;
 use super::{dry_run, errors, namespace_of};
@@ -14,35 +15,20 @@ use crate::cluster::Output;
 use crate::controllers::kind;
 use crate::sim::Sim;
 
+/// The budget's own flags (the printing ones come from `create_batch`).
 const FLAGS: &[Flag] = &[
     value("selector", None),
     value("min-available", None),
     value("max-unavailable", None),
-    value("dry-run", None),
-    value("output", Some('o')),
-    value("template", None),
-    switch("allow-missing-template-keys", None),
-    switch("show-managed-fields", None),
-    switch("save-config", None),
-    value("validate", None),
-    value("field-manager", None),
 ];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let parsed = args::parse(
         &bare_dry_run(words),
-        FLAGS,
+        &flags(FLAGS),
         "kubectl create poddisruptionbudget",
     )?;
-    let name = match parsed.args.as_slice() {
-        [name] => name.clone(),
-        other => {
-            return Err(format!(
-                "error: exactly one NAME is required, got {}\nSee 'kubectl create poddisruptionbudget -h' for help and examples",
-                other.len()
-            ));
-        }
-    };
+    let name = exactly_one_name(&parsed, "kubectl create poddisruptionbudget")?;
     let mode = dry_run(&parsed)?;
     let selector = parsed.get("selector").unwrap_or("");
     let min = parsed.get("min-available").unwrap_or("");
