@@ -19,6 +19,7 @@ use super::cordon::{bare_dry_run, check_usage, dry_run_suffix, set_unschedulable
 use super::get::{LabelSelector, parse_selector};
 use super::shell::Shell;
 use super::{dry_run, errors, object_name};
+use crate::api::cron::parse::go_duration_millis;
 use crate::api::{Status, meta};
 use crate::cluster::Output;
 use crate::controllers::kind;
@@ -140,7 +141,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     int_flag("chunk-size", 500)?;
     let timeout = match parsed.get("timeout") {
         None => 0,
-        Some(v) => args::parse_duration(v).map_err(|e| {
+        Some(v) => go_duration_millis(v).map_err(|e| {
             format!("error: invalid argument \"{v}\" for \"--timeout\" flag: {e}\nSee 'kubectl drain --help' for usage.")
         })?,
     };
