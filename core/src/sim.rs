@@ -16,10 +16,10 @@ use serde_json::{Value, json};
 
 use crate::api::{Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment, disruption,
-    endpoints, endpointslice, garbage_collector, job, local_path, namespace, node_lifecycle,
-    persistentvolume, pod_gc, replicaset, serviceaccount, statefulset, taint_eviction,
-    ttl_after_finished,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
+    disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
+    node_lifecycle, persistentvolume, pod_gc, replicaset, serviceaccount, statefulset,
+    taint_eviction, ttl_after_finished,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;

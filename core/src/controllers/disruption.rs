@@ -235,25 +235,45 @@ fn controller_scale(
         }
         _ => {}
     }
-    let Some(owner_kind_entry) = kinds::by_api_version(api_version, owner_kind) else {
+    let Some(owner_kind_entry) = store.kind_for(api_version, owner_kind) else {
         return Err(format!(
             "no matches for kind \"{owner_kind}\" in version \"{api_version}\""
         ));
     };
-    if !matches!(
-        owner_kind_entry.kind,
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController"
-    ) {
+    let Some(replicas_path) = scale_replicas_path(owner_kind_entry, store) else {
         return Err(format!(
             "{} does not implement the scale subresource",
             owner_kind_entry.qualified_resource()
         ));
-    }
+    };
     Ok(store
         .get(owner_kind_entry, namespace, name)
         .ok()
         .filter(|o| meta::uid(o) == owner_uid)
-        .map(scale_of))
+        .map(|o| {
+            let replicas = meta::at(o, &replicas_path).and_then(Value::as_i64);
+            (meta::uid(o).to_string(), replicas.unwrap_or(0))
+        }))
+}
+
+/// Where a kind with a scale subresource keeps its desired replicas, as a JSON pointer: the
+/// built-in workloads' `spec.replicas`, or a custom resource's `specReplicasPath`.
+fn scale_replicas_path(owner: &kinds::Kind, store: &Store) -> Option<String> {
+    let Some(crd) = store.crd_of(owner) else {
+        let scalable = matches!(
+            owner.kind,
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController"
+        );
+        return scalable.then(|| "/spec/replicas".to_string());
+    };
+    let path = crd
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|v| meta::str_at(v, "/name") == owner.version)?
+        .pointer("/subresources/scale/specReplicasPath")?
+        .as_str()?;
+    Some(path.replace('.', "/"))
 }
 
 /// The evictions still pending (`buildDisruptedPodMap`): entries for pods not yet being

@@ -79,7 +79,7 @@ pub fn target_nodes(parsed: &Parsed, shell: &Shell, sim: &Sim) -> Result<Vec<Val
     let mut nodes = Vec::new();
     for arg in &parsed.args {
         let (found_kind, name) = match arg.split_once('/') {
-            Some((typed, name)) => (resolve_kind(typed)?, name),
+            Some((typed, name)) => (resolve_kind(&sim.store, typed)?, name),
             None => (node_kind, arg.as_str()),
         };
         let obj = sim

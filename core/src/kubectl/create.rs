@@ -187,7 +187,11 @@ const GENERATOR_FLAGS: &[Flag] = &[
 ];
 
 /// Parses a generator's line: its own flags and the shared ones.
-fn parse_generator(words: &[String], flags: &[Flag], command: &str) -> Result<Parsed, String> {
+pub(super) fn parse_generator(
+    words: &[String],
+    flags: &[Flag],
+    command: &str,
+) -> Result<Parsed, String> {
     args::parse_tables(words, &[flags, GENERATOR_FLAGS], command)
 }
 

@@ -22,11 +22,10 @@ const PRINT_FLAGS: &[Flag] = &[
     value("validate", None),
     value("template", None),
     switch("show-managed-fields", None),
-    switch("allow-missing-template-keys", None),
 ];
 
 /// A subcommand's own flags followed by the printing ones.
-pub(super) fn flags(own: &[Flag]) -> Vec<Flag> {
+fn flags(own: &[Flag]) -> Vec<Flag> {
     [own, PRINT_FLAGS].concat()
 }
 

@@ -4,10 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::args::{self, Flag, value};
+use super::args::{Flag, value};
 use super::cordon::bare_dry_run;
-use super::create::{exactly_one_name, print_result};
-use super::create_batch::flags;
+use super::create::{exactly_one_name, parse_generator, print_result};
 use super::get::parse_selector;
 use super::shell::Shell;
 use super::{dry_run, errors, namespace_of};
@@ -15,7 +14,7 @@ use crate::cluster::Output;
 use crate::controllers::kind;
 use crate::sim::Sim;
 
-/// The budget's own flags (the printing ones come from `create_batch`).
+/// The budget's own flags (the printing ones are every `create` generator's).
 const FLAGS: &[Flag] = &[
     value("selector", None),
     value("min-available", None),
@@ -23,9 +22,9 @@ const FLAGS: &[Flag] = &[
 ];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let parsed = args::parse(
+    let parsed = parse_generator(
         &bare_dry_run(words),
-        &flags(FLAGS),
+        FLAGS,
         "kubectl create poddisruptionbudget",
     )?;
     let name = exactly_one_name(&parsed, "kubectl create poddisruptionbudget")?;

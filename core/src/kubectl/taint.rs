@@ -78,7 +78,7 @@ pub fn run(words: &[String], _shell: &mut Shell, sim: &mut Sim) -> Result<Output
     let (resources, specs) = split_arguments(&parsed.args)?;
     let (to_add, to_remove) =
         parse_taints(&specs).map_err(|e| format!("error: {e}\n{SEE_HELP}"))?;
-    validate(&resources, &to_add, &to_remove, &parsed)?;
+    validate(&resources, &to_add, &to_remove, &parsed, sim)?;
     let nodes = targets(&resources, &parsed, sim)?;
     let overwrite = parsed.switch("overwrite");
     let output = parsed.get("output").unwrap_or("");
@@ -255,12 +255,13 @@ fn validate(
     add: &[Taint],
     remove: &[Taint],
     parsed: &Parsed,
+    sim: &Sim,
 ) -> Result<(), String> {
     let typed = resources
         .first()
         .map(|r| r.to_lowercase())
         .unwrap_or_default();
-    if resolve_kind(&typed)?.kind != "Node" {
+    if resolve_kind(&sim.store, &typed)?.kind != "Node" {
         return Err(format!(
             "error: invalid resource type {typed}, only node types are supported"
         ));

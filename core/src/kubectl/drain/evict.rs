@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::filters::deleted_long_ago;
-use super::{DrainError, Drainer, Failure, Stop};
+use super::{DrainError, Drainer, ErrorText, Stop};
 use crate::api::{Reason, meta};
 use crate::controllers::kind;
 use crate::kubelet::runtime::format_go_duration;
@@ -106,7 +106,7 @@ impl Drainer {
         track: &mut Track,
         deadline: Option<Time>,
         sim: &mut Sim,
-        failures: &mut Vec<Failure>,
+        failures: &mut Vec<ErrorText>,
     ) {
         let (ns, name) = track.names();
         let server_dry_run = self.mode == "server";
@@ -121,7 +121,7 @@ impl Drainer {
         let now = sim.now();
         if deadline.is_some_and(|d| now >= d) {
             let limit = format_go_duration(self.timeout.unwrap_or(0));
-            failures.push(Failure::plain(format!(
+            failures.push(ErrorText::plain(format!(
                 "error when evicting pods/\"{name}\" -n \"{ns}\": global timeout reached: {limit}"
             )));
             track.done = true;
@@ -149,7 +149,7 @@ impl Drainer {
                 }
             }
             Err(status) => {
-                failures.push(Failure::plain(format!(
+                failures.push(ErrorText::plain(format!(
                     "error when evicting pods/\"{name}\" -n \"{ns}\": {}",
                     status.message
                 )));
@@ -166,12 +166,12 @@ impl Drainer {
         deadline: Option<Time>,
         immediate: bool,
         sim: &Sim,
-        failures: &mut Vec<Failure>,
+        failures: &mut Vec<ErrorText>,
     ) {
         let (ns, name) = track.names();
         let now = sim.now();
         if !immediate && deadline.is_some_and(|d| now >= d) {
-            failures.push(Failure::plain(format!(
+            failures.push(ErrorText::plain(format!(
                 "error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded"
             )));
             track.done = true;
@@ -214,7 +214,7 @@ impl Drainer {
                 self.delete_options(),
             ) && status.reason != Reason::NotFound
             {
-                return Err(Stop::Failed(DrainError::One(Failure::api(&status))));
+                return Err(Stop::Failed(DrainError::One(ErrorText::api(&status))));
             }
         }
         let deadline = self.timeout.map(|t| sim.now().plus_millis(t));
@@ -238,7 +238,7 @@ impl Drainer {
                     return Err(self.sandbox_stop(pending.iter()));
                 }
                 sim.advance_to(d);
-                return Err(Stop::Failed(DrainError::One(Failure::plain(
+                return Err(Stop::Failed(DrainError::One(ErrorText::plain(
                     "context deadline exceeded".into(),
                 ))));
             }

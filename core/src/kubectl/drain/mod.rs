@@ -50,21 +50,21 @@ const LONGEST_WAIT: i64 = 24 * 3600 * SECOND;
 /// One error as drain passes it on: its text (`err.Error()`), and how kubectl prints it on its
 /// own line (an API error as `Error from server (...): ...`).
 #[derive(Clone, Debug)]
-struct Failure {
+struct ErrorText {
     text: String,
     alone: String,
 }
 
-impl Failure {
-    fn plain(text: String) -> Failure {
-        Failure {
+impl ErrorText {
+    fn plain(text: String) -> ErrorText {
+        ErrorText {
             alone: text.clone(),
             text,
         }
     }
 
-    fn api(status: &Status) -> Failure {
-        Failure {
+    fn api(status: &Status) -> ErrorText {
+        ErrorText {
             text: status.message.clone(),
             alone: errors::render(status),
         }
@@ -74,8 +74,8 @@ impl Failure {
 /// A drain error: a single one, or an aggregate (`utilerrors.Aggregate`).
 #[derive(Clone, Debug)]
 enum DrainError {
-    One(Failure),
-    Many(Vec<Failure>),
+    One(ErrorText),
+    Many(Vec<ErrorText>),
 }
 
 impl DrainError {
@@ -250,7 +250,7 @@ impl Drainer {
         let problems = list.errors();
         if !problems.is_empty() {
             return Err(Stop::Failed(DrainError::Many(
-                problems.into_iter().map(Failure::plain).collect(),
+                problems.into_iter().map(ErrorText::plain).collect(),
             )));
         }
         let warnings = list.warnings();
@@ -293,7 +293,7 @@ impl Drainer {
             }
             let problems = pending.errors();
             if !problems.is_empty() {
-                let again = DrainError::Many(problems.into_iter().map(Failure::plain).collect());
+                let again = DrainError::Many(problems.into_iter().map(ErrorText::plain).collect());
                 self.out.stderr.push_str(&format!(
                     "Following errors occurred while getting the list of pods to delete:\n{}",
                     again.text()
