@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_pod_ready, kind};
+use super::{Controller, Ctx, ObjectKey, Op, Outcome, int_at, is_pod_ready, kind};
 use crate::api::{kinds, meta, pdb, selector};
 use crate::store::{Change, Store};
 use crate::time::{SECOND, Time};
@@ -120,14 +120,7 @@ impl Controller for DisruptionController {
 }
 
 fn event(about: &Value, warning: bool, reason: &'static str, message: String) -> Op {
-    Op::Event(EventNote {
-        about: about.clone(),
-        warning,
-        reason,
-        message,
-        source: SOURCE,
-        host: String::new(),
-    })
+    Op::event(about, warning, reason, message, SOURCE)
 }
 
 /// (expected pods, desired healthy, unmanaged pod names), as `getExpectedPodCount` works them

@@ -91,6 +91,26 @@ pub enum Op {
     Event(EventNote),
 }
 
+impl Op {
+    /// An Event about `about` from a control-plane component (no host).
+    pub fn event(
+        about: &Value,
+        warning: bool,
+        reason: &'static str,
+        message: String,
+        source: &'static str,
+    ) -> Op {
+        Op::Event(EventNote {
+            about: about.clone(),
+            warning,
+            reason,
+            message,
+            source,
+            host: String::new(),
+        })
+    }
+}
+
 /// What a reconcile returns: requests to make, and whether to look again later.
 #[derive(Debug, Default)]
 pub struct Outcome {

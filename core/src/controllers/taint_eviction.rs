@@ -122,18 +122,17 @@ impl TaintEvictionController {
         if self.scheduled.remove(key).is_none() {
             return Vec::new();
         }
-        vec![Op::Event(EventNote {
-            about: pod.clone(),
-            warning: false,
-            reason: "TaintManagerEviction",
-            message: format!(
+        vec![Op::event(
+            pod,
+            false,
+            "TaintManagerEviction",
+            format!(
                 "Cancelling deletion of Pod {}/{}",
                 meta::namespace(pod),
                 meta::name(pod)
             ),
-            source: "taint-eviction-controller",
-            host: String::new(),
-        })]
+            "taint-eviction-controller",
+        )]
     }
 }
 
