@@ -60,6 +60,8 @@ fn default_machines() -> [Machine; 3] {
 pub fn default_cluster(seed: u64) -> Sim {
     let mut sim = Sim::new(seed);
     sim.store.set_now(Time::GENESIS);
+    // kind brings the cluster up with kubeadm; its objects are recorded as kubeadm's.
+    sim.store.set_manager("kubeadm");
     let create = |sim: &mut Sim, group: &str, kind_name: &str, obj: Value| {
         // The bootstrap objects are fixed and valid; a failure here would be a bug caught by
         // the tests that print the default cluster.

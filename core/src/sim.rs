@@ -147,6 +147,8 @@ impl Sim {
                     now,
                 },
             );
+            let manager = field_manager(component.name());
+            self.store.set_manager(manager);
             for op in outcome.ops {
                 // A failed request (a conflict, an object gone meanwhile) is dropped: the
                 // change that caused it, or the requeue below, brings the key back.
@@ -286,6 +288,16 @@ impl Sim {
     /// Records an event through the API, as `record.EventRecorder` does.
     pub fn record(&mut self, note: EventNote) {
         self.recorder.record(&mut self.store, note);
+    }
+}
+
+/// The field manager a component's writes are recorded under: its client's user agent, as
+/// the API server derives it (`kube-controller-manager` for every controller in it).
+fn field_manager(component: &str) -> &'static str {
+    match component {
+        "default-scheduler" => "kube-scheduler",
+        "kubelet" => "kubelet",
+        _ => "kube-controller-manager",
     }
 }
 

@@ -19,6 +19,8 @@ pub enum Reason {
     /// `StatusReasonUnknown` (""): a failure the server gives no reason for, such as the
     /// eviction API's "more than one PodDisruptionBudget" (code 500).
     Unknown,
+    UnsupportedMediaType,
+    InternalError,
 }
 
 impl Reason {
@@ -33,6 +35,8 @@ impl Reason {
             Reason::MethodNotAllowed => "MethodNotAllowed",
             Reason::TooManyRequests => "TooManyRequests",
             Reason::Unknown => "",
+            Reason::UnsupportedMediaType => "UnsupportedMediaType",
+            Reason::InternalError => "InternalError",
         }
     }
 
@@ -46,6 +50,8 @@ impl Reason {
             Reason::MethodNotAllowed => 405,
             Reason::TooManyRequests => 429,
             Reason::Unknown => 500,
+            Reason::UnsupportedMediaType => 415,
+            Reason::InternalError => 500,
         }
     }
 }
@@ -116,6 +122,39 @@ impl Status {
 
     pub fn bad_request(message: impl Into<String>) -> Status {
         Status::new(Reason::BadRequest, message.into())
+    }
+
+    /// `NewGenericServerResponse(422, ...)`: refused without naming the object; the server's
+    /// own reason is not passed on (a failed JSON patch reads only this).
+    pub fn unprocessable() -> Status {
+        Status::new(
+            Reason::Invalid,
+            "the server rejected our request due to an error in our request".into(),
+        )
+    }
+
+    /// A failure that is not an API status (`Internal error occurred: ...`).
+    pub fn internal(message: impl std::fmt::Display) -> Status {
+        Status::new(
+            Reason::InternalError,
+            format!("Internal error occurred: {message}"),
+        )
+    }
+
+    /// `NewUnsupportedMediaTypeError`: a patch type the resource does not take.
+    pub fn unsupported_media_type(accepted: &[&str]) -> Status {
+        Status::new(
+            Reason::UnsupportedMediaType,
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: {}",
+                accepted.join(", ")
+            ),
+        )
+    }
+
+    /// `NewApplyConflict`: server-side apply refused because other managers own fields.
+    pub fn apply_conflict(message: String) -> Status {
+        Status::new(Reason::Conflict, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Status {

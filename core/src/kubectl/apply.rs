@@ -1,22 +1,33 @@
 //! `kubectl apply -f` (and `kubectl create -f`): objects read from manifest files.
 //!
-//! Apply keeps the applied configuration in the `kubectl.kubernetes.io/last-applied-configuration`
-//! annotation and updates live objects with a three-way merge: fields in the new configuration
-//! are set, fields that were applied before but are gone now are removed, everything else
-//! (defaults, what controllers wrote) is kept. Lists are replaced whole (JSON merge patch);
-//! strategic merge by key (containers by name) is not done yet.
+//! Client-side apply keeps the applied configuration in the
+//! `kubectl.kubernetes.io/last-applied-configuration` annotation and sends a three-way patch:
+//! what changed from the live object to the file, plus what the file dropped since the last
+//! apply. Built-in kinds get a strategic merge patch, so lists merge by key (a container or an
+//! env var added by someone else survives); other kinds get a JSON merge patch. An empty patch
+//! prints `unchanged`, anything else `configured`.
+//!
+//! `--server-side` sends the file as an apply patch: the API server merges it and records the
+//! field manager (`kubectl` by default) as owner of exactly those fields, refusing to take
+//! fields other managers own unless `--force-conflicts`. Like kubectl, it then moves fields
+//! owned through client-side apply over to the server-side manager.
 
 use serde_json::{Map, Value, json};
 
-use super::args::{self, Flag, switch, value};
+use super::args::{self, Flag, Parsed, switch, value};
 use super::errors::{self, Failure};
+use super::manifests::{self, Manifest};
 use super::shell::Shell;
 use super::{dry_run, namespace_of, object_name};
-use crate::api::{meta, yaml};
+use crate::api::{Reason, meta};
 use crate::cluster::Output;
 use crate::sim::Sim;
+use crate::store::managed::{self, Operation, fieldset};
+use crate::store::patch::schema::{Schema, is_built_in};
+use crate::store::patch::{merge, strategic};
+use crate::store::{PatchOptions, PatchType};
 
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+pub use crate::store::managed::apply::LAST_APPLIED;
 
 const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
@@ -25,9 +36,31 @@ const FLAGS: &[Flag] = &[
     switch("recursive", Some('R')),
     value("field-manager", None),
     switch("server-side", None),
+    switch("force-conflicts", None),
+    switch("show-managed-fields", None),
     value("validate", None),
     switch("save-config", None),
 ];
+
+/// The client-side apply manager (`FieldManagerClientSideApply`).
+const CLIENT_SIDE_MANAGER: &str = "kubectl-client-side-apply";
+/// The server-side apply manager kubectl uses by default.
+const SERVER_SIDE_MANAGER: &str = "kubectl";
+/// Who owns the last-applied annotation once kubectl moves an object to server-side apply.
+const BEFORE_FIRST_APPLY: &str = "before-first-apply";
+
+const CONFLICT_HINT: &str = "\
+Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts";
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     process(words, shell, sim, Mode::Apply, "kubectl apply")
@@ -47,6 +80,14 @@ enum Mode {
     Create,
 }
 
+struct Options<'a> {
+    mode: Mode,
+    server_side: bool,
+    force: bool,
+    dry: &'a str,
+    manager: String,
+}
+
 fn process(
     words: &[String],
     shell: &mut Shell,
@@ -55,10 +96,13 @@ fn process(
     command: &str,
 ) -> Result<Output, String> {
     let parsed = args::parse(words, FLAGS, command)?;
-    if parsed.switch("server-side") {
-        return Err(
-            "error: \"kubectl apply --server-side\" is not available in this sandbox yet".into(),
-        );
+    let server_side = mode == Mode::Apply && parsed.switch("server-side");
+    let dry = dry_run(&parsed)?;
+    if parsed.switch("force-conflicts") && !server_side {
+        return Err("error: --force-conflicts only works with --server-side".into());
+    }
+    if dry == "client" && server_side {
+        return Err("error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)".into());
     }
     let files = parsed.all("filename");
     if files.is_empty() {
@@ -66,35 +110,41 @@ fn process(
             "error: must specify one of -f and -k\nSee '{command} -h' for help and examples"
         ));
     }
-    let dry = dry_run(&parsed)?;
+    let manager = match (parsed.get("field-manager"), mode, server_side) {
+        (Some(m), _, _) => m.to_string(),
+        (None, Mode::Create, _) => "kubectl-create".into(),
+        (None, _, true) => SERVER_SIDE_MANAGER.into(),
+        (None, _, false) => CLIENT_SIDE_MANAGER.into(),
+    };
+    let opts = Options {
+        mode,
+        server_side,
+        force: parsed.switch("force-conflicts"),
+        dry,
+        manager,
+    };
     let namespace = namespace_of(&parsed, shell);
     let explicit_ns = parsed.is_set("namespace");
     let mut out = Output::default();
+    let docs = manifests::read(files, shell)?;
+    if docs.is_empty() {
+        return Err(format!("error: no objects passed to {}", mode_verb(mode)));
+    }
     // Reading errors (mapping, validation) and per-object API errors are reported at the end,
     // as kubectl's resource builder and apply/create collect them.
     let mut visit_failures = Vec::new();
     let mut object_failures = Vec::new();
-    for file in files {
-        let text = if file.starts_with("http://") || file.starts_with("https://") {
-            return Err(format!(
-                "error: unable to read URL \"{file}\": this sandbox has no network access to fetch it; paste the manifest into the editor instead"
-            ));
-        } else {
-            shell
-                .read_file(file)
-                .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?
-        };
-        let docs = yaml::decode_documents(&text).map_err(|e| {
-            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
-        })?;
-        for doc in docs {
-            match one(doc, file, &namespace, explicit_ns, mode, dry, sim) {
+    let mut warnings = String::new();
+    for (file, doc) in docs {
+        match manifests::map(&sim.store, &file, doc, &namespace, explicit_ns) {
+            Err(failure) => visit_failures.push(failure),
+            Ok(m) => match one(m, &opts, &parsed, sim, &mut warnings) {
                 Ok(line) => out.stdout.push_str(&line),
-                Err(failure @ Failure::Api { .. }) => object_failures.push(failure),
-                Err(failure) => visit_failures.push(failure),
-            }
+                Err(failure) => object_failures.push(failure),
+            },
         }
     }
+    out.stderr.push_str(&warnings);
     let visit = Failure::Visit(visit_failures);
     let failures = match mode {
         Mode::Apply => [vec![visit], object_failures].concat(),
@@ -108,144 +158,307 @@ fn process(
     Ok(out)
 }
 
-/// Applies or creates one document; returns the line to print or the error to report.
-fn one(
-    mut doc: Value,
-    file: &str,
-    namespace: &str,
-    explicit_ns: bool,
-    mode: Mode,
-    dry: &str,
-    sim: &mut Sim,
-) -> Result<String, Failure> {
-    let api_version = meta::str_at(&doc, "/apiVersion").to_string();
-    let kind_name = meta::str_at(&doc, "/kind").to_string();
-    let name = meta::name(&doc).to_string();
-    if kind_name.is_empty() || api_version.is_empty() {
-        let missing = match (api_version.is_empty(), kind_name.is_empty()) {
-            (true, true) => "[apiVersion not set, kind not set]",
-            (true, false) => "apiVersion not set",
-            _ => "kind not set",
-        };
-        return Err(Failure::Client(format!(
-            "error validating \"{file}\": error validating data: {missing}; if you choose to ignore these errors, turn validation off with --validate=false"
-        )));
+fn mode_verb(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Apply => "apply",
+        Mode::Create => "create",
     }
-    let Some(kind) = sim.store.kind_for(&api_version, &kind_name) else {
-        return Err(Failure::Client(format!(
-            "resource mapping not found for name: \"{name}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{kind_name}\" in version \"{api_version}\"\nensure CRDs are installed first",
-            meta::namespace(&doc)
-        )));
-    };
-    if kind.namespaced {
-        let doc_ns = meta::namespace(&doc).to_string();
-        if !doc_ns.is_empty() && explicit_ns && doc_ns != namespace {
-            return Err(Failure::Client(format!(
-                "the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{namespace}\". You must pass '--namespace={doc_ns}' to perform this operation."
-            )));
-        }
-        if doc_ns.is_empty() {
-            meta::metadata_mut(&mut doc).insert("namespace".into(), json!(namespace));
-        }
-    }
-    let ns = meta::namespace(&doc).to_string();
-    let label = object_name(kind, &name);
-    let suffix = match dry {
+}
+
+/// The line printed for one object: `deployment.apps/web configured`, or the object itself
+/// with `-o yaml|json`.
+fn printed(m: &Manifest, obj: &Value, verb: &str, parsed: &Parsed) -> String {
+    let output = parsed.get("output").unwrap_or("");
+    let obj = super::get::without_managed_fields(obj, parsed.switch("show-managed-fields"));
+    super::create::print_result(&obj, m.kind, &m.name, output, verb).stdout
+}
+
+fn suffix(dry: &str) -> &'static str {
+    match dry {
         "client" => " (dry run)",
         "server" => " (server dry run)",
         _ => "",
-    };
-    let existing = sim.store.get(kind, &ns, &name).ok().cloned();
-    if mode == Mode::Create {
-        if dry != "none" {
-            return Ok(format!("{label} created{suffix}\n"));
+    }
+}
+
+/// Applies or creates one document; returns what to print or the error to report.
+fn one(
+    m: Manifest,
+    opts: &Options,
+    parsed: &Parsed,
+    sim: &mut Sim,
+    warnings: &mut String,
+) -> Result<String, Failure> {
+    sim.store.set_manager(&opts.manager);
+    let label = object_name(m.kind, &m.name);
+    if opts.mode == Mode::Create {
+        if opts.dry != "none" {
+            return Ok(format!("{label} created{}\n", suffix(opts.dry)));
         }
-        return match sim.store.create(kind, doc) {
-            Ok(_) => Ok(format!("{label} created\n")),
-            Err(status) => Err(Failure::Api {
-                status: Box::new(status),
-                verb: "creating",
-                source: file.to_string(),
-            }),
+        return match sim.store.create(m.kind, m.doc.clone()) {
+            Ok(obj) => Ok(printed(&m, &obj, "created", parsed)),
+            Err(status) => Err(api_failure(status, "creating", &m)),
         };
     }
-    let applied = last_applied(&doc);
-    let mut with_annotation = doc.clone();
-    annotations_mut(&mut with_annotation).insert(LAST_APPLIED.into(), json!(applied));
-    let Some(live) = existing else {
-        if dry != "none" {
-            return Ok(format!("{label} created{suffix}\n"));
+    if opts.server_side {
+        return server_side(&m, opts, parsed, sim);
+    }
+    let modified = with_last_applied(&m.doc);
+    let Ok(live) = sim.store.get(m.kind, &m.namespace, &m.name).cloned() else {
+        if opts.dry != "none" {
+            return Ok(printed(
+                &m,
+                &modified,
+                &format!("created{}", suffix(opts.dry)),
+                parsed,
+            ));
         }
-        return match sim.store.create(kind, with_annotation) {
-            Ok(_) => Ok(format!("{label} created\n")),
-            Err(status) => Err(Failure::Api {
-                status: Box::new(status),
-                verb: "creating",
-                source: file.to_string(),
-            }),
+        let mut obj = modified;
+        prune_nulls(&mut obj);
+        return match sim.store.create(m.kind, obj) {
+            Ok(obj) => Ok(printed(&m, &obj, "created", parsed)),
+            Err(status) => Err(api_failure(status, "creating", &m)),
         };
     };
-    let previous: Value = live
-        .pointer("/metadata/annotations")
+    let original = meta::at(&live, "/metadata/annotations")
         .and_then(|a| a.get(LAST_APPLIED))
-        .and_then(Value::as_str)
+        .and_then(Value::as_str);
+    if original.is_none() {
+        warnings.push_str(&format!(
+            "Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+            m.kind.plural, m.name
+        ));
+    }
+    let original: Value = original
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or(json!({}));
-    let mut merged = live.clone();
-    three_way(&mut merged, &previous, &with_annotation);
-    if dry != "none" {
-        return Ok(format!("{label} configured{suffix}\n"));
-    }
-    let before = meta::str_at(&live, "/metadata/resourceVersion").to_string();
-    match sim.store.update(kind, merged) {
-        Ok(after) if meta::str_at(&after, "/metadata/resourceVersion") == before => {
-            Ok(format!("{label} unchanged\n"))
-        }
-        Ok(_) => Ok(format!("{label} configured\n")),
-        Err(status) => Err(Failure::Api {
-            status: Box::new(status),
-            verb: "applying patch",
-            source: file.to_string(),
-        }),
-    }
-}
-
-/// The annotation's value: the applied object as compact JSON (sorted keys), plus a newline.
-fn last_applied(doc: &Value) -> String {
-    format!("{}\n", serde_json::to_string(doc).unwrap_or_default())
-}
-
-fn annotations_mut(obj: &mut Value) -> &mut Map<String, Value> {
-    meta::as_object_mut(
-        meta::metadata_mut(obj)
-            .entry("annotations")
-            .or_insert(json!({})),
-    )
-}
-
-/// Sets every field of `new` on `live`, and removes from `live` the fields that `previous`
-/// (the last applied configuration) had and `new` no longer has.
-fn three_way(live: &mut Value, previous: &Value, new: &Value) {
-    let (Some(live_map), Some(new_map)) = (live.as_object_mut(), new.as_object()) else {
-        *live = new.clone();
-        return;
+    let (patch, ty) = if is_built_in(m.kind) {
+        let schema = Schema::for_kind(m.kind);
+        let patch = strategic::create_three_way(&original, &modified, &live, schema)
+            .map_err(|e| Failure::Client(e.message))?;
+        (patch, PatchType::Strategic)
+    } else {
+        (
+            merge::create_three_way(&original, &modified, &live),
+            PatchType::Merge,
+        )
     };
-    if let Some(prev_map) = previous.as_object() {
-        for key in prev_map.keys() {
-            if !new_map.contains_key(key) {
-                live_map.remove(key);
-            }
-        }
+    let unchanged = patch.as_object().is_some_and(Map::is_empty);
+    let body = serde_json::to_string(&patch).unwrap_or_default();
+    let result = if unchanged {
+        live
+    } else if opts.dry == "client" {
+        crate::store::patch::apply_patch(m.kind, &live, ty, &body)
+            .map_err(|s| Failure::Client(s.message))?
+    } else {
+        let patch_opts = PatchOptions {
+            manager: &opts.manager,
+            dry_run: opts.dry == "server",
+            ..PatchOptions::default()
+        };
+        sim.store
+            .patch(m.kind, &m.namespace, &m.name, ty, &body, patch_opts)
+            .map_err(|status| {
+                let verb = format!(
+                    "applying patch:\n{body}\nto:\n{}\nfor:",
+                    manifests::info_string(m.kind, &m.name, &m.namespace)
+                );
+                api_failure(status, &verb, &m)
+            })?
+    };
+    let verb = if unchanged { "unchanged" } else { "configured" };
+    Ok(printed(
+        &m,
+        &result,
+        &format!("{verb}{}", suffix(opts.dry)),
+        parsed,
+    ))
+}
+
+/// `GetModifiedConfiguration`: the document with, as its last-applied annotation, itself
+/// (without that annotation) as JSON — the annotations map is kept even when empty.
+fn with_last_applied(doc: &Value) -> Value {
+    let mut obj = doc.clone();
+    let annotations = meta::metadata_mut(&mut obj)
+        .entry("annotations")
+        .or_insert(json!({}));
+    if let Some(a) = annotations.as_object_mut() {
+        a.remove(LAST_APPLIED);
     }
-    for (key, value) in new_map {
-        let prev_child = previous.get(key).cloned().unwrap_or(Value::Null);
-        match live_map.get_mut(key) {
-            Some(live_child) if value.is_object() && live_child.is_object() => {
-                three_way(live_child, &prev_child, value);
-            }
-            _ => {
-                live_map.insert(key.clone(), value.clone());
-            }
-        }
+    let text = format!("{}\n", serde_json::to_string(&obj).unwrap_or_default());
+    if let Some(a) = meta::metadata_mut(&mut obj)
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.insert(LAST_APPLIED.into(), json!(text));
     }
+    obj
+}
+
+/// Client-side apply drops `null`s when it creates, as an update would.
+fn prune_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(prune_nulls);
+        }
+        Value::Array(list) => list.iter_mut().for_each(prune_nulls),
+        _ => {}
+    }
+}
+
+fn api_failure(status: crate::api::Status, verb: &str, m: &Manifest) -> Failure {
+    Failure::Api {
+        status: Box::new(status),
+        verb: verb.to_string(),
+        source: m.file.clone(),
+    }
+}
+
+fn server_side(
+    m: &Manifest,
+    opts: &Options,
+    parsed: &Parsed,
+    sim: &mut Sim,
+) -> Result<String, Failure> {
+    let body = serde_json::to_string(&m.doc).unwrap_or_default();
+    let patch_opts = PatchOptions {
+        manager: &opts.manager,
+        force: opts.force,
+        dry_run: opts.dry == "server",
+        ..PatchOptions::default()
+    };
+    let mut obj = match sim.store.patch(
+        m.kind,
+        &m.namespace,
+        &m.name,
+        PatchType::Apply,
+        &body,
+        patch_opts,
+    ) {
+        Ok(obj) => obj,
+        Err(status) if status.reason == Reason::Conflict => {
+            return Err(Failure::Client(format!(
+                "{}\n{CONFLICT_HINT}",
+                status.message
+            )));
+        }
+        Err(status) => return Err(api_failure(status, "serverside-apply", m)),
+    };
+    if opts.manager == SERVER_SIDE_MANAGER
+        && opts.dry == "none"
+        && let Some(migrated) = migrate_from_client_side(m, sim)
+    {
+        // Re-send the apply, so that fields the migration handed over and the file no longer
+        // has are dropped now.
+        obj = sim
+            .store
+            .patch(
+                m.kind,
+                &m.namespace,
+                &m.name,
+                PatchType::Apply,
+                &body,
+                patch_opts,
+            )
+            .unwrap_or(migrated);
+    }
+    Ok(printed(
+        m,
+        &obj,
+        &format!("serverside-applied{}", suffix(opts.dry)),
+        parsed,
+    ))
+}
+
+/// kubectl's move from client-side to server-side apply (`saveLastApplyAnnotationIfNecessary`
+/// and `migrateToSSAIfNecessary`): the last-applied annotation gets an apply owner of its own,
+/// and the fields owned by the client-side apply managers join the `kubectl` apply entry.
+/// Returns the object if anything was migrated.
+fn migrate_from_client_side(m: &Manifest, sim: &mut Sim) -> Option<Value> {
+    let live = sim.store.get(m.kind, &m.namespace, &m.name).ok()?.clone();
+    let annotation = meta::at(&live, "/metadata/annotations")?
+        .get(LAST_APPLIED)?
+        .as_str()?
+        .to_string();
+    let path = [
+        fieldset::field("metadata"),
+        fieldset::field("annotations"),
+        fieldset::field(LAST_APPLIED),
+    ];
+    let owns = |e: &managed::Entry| {
+        e.fields
+            .children
+            .get(&path[0])
+            .and_then(|n| n.children.get(&path[1]))
+            .and_then(|n| n.children.get(&path[2]))
+            .is_some_and(|n| n.member)
+    };
+    let entries = managed::decode(&live);
+    if !entries
+        .iter()
+        .any(|e| e.operation == Operation::Apply && owns(e))
+    {
+        let just_annotation = json!({
+            "apiVersion": m.kind.api_version(),
+            "kind": m.kind.kind,
+            "metadata": {"name": m.name, "namespace": m.namespace,
+                         "annotations": {LAST_APPLIED: annotation}},
+        });
+        let opts = PatchOptions {
+            manager: BEFORE_FIRST_APPLY,
+            ..PatchOptions::default()
+        };
+        let body = serde_json::to_string(&just_annotation).unwrap_or_default();
+        let _ = sim
+            .store
+            .patch(m.kind, &m.namespace, &m.name, PatchType::Apply, &body, opts);
+    }
+    let live = sim.store.get(m.kind, &m.namespace, &m.name).ok()?.clone();
+    let mut entries = managed::decode(&live);
+    let client_side: Vec<String> = entries
+        .iter()
+        .filter(|e| e.operation == Operation::Update && e.subresource.is_empty() && owns(e))
+        .map(|e| e.manager.clone())
+        .collect();
+    if client_side.is_empty() {
+        return None;
+    }
+    let is_ssa = |e: &managed::Entry| {
+        e.manager == SERVER_SIDE_MANAGER
+            && e.operation == Operation::Apply
+            && e.subresource.is_empty()
+    };
+    let mut moved = fieldset::FieldSet::default();
+    entries.retain(|e| {
+        let csa = e.operation == Operation::Update
+            && e.subresource.is_empty()
+            && client_side.contains(&e.manager);
+        if csa {
+            moved.union_with(e.fields.clone());
+        }
+        !csa
+    });
+    if let Some(ssa) = entries.iter_mut().find(|e| is_ssa(e)) {
+        ssa.fields.union_with(moved);
+    }
+    let mut upgraded = live.clone();
+    managed::encode(&mut upgraded, entries);
+    let patch = json!([
+        {"op": "test", "path": "/metadata/resourceVersion",
+         "value": meta::str_at(&live, "/metadata/resourceVersion")},
+        {"op": "replace", "path": "/metadata/managedFields",
+         "value": meta::at(&upgraded, "/metadata/managedFields").cloned().unwrap_or(json!([]))},
+    ]);
+    let body = serde_json::to_string(&patch).unwrap_or_default();
+    sim.store
+        .patch(
+            m.kind,
+            &m.namespace,
+            &m.name,
+            PatchType::Json,
+            &body,
+            PatchOptions::default(),
+        )
+        .ok()
 }

@@ -21,12 +21,15 @@ const DEPLOYMENT_FLAGS: &[Flag] = &[
     value("field-manager", None),
     switch("save-config", None),
     value("validate", None),
+    switch("show-managed-fields", None),
 ];
 
 const NAMESPACE_FLAGS: &[Flag] = &[
     value("dry-run", None),
     value("output", Some('o')),
     switch("save-config", None),
+    value("field-manager", None),
+    switch("show-managed-fields", None),
 ];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
@@ -309,6 +312,8 @@ pub(super) fn send(
     if kind.namespaced {
         obj["metadata"]["namespace"] = json!(namespace_of(parsed, shell));
     }
+    sim.store
+        .set_manager(parsed.get("field-manager").unwrap_or("kubectl-create"));
     let created = sim
         .store
         .create(kind, obj)
@@ -318,7 +323,8 @@ pub(super) fn send(
     } else {
         "created"
     };
-    Ok(print_result(&created, kind, &name, output, suffix))
+    let shown = super::get::without_managed_fields(&created, parsed.switch("show-managed-fields"));
+    Ok(print_result(&shown, kind, &name, output, suffix))
 }
 
 /// `-o yaml|json|name`, or the `kind/name created` line.

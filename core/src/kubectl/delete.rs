@@ -134,7 +134,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
 }
 
 /// `deployment.apps`, `pod`: how delete names a kind.
-fn qualified_singular(kind: &Kind) -> String {
+pub fn qualified_singular(kind: &Kind) -> String {
     if kind.group.is_empty() {
         kind.singular.to_string()
     } else {
@@ -142,9 +142,9 @@ fn qualified_singular(kind: &Kind) -> String {
     }
 }
 
-type Target = (&'static Kind, String, String);
+pub type Target = (&'static Kind, String, String);
 
-fn targets(
+pub fn targets(
     args: &[String],
     all: bool,
     selector: Option<&str>,

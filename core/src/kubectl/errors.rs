@@ -18,6 +18,10 @@ pub fn render(status: &Status) -> String {
             }
         };
     }
+    if status.reason == Reason::Invalid && status.causes.is_empty() {
+        // checkErr: an Invalid status without object details reads "The request is invalid".
+        return format!("The request is invalid: {}", status.message);
+    }
     match status.reason.as_str() {
         "" => format!("Error from server: {}", status.message),
         reason => format!("Error from server ({reason}): {}", status.message),
@@ -45,7 +49,7 @@ pub enum Failure {
     /// An API error about an object read from `source`, while `verb`ing it.
     Api {
         status: Box<Status>,
-        verb: &'static str,
+        verb: String,
         source: String,
     },
     /// The errors of reading the files (mapping, validation, namespace checks), which the

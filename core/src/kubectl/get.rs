@@ -22,6 +22,7 @@ const FLAGS: &[Flag] = &[
     switch("no-headers", None),
     switch("watch", Some('w')),
     value("sort-by", None),
+    switch("show-managed-fields", None),
 ];
 
 /// How `-o` asked for the objects to be printed.
@@ -197,7 +198,10 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let document = || {
         let mut items: Vec<Value> = found
             .iter()
-            .flat_map(|(_, objs)| objs.iter().map(|o| clean(o)))
+            .flat_map(|(_, objs)| {
+                objs.iter()
+                    .map(|o| without_managed_fields(o, parsed.switch("show-managed-fields")))
+            })
             .collect();
         if single && items.len() == 1 {
             items.pop().unwrap_or(Value::Null)
@@ -329,10 +333,11 @@ fn requests(args: &[String], store: &Store) -> Result<Vec<Request>, String> {
     Ok(reqs)
 }
 
-/// What `-o yaml` shows of a stored object: everything but `managedFields` (hidden by default).
-fn clean(obj: &Value) -> Value {
+/// What `-o yaml|json` shows of an object: everything but `managedFields`, which kubectl
+/// hides unless `--show-managed-fields`.
+pub fn without_managed_fields(obj: &Value, show: bool) -> Value {
     let mut o = obj.clone();
-    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+    if !show && let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
         m.remove("managedFields");
     }
     o

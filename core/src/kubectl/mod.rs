@@ -21,7 +21,11 @@ pub mod drain;
 pub mod errors;
 pub mod expose;
 pub mod get;
+pub mod label;
+pub mod manifests;
+pub mod patch;
 pub mod printers;
+pub mod replace;
 pub mod run;
 pub mod scale;
 pub mod shell;
@@ -39,6 +43,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
     let Some((command, rest)) = words.split_first() else {
         return Output::ok(USAGE);
     };
+    // Requests carry kubectl's user agent unless a command names its own field manager.
+    sim.store.set_manager("kubectl");
     let out = match command.as_str() {
         "get" => get::run(rest, shell, sim),
         "create" => create::run(rest, shell, sim),
@@ -54,6 +60,10 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "uncordon" => cordon::run(rest, shell, sim, false),
         "drain" => drain::run(rest, shell, sim),
         "taint" => taint::run(rest, shell, sim),
+        "patch" => patch::run(rest, shell, sim),
+        "label" => label::run_label(rest, shell, sim),
+        "annotate" => label::run_annotate(rest, shell, sim),
+        "replace" => replace::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -72,10 +82,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 const KNOWN_LATER: &[&str] = &[
     "describe",
     "edit",
-    "patch",
-    "replace",
-    "label",
-    "annotate",
     "set",
     "rollout",
     "autoscale",
@@ -115,6 +121,10 @@ const COMMANDS: &[&str] = &[
     "taint",
     "api-resources",
     "api-versions",
+    "patch",
+    "label",
+    "annotate",
+    "replace",
     "version",
     "help",
 ];
@@ -210,6 +220,12 @@ Cluster Management Commands:
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
+  replace         Replace a resource by file name or stdin
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
 
 Other Commands:
   api-resources   Print the supported API resources on the server

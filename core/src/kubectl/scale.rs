@@ -73,7 +73,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             }
         }
         obj["spec"]["replicas"] = json!(replicas);
-        match sim.store.update(kind, obj) {
+        // kubectl scales through the `scale` subresource, as its own user agent ("kubectl").
+        match sim.store.update_as(kind, obj, "scale") {
             Ok(_) => out
                 .stdout
                 .push_str(&format!("{} scaled\n", object_name(kind, &name))),

@@ -12,6 +12,8 @@ mod admission;
 mod allocate;
 mod delete;
 mod eviction;
+pub mod managed;
+pub mod patch;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -23,6 +25,15 @@ use crate::rng::Rng;
 use crate::time::Time;
 
 pub use delete::{DeleteOptions, Propagation};
+pub use patch::{PatchOptions, PatchType};
+
+/// Whether a write records its field ownership itself (every ordinary request) or arrives
+/// with it already computed (server-side apply).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tracking {
+    Update,
+    Keep,
+}
 
 /// What happened to an object, as a watch event reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +64,9 @@ pub struct Store {
     log: Vec<Change>,
     /// The kinds established CRDs define (see `schema.rs`).
     crds: CrdKinds,
+    /// Who sends the requests being served: the field manager their writes are recorded
+    /// under in `managedFields` (upstream: the request's fieldManager or the client's name).
+    manager: String,
 }
 
 impl Store {
@@ -64,6 +78,27 @@ impl Store {
             now: Time::GENESIS,
             log: Vec::new(),
             crds: CrdKinds::default(),
+            manager: "kube-apiserver".into(),
+        }
+    }
+
+    /// Names the client whose requests follow (`kubectl-create`, `kube-controller-manager`...).
+    pub fn set_manager(&mut self, manager: &str) {
+        if self.manager != manager {
+            self.manager = manager.to_string();
+        }
+    }
+
+    /// The field manager the next writes are recorded under.
+    pub fn manager(&self) -> &str {
+        &self.manager
+    }
+
+    fn writer(&self, subresource: &'static str) -> managed::Writer<'_> {
+        managed::Writer {
+            manager: &self.manager,
+            subresource,
+            time: self.now.rfc3339(),
         }
     }
 
@@ -124,7 +159,16 @@ impl Store {
 
     /// Creates an object: names it (generateName), checks its namespace, defaults and admits it,
     /// and stamps uid, resourceVersion, creationTimestamp and generation.
-    pub fn create(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
+    pub fn create(&mut self, kind: &'static Kind, obj: Value) -> Result<Value> {
+        self.create_tracked(kind, obj, Tracking::Update)
+    }
+
+    fn create_tracked(
+        &mut self,
+        kind: &'static Kind,
+        mut obj: Value,
+        tracking: Tracking,
+    ) -> Result<Value> {
         if !obj.is_object() {
             return Err(Status::bad_request(
                 "the body of the request was in an unknown format",
@@ -151,6 +195,11 @@ impl Store {
             m.remove("resourceVersion");
         }
         defaults::apply(kind.kind, &mut obj);
+        // Field ownership is decided on the request as decoded (defaults included), before
+        // admission plugins add their own fields.
+        if tracking == Tracking::Update {
+            managed::track_create(kind, &mut obj, &self.writer(""));
+        }
         admission::admit_create(self, kind, &mut obj)?;
         if kind.kind == "Pod" {
             // The pod strategy's PrepareForCreate: a new pod is Pending, with its QoS class.
@@ -173,7 +222,27 @@ impl Store {
 
     /// Replaces an object's spec and metadata (not its status). A `resourceVersion` in the new
     /// object must match the stored one, or the update is refused with Conflict.
-    pub fn update(&mut self, kind: &'static Kind, mut obj: Value) -> Result<Value> {
+    pub fn update(&mut self, kind: &'static Kind, obj: Value) -> Result<Value> {
+        self.update_tracked(kind, obj, "", Tracking::Update)
+    }
+
+    /// An update through a subresource other than status (`scale`), recorded as such.
+    pub fn update_as(
+        &mut self,
+        kind: &'static Kind,
+        obj: Value,
+        subresource: &'static str,
+    ) -> Result<Value> {
+        self.update_tracked(kind, obj, subresource, Tracking::Update)
+    }
+
+    fn update_tracked(
+        &mut self,
+        kind: &'static Kind,
+        mut obj: Value,
+        subresource: &'static str,
+        tracking: Tracking,
+    ) -> Result<Value> {
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
         self.decode(kind, &mut obj)?;
@@ -214,6 +283,9 @@ impl Store {
             };
             meta::metadata_mut(&mut obj).insert("generation".into(), json!(bumped.max(1)));
         }
+        if tracking == Tracking::Update {
+            managed::track_update(kind, &old, &mut obj, &self.writer(subresource));
+        }
         if old == self.with_rv(&obj, &old) {
             return Ok(old); // a no-op update writes nothing, as upstream's does
         }
@@ -231,6 +303,8 @@ impl Store {
         if &new == old {
             return Ok(new);
         }
+        let old = old.clone();
+        managed::track_update(kind, &old, &mut new, &self.writer("status"));
         Ok(self.put(kind, ChangeType::Modified, new))
     }
 

@@ -1,6 +1,7 @@
 //! Splitting one line into words and operators, as a POSIX shell does for the forms kubectl
-//! lines use: single quotes keep everything, double quotes allow `\"` and `\\`, a backslash
-//! escapes one character, `#` at the start of a word starts a comment. Operators are the list
+//! lines use: single quotes keep everything (`$'...'` reads `\n` and `\t`), double quotes allow
+//! `\"` and `\\`, a backslash escapes one character, `#` at the start of a word starts a
+//! comment. Operators are the list
 //! separators (`;`, `&&`, `||`, `&`), the pipe and the redirections (`<`, `<<`, `<<-`, `>`, `>>`).
 
 /// One word or operator of a shell line.
@@ -43,6 +44,28 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
         match c {
             ' ' | '\t' | '\n' | '\r' => end_word(&mut tokens, &mut word, &mut in_word),
             '#' if !in_word => break,
+            '$' if chars.peek() == Some(&'\'') => {
+                // ANSI-C quoting (`$'a\nb'`), as kubectl's own examples use for YAML patches.
+                chars.next();
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some('\\') => match chars.next() {
+                            Some('n') => word.push('\n'),
+                            Some('t') => word.push('\t'),
+                            Some(ch @ ('\\' | '\'' | '"')) => word.push(ch),
+                            Some(ch) => {
+                                word.push('\\');
+                                word.push(ch);
+                            }
+                            None => return Err(LexError::OpenQuote('\'')),
+                        },
+                        Some(ch) => word.push(ch),
+                        None => return Err(LexError::OpenQuote('\'')),
+                    }
+                }
+            }
             '\'' => {
                 in_word = true;
                 loop {
@@ -143,6 +166,10 @@ mod tests {
             ]
         );
         assert_eq!(tokenize("echo 'open"), Err(LexError::OpenQuote('\'')));
+        assert_eq!(
+            words(r"kubectl patch -p $'spec:\n  x: 1'"),
+            ["kubectl", "patch", "-p", "spec:\n  x: 1"].map(w)
+        );
     }
 
     #[test]
