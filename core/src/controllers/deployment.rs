@@ -539,7 +539,7 @@ pub fn template_hash(d: &Value) -> String {
 }
 
 /// Whether a ReplicaSet runs the Deployment's current template (ignoring the hash label).
-fn same_template(d: &Value, rs: &Value) -> bool {
+pub fn same_template(d: &Value, rs: &Value) -> bool {
     let mut rs_template = rs.pointer("/spec/template").cloned().unwrap_or(json!({}));
     if let Some(labels) = rs_template
         .pointer_mut("/metadata/labels")

@@ -117,9 +117,9 @@ fn text(v: &Value) -> String {
 }
 
 /// What the user asked for: kinds, each with the names wanted (none = all).
-struct Request {
-    kind: &'static Kind,
-    names: Vec<String>,
+pub(crate) struct Request {
+    pub kind: &'static Kind,
+    pub names: Vec<String>,
 }
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
@@ -267,8 +267,9 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     Ok(out)
 }
 
-/// `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...`.
-fn requests(args: &[String], store: &Store) -> Result<Vec<Request>, String> {
+/// `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...` (also how `describe` reads its
+/// arguments).
+pub(crate) fn requests(args: &[String], store: &Store) -> Result<Vec<Request>, String> {
     let Some(first) = args.first() else {
         return Err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into());
     };

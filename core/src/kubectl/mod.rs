@@ -17,6 +17,7 @@ pub mod create_pdb;
 mod create_rbac;
 mod create_service;
 pub mod delete;
+pub mod describe;
 pub mod drain;
 pub mod errors;
 pub mod expose;
@@ -50,6 +51,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "create" => create::run(rest, shell, sim),
         "apply" => apply::run(rest, shell, sim),
         "delete" => delete::run(rest, shell, sim),
+        "describe" => describe::run(rest, shell, sim),
         "scale" => scale::run(rest, shell, sim),
         "run" => run::run(rest, shell, sim),
         "expose" => expose::run(rest, shell, sim),
@@ -80,7 +82,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
 const KNOWN_LATER: &[&str] = &[
-    "describe",
     "edit",
     "set",
     "rollout",
@@ -111,6 +112,7 @@ const COMMANDS: &[&str] = &[
     "create",
     "apply",
     "delete",
+    "describe",
     "scale",
     "run",
     "expose",
