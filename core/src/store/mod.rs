@@ -206,6 +206,10 @@ impl Store {
             let qos = crate::kubelet::qos_class(&obj);
             obj["status"] = json!({"phase": "Pending", "qosClass": qos});
         }
+        if kind.kind == "Namespace" {
+            // The namespace strategy's PrepareForCreate: a new namespace is Active.
+            obj["status"] = json!({"phase": "Active"});
+        }
         let uid = self.rng.uuid();
         let now = self.now.rfc3339();
         let m = meta::metadata_mut(&mut obj);
