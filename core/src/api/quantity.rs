@@ -312,7 +312,11 @@ impl Quantity {
         if self.scale >= scale {
             let up = pow10(self.scale.abs_diff(scale));
             up.and_then(|p| self.mantissa.checked_mul(p))
-                .unwrap_or(if self.mantissa < 0 { i128::MIN } else { i128::MAX })
+                .unwrap_or(if self.mantissa < 0 {
+                    i128::MIN
+                } else {
+                    i128::MAX
+                })
         } else {
             shift_down(self.mantissa, scale.abs_diff(self.scale)).0
         }
@@ -366,7 +370,10 @@ impl Quantity {
         let sign = if m < 0 { "-" } else { "" };
         let digits = m.unsigned_abs().to_string();
         if scale >= 0 {
-            return format!("{sign}{digits}{}", "0".repeat(scale.unsigned_abs() as usize));
+            return format!(
+                "{sign}{digits}{}",
+                "0".repeat(scale.unsigned_abs() as usize)
+            );
         }
         let frac = scale.unsigned_abs() as usize;
         let padded = format!("{digits:0>width$}", width = frac + 1);
@@ -436,7 +443,10 @@ fn cacheable(parts: &Parts, base: u32, exponent: i32, format: Format) -> bool {
     let digits = i32::try_from(digits).unwrap_or(i32::MAX);
     let denom_len = i32::try_from(parts.denom.len()).unwrap_or(i32::MAX);
     let (precision, scale) = if base == 10 {
-        (MAX_INT64_FACTORS - digits, exponent.saturating_sub(denom_len))
+        (
+            MAX_INT64_FACTORS - digits,
+            exponent.saturating_sub(denom_len),
+        )
     } else if exponent >= 0 && parts.denom.is_empty() {
         let num_len = i32::try_from(parts.num.len()).unwrap_or(i32::MAX);
         // Upstream's estimate of the decimal digits a binary suffix adds.
@@ -453,9 +463,9 @@ fn cacheable(parts: &Parts, base: u32, exponent: i32, format: Format) -> bool {
     };
     match format {
         Format::BinarySI => {
-            let fits = 1i64.checked_shl(exponent.unsigned_abs()).is_some_and(|m| {
-                exponent < 63 && value.checked_mul(m).is_some()
-            });
+            let fits = 1i64
+                .checked_shl(exponent.unsigned_abs())
+                .is_some_and(|m| exponent < 63 && value.checked_mul(m).is_some());
             fits && exponent % 10 == 0 && value & 0x07 != 0
         }
         _ => scale % 3 == 0 && !shifted.ends_with("000") && !shifted.starts_with('0'),
@@ -484,7 +494,8 @@ impl Ord for Quantity {
             return a.signum().cmp(&b.signum());
         }
         let common = self.scale.min(other.scale);
-        let lift = |m: i128, scale: i32| pow10(scale.abs_diff(common)).and_then(|p| m.checked_mul(p));
+        let lift =
+            |m: i128, scale: i32| pow10(scale.abs_diff(common)).and_then(|p| m.checked_mul(p));
         match (lift(a, self.scale), lift(b, other.scale)) {
             (Some(x), Some(y)) => x.cmp(&y),
             // Only the larger magnitude can overflow.

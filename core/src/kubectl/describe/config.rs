@@ -5,19 +5,12 @@ use serde_json::Value;
 
 use super::Ctx;
 use super::fields::{
-    annotations_multiline, labels_multiline, list_at, object_at, parse_quantity, quantity,
-    rfc1123z,
+    annotations_multiline, conditions_table, header, labels_multiline, list_at, name_and_namespace,
+    object_at, parse_quantity, quantity, rfc1123z,
 };
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::api::meta;
 use crate::api::quantity::Quantity;
-
-fn head(w: &mut PrefixWriter, obj: &Value) {
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(obj)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(obj)));
-    labels_multiline(w, "Labels", object_at(obj, "/metadata/labels"));
-    annotations_multiline(w, "Annotations", object_at(obj, "/metadata/annotations"));
-}
 
 /// Namespaces have no events section upstream; their quotas and limit ranges follow.
 pub fn namespace(ctx: &Ctx<'_>, ns: &Value) -> String {
@@ -25,33 +18,31 @@ pub fn namespace(ctx: &Ctx<'_>, ns: &Value) -> String {
     let name = meta::name(ns);
     w.write(LEVEL_0, format!("Name:\t{name}\n"));
     labels_multiline(&mut w, "Labels", object_at(ns, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(ns, "/metadata/annotations"));
+    annotations_multiline(
+        &mut w,
+        "Annotations",
+        object_at(ns, "/metadata/annotations"),
+    );
     w.write(
         LEVEL_0,
         format!("Status:\t{}\n", meta::str_at(ns, "/status/phase")),
     );
-    let conditions = list_at(ns, "/status/conditions");
-    if !conditions.is_empty() {
-        w.write(LEVEL_0, "Conditions:\n");
-        w.write(
-            LEVEL_1,
-            "Type\tStatus\tLastTransitionTime\tReason\tMessage\n",
-        );
-        w.write(LEVEL_1, "----\t------\t------------------\t------\t-------\n");
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                format!(
-                    "{}\t{}\t{}\t{}\t{}\n",
-                    meta::str_at(c, "/type"),
-                    meta::str_at(c, "/status"),
-                    rfc1123z(c.get("lastTransitionTime")),
-                    meta::str_at(c, "/reason"),
-                    meta::str_at(c, "/message")
-                ),
-            );
-        }
-    }
+    conditions_table(
+        &mut w,
+        list_at(ns, "/status/conditions"),
+        "Type\tStatus\tLastTransitionTime\tReason\tMessage",
+        "----\t------\t------------------\t------\t-------",
+        |c| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}",
+                meta::str_at(c, "/type"),
+                meta::str_at(c, "/status"),
+                rfc1123z(c.get("lastTransitionTime")),
+                meta::str_at(c, "/reason"),
+                meta::str_at(c, "/message")
+            )
+        },
+    );
     w.write(LEVEL_0, "\n");
     let quotas: Vec<&Value> = ctx.list("", "ResourceQuota", Some(name)).collect();
     if quotas.is_empty() {
@@ -68,10 +59,7 @@ pub fn namespace(ctx: &Ctx<'_>, ns: &Value) -> String {
                     .pointer("/status/used")
                     .and_then(|u| u.get(resource))
                     .map_or_else(|| "0".into(), quantity);
-                w.write(
-                    LEVEL_1,
-                    format!("{resource}\t{used}\t{}\n", quantity(hard)),
-                );
+                w.write(LEVEL_1, format!("{resource}\t{used}\t{}\n", quantity(hard)));
             }
         }
     }
@@ -130,7 +118,13 @@ fn scopes(w: &mut PrefixWriter, quota: &Value, level: usize, bullet: &str) {
 /// walks a Go map, so its row order varies; here resources are sorted.)
 fn limit_rows(w: &mut PrefixWriter, range: &Value, prefix: &str) {
     for item in list_at(range, "/spec/limits") {
-        let sections = ["min", "max", "defaultRequest", "default", "maxLimitRequestRatio"];
+        let sections = [
+            "min",
+            "max",
+            "defaultRequest",
+            "default",
+            "maxLimitRequestRatio",
+        ];
         let mut resources: Vec<&String> = sections
             .iter()
             .filter_map(|s| item.get(*s).and_then(Value::as_object))
@@ -162,8 +156,7 @@ fn limit_rows(w: &mut PrefixWriter, range: &Value, prefix: &str) {
 
 pub fn limit_range(range: &Value) -> String {
     let mut w = PrefixWriter::new();
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(range)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(range)));
+    name_and_namespace(&mut w, range);
     w.write(
         LEVEL_0,
         "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n",
@@ -178,8 +171,7 @@ pub fn limit_range(range: &Value) -> String {
 
 pub fn resource_quota(quota: &Value) -> String {
     let mut w = PrefixWriter::new();
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(quota)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(quota)));
+    name_and_namespace(&mut w, quota);
     scopes(&mut w, quota, LEVEL_0, " * ");
     w.write(LEVEL_0, "Resource\tUsed\tHard\n");
     w.write(LEVEL_0, "--------\t----\t----\n");
@@ -197,7 +189,7 @@ pub fn resource_quota(quota: &Value) -> String {
 
 pub fn config_map(ctx: &Ctx<'_>, cm: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, cm);
+    header(&mut w, cm);
     w.write(LEVEL_0, "\nData\n====\n");
     for (key, value) in object_at(cm, "/data").into_iter().flatten() {
         w.write(LEVEL_0, format!("{key}:\n----\n"));
@@ -206,10 +198,7 @@ pub fn config_map(ctx: &Ctx<'_>, cm: &Value) -> String {
     }
     w.write(LEVEL_0, "\nBinaryData\n====\n");
     for (key, value) in object_at(cm, "/binaryData").into_iter().flatten() {
-        w.write(
-            LEVEL_0,
-            format!("{key}: {} bytes\n", decoded_len(value)),
-        );
+        w.write(LEVEL_0, format!("{key}: {} bytes\n", decoded_len(value)));
     }
     w.write(LEVEL_0, "\n");
     ctx.events_section(cm, &mut w);
@@ -218,22 +207,21 @@ pub fn config_map(ctx: &Ctx<'_>, cm: &Value) -> String {
 
 /// The number of bytes a base64 field holds.
 fn decoded_len(value: &Value) -> usize {
-    crate::api::base64::decode(value.as_str().unwrap_or(""))
-        .map_or(0, |bytes| bytes.len())
+    crate::api::base64::decode(value.as_str().unwrap_or("")).map_or(0, |bytes| bytes.len())
 }
 
 /// Secrets show sizes, never values (but a service account token, which is meant to be
 /// copied).
 pub fn secret(secret: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, secret);
+    header(&mut w, secret);
     let kind = meta::str_at(secret, "/type");
     w.write(LEVEL_0, format!("\nType:\t{kind}\n"));
     w.write(LEVEL_0, "\nData\n====\n");
     for (key, value) in object_at(secret, "/data").into_iter().flatten() {
         if key == "token" && kind == "kubernetes.io/service-account-token" {
-            let bytes = crate::api::base64::decode(value.as_str().unwrap_or(""))
-                .unwrap_or_default();
+            let bytes =
+                crate::api::base64::decode(value.as_str().unwrap_or("")).unwrap_or_default();
             w.write(
                 LEVEL_0,
                 format!("{key}:\t{}\n", String::from_utf8_lossy(&bytes)),
@@ -247,7 +235,7 @@ pub fn secret(secret: &Value) -> String {
 
 pub fn service_account(ctx: &Ctx<'_>, sa: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, sa);
+    header(&mut w, sa);
     let header = "Image pull secrets:";
     let names: Vec<&str> = list_at(sa, "/imagePullSecrets")
         .iter()
@@ -257,7 +245,11 @@ pub fn service_account(ctx: &Ctx<'_>, sa: &Value) -> String {
         w.write(LEVEL_0, format!("{header}\t<none>\n"));
     } else {
         for (i, name) in names.into_iter().enumerate() {
-            let prefix = if i == 0 { header } else { "                   " };
+            let prefix = if i == 0 {
+                header
+            } else {
+                "                   "
+            };
             w.write(LEVEL_0, format!("{prefix}\t{name}\n"));
         }
     }

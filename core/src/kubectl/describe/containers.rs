@@ -88,10 +88,16 @@ fn basic_info(w: &mut PrefixWriter, c: &Value, status: Option<&Value>, space: &s
         if text.contains(',') {
             w.write(LEVEL_2, format!("{plural}:\t{text}\n"));
         } else {
-            w.write(LEVEL_2, format!("{single}:\t{}\n", super::fields::or_none(&text)));
+            w.write(
+                LEVEL_2,
+                format!("{single}:\t{}\n", super::fields::or_none(&text)),
+            );
         }
     }
-    if let Some(profile) = c.pointer("/securityContext/seccompProfile").filter(|p| p.is_object()) {
+    if let Some(profile) = c
+        .pointer("/securityContext/seccompProfile")
+        .filter(|p| p.is_object())
+    {
         let kind = meta::str_at(profile, "/type");
         w.write(LEVEL_2, format!("SeccompProfile:\t{kind}\n"));
         if kind == "Localhost" {
@@ -170,7 +176,10 @@ fn container_state(w: &mut PrefixWriter, name: &str, state: Option<&Value>) {
         if signal > 0 {
             w.write(LEVEL_3, format!("Signal:\t{signal}\n"));
         }
-        w.write(LEVEL_3, format!("Started:\t{}\n", rfc1123z(t.get("startedAt"))));
+        w.write(
+            LEVEL_3,
+            format!("Started:\t{}\n", rfc1123z(t.get("startedAt"))),
+        );
         w.write(
             LEVEL_3,
             format!("Finished:\t{}\n", rfc1123z(t.get("finishedAt"))),

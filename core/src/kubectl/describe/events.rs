@@ -54,7 +54,10 @@ impl<'a> EventIndex<'a> {
             .iter()
             .copied()
             .filter(|e| q.namespace.is_empty() || meta::namespace(e) == q.namespace)
-            .filter(|e| q.kind.is_none_or(|k| meta::str_at(e, "/involvedObject/kind") == k))
+            .filter(|e| {
+                q.kind
+                    .is_none_or(|k| meta::str_at(e, "/involvedObject/kind") == k)
+            })
             .filter(|e| q.uid.is_empty() || meta::str_at(e, "/involvedObject/uid") == q.uid)
             .collect()
     }
@@ -73,8 +76,9 @@ impl<'a> EventIndex<'a> {
         match kind {
             "Pod" => {
                 q.kind = None;
-                if let Some(uid) = meta::at(obj, "/metadata/annotations/kubernetes.io~1config.mirror")
-                    .and_then(Value::as_str)
+                if let Some(uid) =
+                    meta::at(obj, "/metadata/annotations/kubernetes.io~1config.mirror")
+                        .and_then(Value::as_str)
                 {
                     q.uid = uid;
                 }
@@ -175,7 +179,8 @@ mod tests {
         assert_eq!(age(&once, NOW), "10s");
         let repeated = json!({"count": 3, "firstTimestamp": at(300), "lastTimestamp": at(120)});
         assert_eq!(age(&repeated, NOW), "2m (x3 over 5m)");
-        let series = json!({"eventTime": at(3600), "series": {"count": 225, "lastObservedTime": at(660)}});
+        let series =
+            json!({"eventTime": at(3600), "series": {"count": 225, "lastObservedTime": at(660)}});
         assert_eq!(age(&series, NOW), "11m (x225 over 60m)");
         assert_eq!(age(&json!({}), NOW), "<unknown>");
     }

@@ -47,9 +47,7 @@ pub fn text_at(obj: &Value, pointer: &str) -> String {
 
 /// An integer field, 0 when absent (a Go zero value).
 pub fn int_at(obj: &Value, pointer: &str) -> i64 {
-    meta::at(obj, pointer)
-        .and_then(Value::as_i64)
-        .unwrap_or(0)
+    meta::at(obj, pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
 /// A boolean field, false when absent.
@@ -154,6 +152,71 @@ pub fn format_rfc1123z(t: Time) -> String {
     )
 }
 
+/// `Name:` and `Namespace:`, the first lines of most descriptions.
+pub fn name_and_namespace(w: &mut PrefixWriter, obj: &Value) {
+    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(obj)));
+    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(obj)));
+}
+
+/// `Labels:` and `Annotations:` of an object.
+pub fn labels_and_annotations(w: &mut PrefixWriter, obj: &Value) {
+    labels_multiline(w, "Labels", object_at(obj, "/metadata/labels"));
+    annotations_multiline(w, "Annotations", object_at(obj, "/metadata/annotations"));
+}
+
+/// Name, namespace, labels and annotations: the head most describers start with.
+pub fn header(w: &mut PrefixWriter, obj: &Value) {
+    name_and_namespace(w, obj);
+    labels_and_annotations(w, obj);
+}
+
+/// A `Conditions:` table: the header and dash lines as given (upstream's dashes do not always
+/// match the header widths), then one line per condition; nothing without conditions.
+pub fn conditions_table(
+    w: &mut PrefixWriter,
+    conditions: &[Value],
+    header: &str,
+    dashes: &str,
+    row: impl Fn(&Value) -> String,
+) {
+    if conditions.is_empty() {
+        return;
+    }
+    w.write(LEVEL_0, "Conditions:\n");
+    w.write(super::writer::LEVEL_1, format!("{header}\n"));
+    w.write(super::writer::LEVEL_1, format!("{dashes}\n"));
+    for c in conditions {
+        w.write(super::writer::LEVEL_1, format!("{}\n", row(c)));
+    }
+}
+
+/// The `Conditions:` table of nodes and claims: type, status, two times (`time_field` with
+/// header `time_label`, then the transition), reason and message.
+pub fn timed_conditions(
+    w: &mut PrefixWriter,
+    conditions: &[Value],
+    time_label: &str,
+    time_field: &str,
+) {
+    conditions_table(
+        w,
+        conditions,
+        &format!("Type\tStatus\t{time_label}\tLastTransitionTime\tReason\tMessage"),
+        "----\t------\t-----------------\t------------------\t------\t-------",
+        |c| {
+            format!(
+                "{} \t{} \t{} \t{} \t{} \t{}",
+                meta::str_at(c, "/type"),
+                meta::str_at(c, "/status"),
+                rfc1123z(c.get(time_field)),
+                rfc1123z(c.get("lastTransitionTime")),
+                meta::str_at(c, "/reason"),
+                meta::str_at(c, "/message")
+            )
+        },
+    );
+}
+
 /// `printLabelsMultiline`: `Title:\tk=v`, one pair a line, sorted; `<none>` when empty.
 pub fn labels_multiline(w: &mut PrefixWriter, title: &str, labels: Option<&Map<String, Value>>) {
     labels_multiline_indent(w, "", title, "\t", labels);
@@ -236,13 +299,7 @@ pub fn taints_multiline(w: &mut PrefixWriter, title: &str, taints: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = taints.iter().collect();
-    sorted.sort_by_key(|t| {
-        format!(
-            "{},{}",
-            meta::str_at(t, "/effect"),
-            meta::str_at(t, "/key")
-        )
-    });
+    sorted.sort_by_key(|t| format!("{},{}", meta::str_at(t, "/effect"), meta::str_at(t, "/key")));
     for (i, taint) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.write(LEVEL_0, "\t");
@@ -318,13 +375,8 @@ pub fn pods_multiline(w: &mut PrefixWriter, title: &str, pods: &[&Value]) {
 
 /// `printController`: `Kind/name` of the controller owner, if any.
 pub fn controlled_by(obj: &Value) -> Option<String> {
-    meta::controller_of(obj).map(|r| {
-        format!(
-            "{}/{}",
-            meta::str_at(r, "/kind"),
-            meta::str_at(r, "/name")
-        )
-    })
+    meta::controller_of(obj)
+        .map(|r| format!("{}/{}", meta::str_at(r, "/kind"), meta::str_at(r, "/name")))
 }
 
 /// A label selector as `LabelSelectorAsSelector(...).String()` prints it: requirements sorted
@@ -438,7 +490,14 @@ mod tests {
             {"key": "gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"},
         ]);
         let mut w = PrefixWriter::new();
-        tolerations_multiline(&mut w, "Tolerations", tolerations.as_array().map(Vec::as_slice).unwrap_or_default());
+        tolerations_multiline(
+            &mut w,
+            "Tolerations",
+            tolerations
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        );
         assert_eq!(
             w.finish(),
             concat!(
@@ -457,7 +516,10 @@ mod tests {
         let mut w = PrefixWriter::new();
         annotations_multiline(&mut w, "Annotations", annotations.as_object());
         let out = w.finish();
-        assert!(out.starts_with("Annotations:  a: short\n              b:\n                "), "{out}");
+        assert!(
+            out.starts_with("Annotations:  a: short\n              b:\n                "),
+            "{out}"
+        );
         assert!(out.ends_with(&format!("{}...\n", "x".repeat(138))), "{out}");
         assert!(!out.contains("last-applied"));
     }
@@ -475,7 +537,10 @@ mod tests {
     fn quantities_print_canonically_and_add_exactly() {
         assert_eq!(quantity(&json!("0.5")), "500m");
         assert_eq!(quantity(&json!("128Mi")), "128Mi");
-        let sum = add_quantities(&parse_quantity(Some(&json!("100m"))), &parse_quantity(Some(&json!("0.25"))));
+        let sum = add_quantities(
+            &parse_quantity(Some(&json!("100m"))),
+            &parse_quantity(Some(&json!("0.25"))),
+        );
         assert_eq!(sum.to_string(), "350m");
         let sum = add_quantities(&zero_quantity(), &parse_quantity(Some(&json!("64Mi"))));
         assert_eq!(sum.to_string(), "64Mi");

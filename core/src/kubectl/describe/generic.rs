@@ -5,9 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::Ctx;
-use super::fields::{annotations_multiline, labels_multiline, object_at};
+use super::fields::header;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::api::meta;
 
 /// Fields the header already shows, or never shown.
 const SKIP: &[&str] = &[
@@ -20,10 +19,7 @@ const SKIP: &[&str] = &[
 
 pub fn describe(ctx: &Ctx<'_>, obj: &Value) -> String {
     let mut w = PrefixWriter::new();
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(obj)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(obj)));
-    labels_multiline(&mut w, "Labels", object_at(obj, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(obj, "/metadata/annotations"));
+    header(&mut w, obj);
     if let Some(content) = obj.as_object() {
         content_lines(&mut w, LEVEL_0, content, "");
     }
@@ -93,7 +89,10 @@ pub fn smart_label(field: &str) -> String {
 fn title_case(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }

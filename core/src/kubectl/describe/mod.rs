@@ -235,14 +235,20 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 let scope = (!all_namespaces).then_some(namespace.as_str());
                 for obj in store.list(req.kind, scope) {
                     if selector.as_ref().is_none_or(|s| s.matches(obj)) {
-                        targets.push(Target { kind: req.kind, obj });
+                        targets.push(Target {
+                            kind: req.kind,
+                            obj,
+                        });
                     }
                 }
                 continue;
             }
             for name in &req.names {
                 match store.get(req.kind, &namespace, name) {
-                    Ok(obj) => targets.push(Target { kind: req.kind, obj }),
+                    Ok(obj) => targets.push(Target {
+                        kind: req.kind,
+                        obj,
+                    }),
                     Err(status) => {
                         not_found |= status.reason == Reason::NotFound;
                         failures.push(errors::render(&status));
@@ -280,13 +286,15 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         out.stdout
             .push_str(&describe_object(&ctx, target.kind, target.obj));
     }
-    let mut reported: Vec<&String> = Vec::new();
+    // One failure prints as `checkErr` prints it; several as `MultipleErrors`, one a line
+    // and without the `error: ` prefix.
     for failure in &failures {
-        if !reported.contains(&failure) {
-            out.stderr.push_str(failure);
-            out.stderr.push('\n');
-            reported.push(failure);
-        }
+        let line = match failures.len() {
+            1 => failure.as_str(),
+            _ => failure.strip_prefix("error: ").unwrap_or(failure),
+        };
+        out.stderr.push_str(line);
+        out.stderr.push('\n');
     }
     if !failures.is_empty() {
         out.exit_code = 1;

@@ -5,19 +5,12 @@ use serde_json::Value;
 
 use super::Ctx;
 use super::fields::{
-    annotations_multiline, format_label_selector, int_at, labels_multiline, list_at, object_at,
-    strings_at, text_at,
+    annotations_multiline, format_label_selector, header, int_at, labels_multiline, list_at,
+    object_at, strings_at, text_at,
 };
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter};
 use crate::api::{meta, selector};
 use crate::time::Time;
-
-fn head(w: &mut PrefixWriter, obj: &Value) {
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(obj)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(obj)));
-    labels_multiline(w, "Labels", object_at(obj, "/metadata/labels"));
-    annotations_multiline(w, "Annotations", object_at(obj, "/metadata/annotations"));
-}
 
 /// The EndpointSlices of a Service (labelled `kubernetes.io/service-name`), by name.
 fn slices_of<'a>(ctx: &Ctx<'a>, namespace: &str, service: &str) -> Vec<&'a Value> {
@@ -62,7 +55,10 @@ fn format_endpoints(slices: &[&Value], port_name: &str) -> String {
             }
             continue;
         }
-        for port in ports.iter().filter(|p| meta::str_at(p, "/name") == port_name) {
+        for port in ports
+            .iter()
+            .filter(|p| meta::str_at(p, "/name") == port_name)
+        {
             for e in endpoints {
                 more |= list.len() == MAX;
                 if !ready(e) {
@@ -91,7 +87,7 @@ fn format_endpoints(slices: &[&Value], port_name: &str) -> String {
 
 pub fn service(ctx: &Ctx<'_>, svc: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, svc);
+    header(&mut w, svc);
     w.write(
         LEVEL_0,
         format!(
@@ -99,7 +95,10 @@ pub fn service(ctx: &Ctx<'_>, svc: &Value) -> String {
             selector::format_labels(object_at(svc, "/spec/selector"))
         ),
     );
-    w.write(LEVEL_0, format!("Type:\t{}\n", meta::str_at(svc, "/spec/type")));
+    w.write(
+        LEVEL_0,
+        format!("Type:\t{}\n", meta::str_at(svc, "/spec/type")),
+    );
     if let Some(policy) = svc.pointer("/spec/ipFamilyPolicy").and_then(Value::as_str) {
         w.write(LEVEL_0, format!("IP Family Policy:\t{policy}\n"));
     }
@@ -156,10 +155,7 @@ pub fn service(ctx: &Ctx<'_>, svc: &Value) -> String {
         let protocol = meta::str_at(port, "/protocol");
         w.write(
             LEVEL_0,
-            format!(
-                "Port:\t{shown}\t{}/{protocol}\n",
-                int_at(port, "/port")
-            ),
+            format!("Port:\t{shown}\t{}/{protocol}\n", int_at(port, "/port")),
         );
         let target = match port.get("targetPort") {
             Some(Value::String(s)) => s.clone(),
@@ -221,7 +217,7 @@ pub fn service(ctx: &Ctx<'_>, svc: &Value) -> String {
 
 pub fn endpoints(ctx: &Ctx<'_>, ep: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, ep);
+    header(&mut w, ep);
     w.write(LEVEL_0, "Subsets:\n");
     for subset in list_at(ep, "/subsets") {
         for (pointer, label) in [
@@ -266,7 +262,7 @@ pub fn endpoints(ctx: &Ctx<'_>, ep: &Value) -> String {
 
 pub fn endpoint_slice(ctx: &Ctx<'_>, slice: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, slice);
+    header(&mut w, slice);
     w.write(
         LEVEL_0,
         format!("AddressType:\t{}\n", meta::str_at(slice, "/addressType")),
@@ -314,7 +310,10 @@ pub fn endpoint_slice(ctx: &Ctx<'_>, slice: &Value) -> String {
                 LEVEL_3,
                 format!("Ready:\t{}\n", or_unset(e.pointer("/conditions/ready"))),
             );
-            w.write(LEVEL_2, format!("Hostname:\t{}\n", or_unset(e.get("hostname"))));
+            w.write(
+                LEVEL_2,
+                format!("Hostname:\t{}\n", or_unset(e.get("hostname"))),
+            );
             if let Some(target) = e.get("targetRef").filter(|t| t.is_object()) {
                 w.write(
                     LEVEL_2,
@@ -325,7 +324,10 @@ pub fn endpoint_slice(ctx: &Ctx<'_>, slice: &Value) -> String {
                     ),
                 );
             }
-            w.write(LEVEL_2, format!("NodeName:\t{}\n", or_unset(e.get("nodeName"))));
+            w.write(
+                LEVEL_2,
+                format!("NodeName:\t{}\n", or_unset(e.get("nodeName"))),
+            );
             w.write(LEVEL_2, format!("Zone:\t{}\n", or_unset(e.get("zone"))));
         }
     }
@@ -397,7 +399,11 @@ pub fn ingress(ctx: &Ctx<'_>, ing: &Value) -> String {
     if count == 0 {
         w.write(LEVEL_1, format!("*\t*\t{default_backend}\n"));
     }
-    annotations_multiline(&mut w, "Annotations", object_at(ing, "/metadata/annotations"));
+    annotations_multiline(
+        &mut w,
+        "Annotations",
+        object_at(ing, "/metadata/annotations"),
+    );
     ctx.events_section(ing, &mut w);
     w.finish()
 }
@@ -446,7 +452,11 @@ pub fn ingress_class(ctx: &Ctx<'_>, class: &Value) -> String {
     let mut w = PrefixWriter::new();
     w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(class)));
     labels_multiline(&mut w, "Labels", object_at(class, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(class, "/metadata/annotations"));
+    annotations_multiline(
+        &mut w,
+        "Annotations",
+        object_at(class, "/metadata/annotations"),
+    );
     w.write(
         LEVEL_0,
         format!("Controller:\t{}\n", meta::str_at(class, "/spec/controller")),
@@ -456,8 +466,14 @@ pub fn ingress_class(ctx: &Ctx<'_>, class: &Value) -> String {
         if let Some(group) = params.get("apiGroup").and_then(Value::as_str) {
             w.write(LEVEL_1, format!("APIGroup:\t{group}\n"));
         }
-        w.write(LEVEL_1, format!("Kind:\t{}\n", meta::str_at(params, "/kind")));
-        w.write(LEVEL_1, format!("Name:\t{}\n", meta::str_at(params, "/name")));
+        w.write(
+            LEVEL_1,
+            format!("Kind:\t{}\n", meta::str_at(params, "/kind")),
+        );
+        w.write(
+            LEVEL_1,
+            format!("Name:\t{}\n", meta::str_at(params, "/name")),
+        );
     }
     ctx.events_section(class, &mut w);
     w.finish()
@@ -476,7 +492,11 @@ pub fn network_policy(np: &Value) -> String {
         ),
     );
     labels_multiline(&mut w, "Labels", object_at(np, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(np, "/metadata/annotations"));
+    annotations_multiline(
+        &mut w,
+        "Annotations",
+        object_at(np, "/metadata/annotations"),
+    );
     w.write(LEVEL_0, "Spec:\n");
     w.write(LEVEL_1, "PodSelector: ");
     let pod_selector = np.pointer("/spec/podSelector");
@@ -490,7 +510,10 @@ pub fn network_policy(np: &Value) -> String {
             "<none> (Allowing the specific traffic to all pods in this namespace)\n",
         );
     } else {
-        w.write(LEVEL_2, format!("{}\n", format_label_selector(pod_selector)));
+        w.write(
+            LEVEL_2,
+            format!("{}\n", format_label_selector(pod_selector)),
+        );
     }
     let types = strings_at(np, "/spec/policyTypes");
     if types.contains(&"Ingress") {
@@ -559,10 +582,7 @@ fn policy_rules(w: &mut PrefixWriter, rules: &[Value], direction: Direction) {
                 Some(_) => text_at(port, "/port"),
             };
             match port.get("endPort").and_then(Value::as_i64) {
-                None => w.write(
-                    LEVEL_0,
-                    format!("{INDENT}To Port: {number}/{protocol}\n"),
-                ),
+                None => w.write(LEVEL_0, format!("{INDENT}To Port: {number}/{protocol}\n")),
                 Some(end) => w.write(
                     LEVEL_0,
                     format!("{INDENT}To Port Range: {number}-{end}/{protocol}\n"),
@@ -577,11 +597,18 @@ fn policy_rules(w: &mut PrefixWriter, rules: &[Value], direction: Direction) {
             w.write(LEVEL_0, format!("{INDENT}{peer_label}\n"));
             let pods = peer.get("podSelector").filter(|s| s.is_object());
             let namespaces = peer.get("namespaceSelector").filter(|s| s.is_object());
-            match (pods, namespaces, peer.get("ipBlock").filter(|b| b.is_object())) {
+            match (
+                pods,
+                namespaces,
+                peer.get("ipBlock").filter(|b| b.is_object()),
+            ) {
                 (Some(p), Some(n), _) => {
                     w.write(
                         LEVEL_1,
-                        format!("{INDENT}NamespaceSelector: {}\n", format_label_selector(Some(n))),
+                        format!(
+                            "{INDENT}NamespaceSelector: {}\n",
+                            format_label_selector(Some(n))
+                        ),
                     );
                     w.write(
                         LEVEL_1,
@@ -594,7 +621,10 @@ fn policy_rules(w: &mut PrefixWriter, rules: &[Value], direction: Direction) {
                 ),
                 (None, Some(n), _) => w.write(
                     LEVEL_1,
-                    format!("{INDENT}NamespaceSelector: {}\n", format_label_selector(Some(n))),
+                    format!(
+                        "{INDENT}NamespaceSelector: {}\n",
+                        format_label_selector(Some(n))
+                    ),
                 ),
                 (None, None, Some(block)) => {
                     w.write(LEVEL_1, format!("{INDENT}IPBlock:\n"));
@@ -604,7 +634,10 @@ fn policy_rules(w: &mut PrefixWriter, rules: &[Value], direction: Direction) {
                     );
                     w.write(
                         LEVEL_2,
-                        format!("{INDENT}Except: {}\n", strings_at(block, "/except").join(", ")),
+                        format!(
+                            "{INDENT}Except: {}\n",
+                            strings_at(block, "/except").join(", ")
+                        ),
                     );
                 }
                 (None, None, None) => {}

@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::Ctx;
 use super::fields::{
     add_quantities, annotations_multiline, bool_at, labels_multiline, list_at, object_at,
-    parse_quantity, quantity, rfc1123z, strings_at, taints_multiline, zero_quantity,
+    parse_quantity, quantity, rfc1123z, strings_at, taints_multiline, timed_conditions,
+    zero_quantity,
 };
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::api::meta;
@@ -43,31 +44,12 @@ pub fn describe(ctx: &Ctx<'_>, node: &Value) -> String {
         format!("Unschedulable:\t{}\n", bool_at(node, "/spec/unschedulable")),
     );
     lease(ctx, w, name);
-    let conditions = list_at(node, "/status/conditions");
-    if !conditions.is_empty() {
-        w.write(
-            LEVEL_0,
-            "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n",
-        );
-        w.write(
-            LEVEL_1,
-            "----\t------\t-----------------\t------------------\t------\t-------\n",
-        );
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                format!(
-                    "{} \t{} \t{} \t{} \t{} \t{}\n",
-                    meta::str_at(c, "/type"),
-                    meta::str_at(c, "/status"),
-                    rfc1123z(c.get("lastHeartbeatTime")),
-                    rfc1123z(c.get("lastTransitionTime")),
-                    meta::str_at(c, "/reason"),
-                    meta::str_at(c, "/message")
-                ),
-            );
-        }
-    }
+    timed_conditions(
+        w,
+        list_at(node, "/status/conditions"),
+        "LastHeartbeatTime",
+        "lastHeartbeatTime",
+    );
     w.write(LEVEL_0, "Addresses:\n");
     for address in list_at(node, "/status/addresses") {
         w.write(
@@ -186,7 +168,8 @@ fn node_resources(ctx: &Ctx<'_>, w: &mut PrefixWriter, node: &Value, pods: &[&Va
             .collect(),
         None => ResourceList::new(),
     };
-    let amount = |list: &ResourceList, name: &str| list.get(name).cloned().unwrap_or_else(zero_quantity);
+    let amount =
+        |list: &ResourceList, name: &str| list.get(name).cloned().unwrap_or_else(zero_quantity);
     let alloc_cpu = amount(&allocatable, "cpu").milli_value();
     let alloc_memory = amount(&allocatable, "memory").value();
     let mut total_requests = ResourceList::new();
@@ -249,7 +232,10 @@ fn node_resources(ctx: &Ctx<'_>, w: &mut PrefixWriter, node: &Value, pods: &[&Va
         amount(&allocatable, "ephemeral-storage").value(),
         false,
     );
-    for (name, size) in allocatable.iter().filter(|(n, _)| n.starts_with("hugepages-")) {
+    for (name, size) in allocatable
+        .iter()
+        .filter(|(n, _)| n.starts_with("hugepages-"))
+    {
         row(w, name, size.value(), false);
     }
     let standard = |n: &str| {
@@ -372,11 +358,20 @@ mod tests {
             "overhead": {"cpu": "10m"},
         }});
         let req = pod_requests(&pod);
-        assert_eq!(req.get("cpu").map(ToString::to_string).as_deref(), Some("510m"));
-        assert_eq!(req.get("memory").map(ToString::to_string).as_deref(), Some("192Mi"));
+        assert_eq!(
+            req.get("cpu").map(ToString::to_string).as_deref(),
+            Some("510m")
+        );
+        assert_eq!(
+            req.get("memory").map(ToString::to_string).as_deref(),
+            Some("192Mi")
+        );
         let lim = pod_limits(&pod);
-        assert_eq!(lim.get("memory").map(ToString::to_string).as_deref(), Some("256Mi"));
-        assert!(lim.get("cpu").is_none());
+        assert_eq!(
+            lim.get("memory").map(ToString::to_string).as_deref(),
+            Some("256Mi")
+        );
+        assert!(!lim.contains_key("cpu"));
     }
 
     #[test]

@@ -8,18 +8,16 @@ use serde_json::Value;
 
 use super::Ctx;
 use super::fields::{
-    annotations_multiline, format_label_selector, go_list, int_at, int_or_string,
-    labels_multiline, list_at, object_at, quantity, rfc1123z, strings_at,
+    annotations_multiline, conditions_table, format_label_selector, go_list, header, int_at,
+    int_or_string, labels_multiline, list_at, name_and_namespace, object_at, quantity, rfc1123z,
+    strings_at,
 };
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter};
 use crate::api::{meta, selector};
 
 pub fn horizontal_pod_autoscaler(ctx: &Ctx<'_>, hpa: &Value) -> String {
     let mut w = PrefixWriter::new();
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(hpa)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(hpa)));
-    labels_multiline(&mut w, "Labels", object_at(hpa, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(hpa, "/metadata/annotations"));
+    header(&mut w, hpa);
     w.write(
         LEVEL_0,
         format!(
@@ -60,10 +58,7 @@ pub fn horizontal_pod_autoscaler(ctx: &Ctx<'_>, hpa: &Value) -> String {
                 .get("stabilizationWindowSeconds")
                 .and_then(Value::as_i64)
             {
-                w.write(
-                    LEVEL_2,
-                    format!("Stabilization Window: {window} seconds\n"),
-                );
+                w.write(LEVEL_2, format!("Stabilization Window: {window} seconds\n"));
             }
             let policies = list_at(rules, "/policies");
             if !policies.is_empty() {
@@ -96,24 +91,21 @@ pub fn horizontal_pod_autoscaler(ctx: &Ctx<'_>, hpa: &Value) -> String {
             int_at(hpa, "/status/desiredReplicas")
         ),
     );
-    let conditions = list_at(hpa, "/status/conditions");
-    if !conditions.is_empty() {
-        w.write(LEVEL_0, "Conditions:\n");
-        w.write(LEVEL_1, "Type\tStatus\tReason\tMessage\n");
-        w.write(LEVEL_1, "----\t------\t------\t-------\n");
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                format!(
-                    "{}\t{}\t{}\t{}\n",
-                    meta::str_at(c, "/type"),
-                    meta::str_at(c, "/status"),
-                    meta::str_at(c, "/reason"),
-                    meta::str_at(c, "/message")
-                ),
-            );
-        }
-    }
+    conditions_table(
+        &mut w,
+        list_at(hpa, "/status/conditions"),
+        "Type\tStatus\tReason\tMessage",
+        "----\t------\t------\t-------",
+        |c| {
+            format!(
+                "{}\t{}\t{}\t{}",
+                meta::str_at(c, "/type"),
+                meta::str_at(c, "/status"),
+                meta::str_at(c, "/reason"),
+                meta::str_at(c, "/message")
+            )
+        },
+    );
     ctx.events_section(hpa, &mut w);
     w.finish()
 }
@@ -217,7 +209,9 @@ fn hpa_metric(w: &mut PrefixWriter, metric: &Value, current: Option<&Value>) {
                     format!(":\t{} / {}\n", now(source, "averageValue"), quantity(avg)),
                 );
             } else {
-                let status = current.and_then(|c| c.get(source)).filter(|s| s.is_object());
+                let status = current
+                    .and_then(|c| c.get(source))
+                    .filter(|s| s.is_object());
                 let current_text = match status
                     .and_then(|s| s.pointer("/current/averageUtilization"))
                     .and_then(Value::as_i64)
@@ -238,7 +232,10 @@ fn hpa_metric(w: &mut PrefixWriter, metric: &Value, current: Option<&Value>) {
                 );
             }
         }
-        other => w.write(LEVEL_1, format!("<unknown metric type {}>\n", go_quote(other))),
+        other => w.write(
+            LEVEL_1,
+            format!("<unknown metric type {}>\n", go_quote(other)),
+        ),
     }
 }
 
@@ -249,8 +246,7 @@ fn go_quote(s: &str) -> String {
 
 pub fn pod_disruption_budget(ctx: &Ctx<'_>, pdb: &Value) -> String {
     let mut w = PrefixWriter::new();
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(pdb)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(pdb)));
+    name_and_namespace(&mut w, pdb);
     if let Some(min) = pdb.pointer("/spec/minAvailable").filter(|v| !v.is_null()) {
         w.write(
             LEVEL_0,
@@ -385,13 +381,17 @@ fn compact_rules(role: &Value) -> Vec<Rule> {
         }
     }
     let mut rules = non_resource;
-    rules.extend(simple.into_iter().map(|((group, resource, name), verbs)| Rule {
-        verbs,
-        groups: vec![group],
-        resources: vec![resource],
-        names: name.into_iter().collect(),
-        urls: Vec::new(),
-    }));
+    rules.extend(
+        simple
+            .into_iter()
+            .map(|((group, resource, name), verbs)| Rule {
+                verbs,
+                groups: vec![group],
+                resources: vec![resource],
+                names: name.into_iter().collect(),
+                urls: Vec::new(),
+            }),
+    );
     rules.sort_by_cached_key(Rule::sort_key);
     rules
 }
@@ -422,7 +422,11 @@ pub fn role(role: &Value) -> String {
     let mut w = PrefixWriter::new();
     w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(role)));
     labels_multiline(&mut w, "Labels", object_at(role, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(role, "/metadata/annotations"));
+    annotations_multiline(
+        &mut w,
+        "Annotations",
+        object_at(role, "/metadata/annotations"),
+    );
     w.write(LEVEL_0, "PolicyRule:\n");
     w.write(
         LEVEL_1,

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::Ctx;
 use super::fields::{
     access_modes, annotations_multiline, go_list, labels_multiline, list_at, object_at,
-    pods_multiline, print_bool_ptr, quantity, rfc1123z, strings_at,
+    pods_multiline, print_bool_ptr, quantity, strings_at, timed_conditions,
 };
 use super::volumes::{claim_fields, volume_source};
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, PrefixWriter};
@@ -29,7 +29,11 @@ pub fn persistent_volume(ctx: &Ctx<'_>, pv: &Value) -> String {
     let mut w = PrefixWriter::new();
     w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(pv)));
     labels_multiline(&mut w, "Labels", object_at(pv, "/metadata/labels"));
-    annotations_multiline(&mut w, "Annotations", object_at(pv, "/metadata/annotations"));
+    annotations_multiline(
+        &mut w,
+        "Annotations",
+        object_at(pv, "/metadata/annotations"),
+    );
     w.write(
         LEVEL_0,
         format!(
@@ -37,13 +41,20 @@ pub fn persistent_volume(ctx: &Ctx<'_>, pv: &Value) -> String {
             go_list(&strings_at(pv, "/metadata/finalizers"))
         ),
     );
-    let class = meta::at(pv, "/metadata/annotations/volume.beta.kubernetes.io~1storage-class")
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| meta::str_at(pv, "/spec/storageClassName"));
+    let class = meta::at(
+        pv,
+        "/metadata/annotations/volume.beta.kubernetes.io~1storage-class",
+    )
+    .and_then(Value::as_str)
+    .unwrap_or_else(|| meta::str_at(pv, "/spec/storageClassName"));
     w.write(LEVEL_0, format!("StorageClass:\t{class}\n"));
     w.write(LEVEL_0, format!("Status:\t{}\n", status(ctx, pv)));
     let claim = match pv.pointer("/spec/claimRef").filter(|c| c.is_object()) {
-        Some(c) => format!("{}/{}", meta::str_at(c, "/namespace"), meta::str_at(c, "/name")),
+        Some(c) => format!(
+            "{}/{}",
+            meta::str_at(c, "/namespace"),
+            meta::str_at(c, "/name")
+        ),
         None => String::new(),
     };
     w.write(LEVEL_0, format!("Claim:\t{claim}\n"));
@@ -127,32 +138,12 @@ pub fn persistent_volume_claim(ctx: &Ctx<'_>, pvc: &Value) -> String {
     let mut w = PrefixWriter::new();
     claim_fields(&mut w, pvc, Some(&status(ctx, pvc)));
     pods_multiline(&mut w, "Used By", &claim_users(ctx, pvc));
-    let conditions = list_at(pvc, "/status/conditions");
-    if !conditions.is_empty() {
-        w.write(LEVEL_0, "Conditions:\n");
-        w.write(
-            LEVEL_1,
-            "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n",
-        );
-        w.write(
-            LEVEL_1,
-            "----\t------\t-----------------\t------------------\t------\t-------\n",
-        );
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                format!(
-                    "{} \t{} \t{} \t{} \t{} \t{}\n",
-                    meta::str_at(c, "/type"),
-                    meta::str_at(c, "/status"),
-                    rfc1123z(c.get("lastProbeTime")),
-                    rfc1123z(c.get("lastTransitionTime")),
-                    meta::str_at(c, "/reason"),
-                    meta::str_at(c, "/message")
-                ),
-            );
-        }
-    }
+    timed_conditions(
+        &mut w,
+        list_at(pvc, "/status/conditions"),
+        "LastProbeTime",
+        "lastProbeTime",
+    );
     ctx.events_section(pvc, &mut w);
     w.finish()
 }
@@ -190,12 +181,18 @@ pub fn storage_class(ctx: &Ctx<'_>, sc: &Value) -> String {
     let mut w = PrefixWriter::new();
     w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(sc)));
     let annotations = object_at(sc, "/metadata/annotations");
-    let is_default = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"]
-        .iter()
-        .any(|k| annotations.and_then(|a| a.get(*k)).and_then(Value::as_str) == Some("true"));
+    let is_default = [
+        "storageclass.kubernetes.io/is-default-class",
+        "storageclass.beta.kubernetes.io/is-default-class",
+    ]
+    .iter()
+    .any(|k| annotations.and_then(|a| a.get(*k)).and_then(Value::as_str) == Some("true"));
     w.write(
         LEVEL_0,
-        format!("IsDefaultClass:\t{}\n", if is_default { "Yes" } else { "No" }),
+        format!(
+            "IsDefaultClass:\t{}\n",
+            if is_default { "Yes" } else { "No" }
+        ),
     );
     w.write(
         LEVEL_0,

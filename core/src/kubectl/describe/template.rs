@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::Ctx;
 use super::containers::describe_containers;
 use super::fields::{
-    annotations_multiline, labels_multiline, labels_multiline_indent, list_at, object_at,
-    quantity, strings_at, tolerations_multiline,
+    annotations_multiline, labels_multiline, labels_multiline_indent, list_at, object_at, quantity,
+    strings_at, tolerations_multiline,
 };
 use super::pod::topology_spread;
 use super::volumes::{claim_class, describe_volumes};
@@ -67,9 +67,10 @@ impl PodCounts {
     pub fn of(ctx: &Ctx<'_>, controller: &Value, pod_selector: Option<&Value>) -> PodCounts {
         let mut counts = PodCounts::default();
         let uid = meta::uid(controller);
-        let pods = ctx
-            .store
-            .list(crate::controllers::kind("", "Pod"), Some(meta::namespace(controller)));
+        let pods = ctx.store.list(
+            crate::controllers::kind("", "Pod"),
+            Some(meta::namespace(controller)),
+        );
         for pod in pods {
             if !selector::matches(pod_selector, meta::labels(pod))
                 || !crate::controllers::is_controlled_by(pod, uid)
@@ -106,7 +107,13 @@ pub fn describe_claim_templates(w: &mut PrefixWriter, templates: &[Value]) {
     for claim in templates {
         w.write(LEVEL_1, format!("Name:\t{}\n", meta::name(claim)));
         w.write(LEVEL_1, format!("StorageClass:\t{}\n", claim_class(claim)));
-        labels_multiline_indent(w, "  ", "Labels", "\t", object_at(claim, "/metadata/labels"));
+        labels_multiline_indent(
+            w,
+            "  ",
+            "Labels",
+            "\t",
+            object_at(claim, "/metadata/labels"),
+        );
         labels_multiline_indent(
             w,
             "  ",

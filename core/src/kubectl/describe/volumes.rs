@@ -227,11 +227,17 @@ fn legacy_fields(
         ),
         "gitRepo" => (
             "GitRepo (a volume that is pulled from git when the pod is created)",
-            vec![("Repository:", s("/repository")), ("Revision:", s("/revision"))],
+            vec![
+                ("Repository:", s("/repository")),
+                ("Revision:", s("/revision")),
+            ],
         ),
         "secret" => (
             "Secret (a volume populated by a Secret)",
-            vec![("SecretName:", s("/secretName")), ("Optional:", b("/optional"))],
+            vec![
+                ("SecretName:", s("/secretName")),
+                ("Optional:", b("/optional")),
+            ],
         ),
         "configMap" => (
             "ConfigMap (a volume populated by a ConfigMap)",
@@ -287,7 +293,10 @@ fn legacy_fields(
         }
         "persistentVolumeClaim" => (
             "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
-            vec![("ClaimName:", s("/claimName")), ("ReadOnly:", b("/readOnly"))],
+            vec![
+                ("ClaimName:", s("/claimName")),
+                ("ReadOnly:", b("/readOnly")),
+            ],
         ),
         "rbd" => (
             "RBD (a Rados Block Device mount on the host that shares a pod's lifetime)",
@@ -442,7 +451,10 @@ fn legacy_fields(
         ),
         "image" => (
             "Image (a container image or OCI artifact)",
-            vec![("Reference:", s("/reference")), ("PullPolicy:", s("/pullPolicy"))],
+            vec![
+                ("Reference:", s("/reference")),
+                ("PullPolicy:", s("/pullPolicy")),
+            ],
         ),
         _ => return None,
     })
@@ -460,7 +472,10 @@ fn secret_ref(r: Option<&Value>, pv: bool) -> String {
             meta::str_at(r, "/namespace")
         )
     } else {
-        format!("&LocalObjectReference{{Name:{},}}", meta::str_at(r, "/name"))
+        format!(
+            "&LocalObjectReference{{Name:{},}}",
+            meta::str_at(r, "/name")
+        )
     }
 }
 
@@ -557,7 +572,11 @@ pub fn claim_fields(w: &mut PrefixWriter, claim: &Value, status: Option<&str>) {
     let volume = meta::str_at(claim, "/spec/volumeName");
     w.write(LEVEL_0, format!("Volume:\t{volume}\n"));
     labels_multiline(w, "Labels", object_at(claim, "/metadata/labels"));
-    super::fields::annotations_multiline(w, "Annotations", object_at(claim, "/metadata/annotations"));
+    super::fields::annotations_multiline(
+        w,
+        "Annotations",
+        object_at(claim, "/metadata/annotations"),
+    );
     if full {
         let finalizers = strings_at(claim, "/metadata/finalizers");
         w.write(
@@ -585,8 +604,14 @@ pub fn claim_fields(w: &mut PrefixWriter, claim: &Value, status: Option<&str>) {
         if let Some(group) = source.get("apiGroup").and_then(Value::as_str) {
             w.write(LEVEL_1, format!("APIGroup:\t{group}\n"));
         }
-        w.write(LEVEL_1, format!("Kind:\t{}\n", meta::str_at(source, "/kind")));
-        w.write(LEVEL_1, format!("Name:\t{}\n", meta::str_at(source, "/name")));
+        w.write(
+            LEVEL_1,
+            format!("Kind:\t{}\n", meta::str_at(source, "/kind")),
+        );
+        w.write(
+            LEVEL_1,
+            format!("Name:\t{}\n", meta::str_at(source, "/name")),
+        );
     }
 }
 
@@ -613,7 +638,11 @@ mod tests {
             {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}},
         ]}}]);
         let mut w = PrefixWriter::new();
-        describe_volumes(&mut w, volumes.as_array().map(Vec::as_slice).unwrap_or_default(), "");
+        describe_volumes(
+            &mut w,
+            volumes.as_array().map(Vec::as_slice).unwrap_or_default(),
+            "",
+        );
         assert_eq!(
             w.finish(),
             concat!(
@@ -636,7 +665,11 @@ mod tests {
             {"name": "odd"},
         ]);
         let mut w = PrefixWriter::new();
-        describe_volumes(&mut w, volumes.as_array().map(Vec::as_slice).unwrap_or_default(), "  ");
+        describe_volumes(
+            &mut w,
+            volumes.as_array().map(Vec::as_slice).unwrap_or_default(),
+            "  ",
+        );
         assert_eq!(
             w.finish(),
             concat!(

@@ -5,8 +5,9 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use super::fields::{
-    annotations_multiline, controlled_by, format_label_selector, int_at, int_or_string,
-    labels_multiline, list_at, object_at, print_bool_ptr, rfc1123z, selector_string,
+    conditions_table, controlled_by, format_label_selector, int_at, int_or_string,
+    labels_and_annotations, list_at, name_and_namespace, object_at, print_bool_ptr, rfc1123z,
+    selector_string,
 };
 use super::template::{PodCounts, describe_claim_templates, describe_pod_template};
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
@@ -15,41 +16,27 @@ use crate::controllers::deployment::same_template;
 use crate::controllers::is_controlled_by;
 use crate::time::{Time, human_duration};
 
-/// Name, Namespace and (for most kinds) the labels and annotations: every description's head.
-fn head(w: &mut PrefixWriter, obj: &Value) {
-    w.write(LEVEL_0, format!("Name:\t{}\n", meta::name(obj)));
-    w.write(LEVEL_0, format!("Namespace:\t{}\n", meta::namespace(obj)));
-}
-
-fn labels_and_annotations(w: &mut PrefixWriter, obj: &Value) {
-    labels_multiline(w, "Labels", object_at(obj, "/metadata/labels"));
-    annotations_multiline(w, "Annotations", object_at(obj, "/metadata/annotations"));
-}
-
 /// `Conditions:` as the replicated workloads print them: type, status and reason.
 fn short_conditions(w: &mut PrefixWriter, obj: &Value) {
-    let conditions = list_at(obj, "/status/conditions");
-    if conditions.is_empty() {
-        return;
-    }
-    w.write(LEVEL_0, "Conditions:\n  Type\tStatus\tReason\n");
-    w.write(LEVEL_1, "----\t------\t------\n");
-    for c in conditions {
-        w.write(
-            LEVEL_1,
+    conditions_table(
+        w,
+        list_at(obj, "/status/conditions"),
+        "Type\tStatus\tReason",
+        "----\t------\t------",
+        |c| {
             format!(
-                "{} \t{}\t{}\n",
+                "{} \t{}\t{}",
                 meta::str_at(c, "/type"),
                 meta::str_at(c, "/status"),
                 meta::str_at(c, "/reason")
-            ),
-        );
-    }
+            )
+        },
+    );
 }
 
 pub fn deployment(ctx: &Ctx<'_>, d: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, d);
+    name_and_namespace(&mut w, d);
     w.write(
         LEVEL_0,
         format!(
@@ -76,7 +63,10 @@ pub fn deployment(ctx: &Ctx<'_>, d: &Value) -> String {
     );
     w.write(
         LEVEL_0,
-        format!("StrategyType:\t{}\n", meta::str_at(d, "/spec/strategy/type")),
+        format!(
+            "StrategyType:\t{}\n",
+            meta::str_at(d, "/spec/strategy/type")
+        ),
     );
     w.write(
         LEVEL_0,
@@ -163,7 +153,7 @@ fn replica_set_list(sets: &[&Value]) -> String {
 
 pub fn replica_set(ctx: &Ctx<'_>, rs: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, rs);
+    name_and_namespace(&mut w, rs);
     let pod_selector = rs.pointer("/spec/selector");
     w.write(
         LEVEL_0,
@@ -198,7 +188,7 @@ fn replicas_and_pods(ctx: &Ctx<'_>, w: &mut PrefixWriter, obj: &Value, pods: Opt
 
 pub fn replication_controller(ctx: &Ctx<'_>, rc: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, rc);
+    name_and_namespace(&mut w, rc);
     let labels = object_at(rc, "/spec/selector");
     w.write(
         LEVEL_0,
@@ -216,7 +206,7 @@ pub fn replication_controller(ctx: &Ctx<'_>, rc: &Value) -> String {
 
 pub fn daemon_set(ctx: &Ctx<'_>, ds: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, ds);
+    name_and_namespace(&mut w, ds);
     let pod_selector = ds.pointer("/spec/selector");
     w.write(
         LEVEL_0,
@@ -231,8 +221,14 @@ pub fn daemon_set(ctx: &Ctx<'_>, ds: &Value) -> String {
     );
     labels_and_annotations(&mut w, ds);
     for (label, field) in [
-        ("Desired Number of Nodes Scheduled", "desiredNumberScheduled"),
-        ("Current Number of Nodes Scheduled", "currentNumberScheduled"),
+        (
+            "Desired Number of Nodes Scheduled",
+            "desiredNumberScheduled",
+        ),
+        (
+            "Current Number of Nodes Scheduled",
+            "currentNumberScheduled",
+        ),
         (
             "Number of Nodes Scheduled with Up-to-date Pods",
             "updatedNumberScheduled",
@@ -262,7 +258,7 @@ pub fn daemon_set(ctx: &Ctx<'_>, ds: &Value) -> String {
 
 pub fn stateful_set(ctx: &Ctx<'_>, sts: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, sts);
+    name_and_namespace(&mut w, sts);
     w.write(
         LEVEL_0,
         format!(
@@ -319,7 +315,7 @@ pub fn stateful_set(ctx: &Ctx<'_>, sts: &Value) -> String {
 
 pub fn job(ctx: &Ctx<'_>, job: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, job);
+    name_and_namespace(&mut w, job);
     w.write(
         LEVEL_0,
         format!(
@@ -331,7 +327,10 @@ pub fn job(ctx: &Ctx<'_>, job: &Value) -> String {
     if let Some(owner) = controlled_by(job) {
         w.write(LEVEL_0, format!("Controlled By:\t{owner}\n"));
     }
-    let spec_int = |field: &str| job.pointer(&format!("/spec/{field}")).and_then(Value::as_i64);
+    let spec_int = |field: &str| {
+        job.pointer(&format!("/spec/{field}"))
+            .and_then(Value::as_i64)
+    };
     if let Some(p) = spec_int("parallelism") {
         w.write(LEVEL_0, format!("Parallelism:\t{p}\n"));
     }
@@ -353,16 +352,24 @@ pub fn job(ctx: &Ctx<'_>, job: &Value) -> String {
         w.write(LEVEL_0, format!("TTL Seconds After Finished:\t{ttl}\n"));
     }
     let start = job.pointer("/status/startTime").filter(|t| t.is_string());
-    let completed = job.pointer("/status/completionTime").filter(|t| t.is_string());
+    let completed = job
+        .pointer("/status/completionTime")
+        .filter(|t| t.is_string());
     if let Some(start) = start {
         w.write(LEVEL_0, format!("Start Time:\t{}\n", rfc1123z(Some(start))));
     }
     if let Some(done) = completed {
-        w.write(LEVEL_0, format!("Completed At:\t{}\n", rfc1123z(Some(done))));
+        w.write(
+            LEVEL_0,
+            format!("Completed At:\t{}\n", rfc1123z(Some(done))),
+        );
     }
     let parse = |t: Option<&Value>| t.and_then(Value::as_str).and_then(Time::parse_rfc3339);
     if let (Some(s), Some(c)) = (parse(start), parse(completed)) {
-        w.write(LEVEL_0, format!("Duration:\t{}\n", human_duration(c.since(s))));
+        w.write(
+            LEVEL_0,
+            format!("Duration:\t{}\n", human_duration(c.since(s))),
+        );
     }
     if let Some(deadline) = spec_int("activeDeadlineSeconds") {
         w.write(LEVEL_0, format!("Active Deadline Seconds:\t{deadline}s\n"));
@@ -415,7 +422,7 @@ fn cap_indexes(indexes: &str, soft_limit: usize) -> String {
 
 pub fn cron_job(ctx: &Ctx<'_>, cj: &Value) -> String {
     let mut w = PrefixWriter::new();
-    head(&mut w, cj);
+    name_and_namespace(&mut w, cj);
     labels_and_annotations(&mut w, cj);
     w.write(
         LEVEL_0,
@@ -430,9 +437,15 @@ pub fn cron_job(ctx: &Ctx<'_>, cj: &Value) -> String {
     );
     w.write(
         LEVEL_0,
-        format!("Suspend:\t{}\n", print_bool_ptr(cj.pointer("/spec/suspend"))),
+        format!(
+            "Suspend:\t{}\n",
+            print_bool_ptr(cj.pointer("/spec/suspend"))
+        ),
     );
-    let spec_int = |field: &str| cj.pointer(&format!("/spec/{field}")).and_then(Value::as_i64);
+    let spec_int = |field: &str| {
+        cj.pointer(&format!("/spec/{field}"))
+            .and_then(Value::as_i64)
+    };
     for (label, field, unit) in [
         (
             "Successful Job History Limit",
@@ -448,13 +461,21 @@ pub fn cron_job(ctx: &Ctx<'_>, cj: &Value) -> String {
         }
     }
     let template = cj.pointer("/spec/jobTemplate/spec");
-    let template_int =
-        |field: &str| template.and_then(|t| t.get(field)).and_then(Value::as_i64);
-    match template.and_then(|t| t.get("selector")).filter(|s| s.is_object()) {
-        Some(s) => w.write(LEVEL_0, format!("Selector:\t{}\n", selector_string(Some(s)))),
+    let template_int = |field: &str| template.and_then(|t| t.get(field)).and_then(Value::as_i64);
+    match template
+        .and_then(|t| t.get("selector"))
+        .filter(|s| s.is_object())
+    {
+        Some(s) => w.write(
+            LEVEL_0,
+            format!("Selector:\t{}\n", selector_string(Some(s))),
+        ),
         None => w.write(LEVEL_0, "Selector:\t<unset>\n"),
     }
-    for (label, field) in [("Parallelism", "parallelism"), ("Completions", "completions")] {
+    for (label, field) in [
+        ("Parallelism", "parallelism"),
+        ("Completions", "completions"),
+    ] {
         match template_int(field) {
             Some(v) => w.write(LEVEL_0, format!("{label}:\t{v}\n")),
             None => w.write(LEVEL_0, format!("{label}:\t<unset>\n")),
@@ -464,7 +485,10 @@ pub fn cron_job(ctx: &Ctx<'_>, cj: &Value) -> String {
         w.write(LEVEL_0, format!("Active Deadline Seconds:\t{deadline}s\n"));
     }
     describe_pod_template(&mut w, template.and_then(|t| t.get("template")));
-    match cj.pointer("/status/lastScheduleTime").filter(|t| t.is_string()) {
+    match cj
+        .pointer("/status/lastScheduleTime")
+        .filter(|t| t.is_string())
+    {
         Some(t) => w.write(
             LEVEL_0,
             format!("Last Schedule Time:\t{}\n", rfc1123z(Some(t))),

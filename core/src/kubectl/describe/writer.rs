@@ -88,8 +88,8 @@ pub fn align(text: &str, padding: usize) -> String {
 
 /// Formats lines `start..end` given the widths of the columns to the left, opening a nested
 /// block for the next column wherever consecutive lines have a cell in it.
-fn format_block<'a>(
-    lines: &[Vec<&'a str>],
+fn format_block(
+    lines: &[Vec<&str>],
     start: usize,
     end: usize,
     widths: &mut Vec<usize>,
