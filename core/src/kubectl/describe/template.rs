@@ -88,12 +88,16 @@ impl PodCounts {
         counts
     }
 
-    /// `N Running / N Waiting / N Succeeded / N Failed`.
-    pub fn line(&self) -> String {
-        format!(
-            "{} Running / {} Waiting / {} Succeeded / {} Failed",
-            self.running, self.waiting, self.succeeded, self.failed
-        )
+    /// `Pods Status:\tN Running / N Waiting / N Succeeded / N Failed` of a controller.
+    pub fn describe(ctx: &Ctx<'_>, w: &mut PrefixWriter, controller: &Value, pods: Option<&Value>) {
+        let c = PodCounts::of(ctx, controller, pods);
+        w.write(
+            LEVEL_0,
+            format!(
+                "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed\n",
+                c.running, c.waiting, c.succeeded, c.failed
+            ),
+        );
     }
 }
 

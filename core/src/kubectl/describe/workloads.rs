@@ -180,10 +180,7 @@ fn replicas_and_pods(ctx: &Ctx<'_>, w: &mut PrefixWriter, obj: &Value, pods: Opt
             int_at(obj, "/spec/replicas")
         ),
     );
-    w.write(
-        LEVEL_0,
-        format!("Pods Status:\t{}\n", PodCounts::of(ctx, obj, pods).line()),
-    );
+    PodCounts::describe(ctx, w, obj, pods);
 }
 
 pub fn replication_controller(ctx: &Ctx<'_>, rc: &Value) -> String {
@@ -244,13 +241,7 @@ pub fn daemon_set(ctx: &Ctx<'_>, ds: &Value) -> String {
             format!("{label}: {}\n", int_at(ds, &format!("/status/{field}"))),
         );
     }
-    w.write(
-        LEVEL_0,
-        format!(
-            "Pods Status:\t{}\n",
-            PodCounts::of(ctx, ds, pod_selector).line()
-        ),
-    );
+    PodCounts::describe(ctx, &mut w, ds, pod_selector);
     describe_pod_template(&mut w, ds.pointer("/spec/template"));
     ctx.events_section(ds, &mut w);
     w.finish()
@@ -300,13 +291,7 @@ pub fn stateful_set(ctx: &Ctx<'_>, sts: &Value) -> String {
             );
         }
     }
-    w.write(
-        LEVEL_0,
-        format!(
-            "Pods Status:\t{}\n",
-            PodCounts::of(ctx, sts, pod_selector).line()
-        ),
-    );
+    PodCounts::describe(ctx, &mut w, sts, pod_selector);
     describe_pod_template(&mut w, sts.pointer("/spec/template"));
     describe_claim_templates(&mut w, list_at(sts, "/spec/volumeClaimTemplates"));
     ctx.events_section(sts, &mut w);
