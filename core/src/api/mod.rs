@@ -8,13 +8,16 @@ pub mod crds;
 pub mod cron;
 pub mod defaults;
 pub mod error;
+pub mod fields;
 pub mod kinds;
+pub mod labels;
 pub mod meta;
 pub mod pdb;
 pub mod quantity;
 pub mod selector;
 pub mod strict;
 pub mod versions;
+pub mod validation;
 pub mod yaml;
 
 pub use error::{Cause, Reason, Result, Status};

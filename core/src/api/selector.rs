@@ -1,7 +1,49 @@
 //! Label selectors as objects carry them (`matchLabels` and `matchExpressions`), and their
-//! string form as kubectl prints it (`app=web,tier in (a,b)`).
+//! string form as kubectl prints it (`app=web,tier in (a,b)`). [`as_selector`] turns one into
+//! the parsed form of [`super::labels`], as upstream's `LabelSelectorAsSelector` does.
 
 use serde_json::{Map, Value};
+
+use super::labels::{Operator, Requirement, Selector};
+use super::validation::field::{Path, aggregate_message};
+
+/// `metav1.LabelSelectorAsSelector`: an absent selector selects nothing, an empty one
+/// everything; keys and values are checked, so a bad selector is an error.
+pub fn as_selector(selector: Option<&Value>) -> Result<Selector, String> {
+    let Some(selector) = selector.filter(|s| !s.is_null()) else {
+        return Ok(Selector::nothing());
+    };
+    let mut requirements = Vec::new();
+    let checked = |key: &str, op, values| {
+        Requirement::new(key, op, values, &Path::none()).map_err(|e| aggregate_message(&e))
+    };
+    if let Some(ml) = selector.get("matchLabels").and_then(Value::as_object) {
+        for (k, v) in ml {
+            let value = v.as_str().unwrap_or("").to_string();
+            requirements.push(checked(k, Operator::Equals, vec![value])?);
+        }
+    }
+    if let Some(exprs) = selector.get("matchExpressions").and_then(Value::as_array) {
+        for e in exprs {
+            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let values: Vec<String> = e
+                .get("values")
+                .and_then(Value::as_array)
+                .map(|vs| vs.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+                .unwrap_or_default();
+            let op = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                "In" => Operator::In,
+                "NotIn" => Operator::NotIn,
+                "Exists" => Operator::Exists,
+                "DoesNotExist" => Operator::DoesNotExist,
+                other => return Err(format!("{other:?} is not a valid label selector operator")),
+            };
+            requirements.push(checked(key, op, values)?);
+        }
+    }
+    requirements.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(Selector::from_requirements(requirements))
+}
 
 /// Whether a `metav1.LabelSelector` (as JSON) selects an object with `labels`.
 ///
