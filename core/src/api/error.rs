@@ -171,12 +171,16 @@ impl Status {
         Status::new(Reason::Unknown, message.into())
     }
 
-    /// `apierrors.NewInvalid`: the message lists the causes as the API server words them.
+    /// `apierrors.NewInvalid`: the message lists the causes as the API server words them
+    /// (repeated causes once, several in brackets).
     pub fn invalid(kind: &Kind, name: &str, causes: Vec<Cause>) -> Status {
-        let listed: Vec<String> = causes
-            .iter()
-            .map(|c| format!("{}: {}", c.field, c.message))
-            .collect();
+        let mut listed: Vec<String> = Vec::new();
+        for c in &causes {
+            let line = format!("{}: {}", c.field, c.message);
+            if !listed.contains(&line) {
+                listed.push(line);
+            }
+        }
         let joined = if listed.len() == 1 {
             listed.join("")
         } else {
@@ -189,7 +193,10 @@ impl Status {
         };
         Status {
             reason: Reason::Invalid,
-            message: format!("{qualified_kind} \"{name}\" is invalid: {joined}"),
+            message: format!(
+                "{qualified_kind} {} is invalid: {joined}",
+                super::validation::field::go_quote(name)
+            ),
             kind: kind.kind.to_string(),
             name: name.to_string(),
             causes,

@@ -1,18 +1,28 @@
 //! API errors in kubectl's words (`StandardErrorMessage` and `checkErr`): `Error from server
 //! (NotFound): ...`, and `The Deployment "x" is invalid: ...` for field errors.
 
+use crate::api::validation::field::go_quote;
 use crate::api::{Reason, Status};
 
 /// The line(s) kubectl prints for a failed API request (without the trailing newline).
 pub fn render(status: &Status) -> String {
     if status.reason == Reason::Invalid && !status.kind.is_empty() {
-        let prefix = format!("The {} \"{}\" is invalid", status.kind, status.name);
-        return match status.causes.as_slice() {
-            [one] => format!("{prefix}: {}: {}", one.field, one.message),
+        let prefix = format!("The {} {} is invalid", status.kind, go_quote(&status.name));
+        // kubectl lists each distinct cause once (`statusCausesToAggrError`).
+        let mut lines: Vec<String> = Vec::new();
+        for c in &status.causes {
+            let line = format!("{}: {}", c.field, c.message);
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        return match lines.as_slice() {
+            [one] => format!("{prefix}: {one}"),
             many => {
                 let mut s = format!("{prefix}: ");
-                for c in many {
-                    s.push_str(&format!("\n* {}: {}", c.field, c.message));
+                for line in many {
+                    s.push_str("\n* ");
+                    s.push_str(line);
                 }
                 s
             }

@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::api::{Kind, Result, Status, crds::CrdKinds, defaults, kinds, meta, versions};
+use crate::api::{
+    Kind, Result, Status, crds::CrdKinds, defaults, kinds, meta, validation, versions,
+};
 use crate::rng::Rng;
 use crate::time::Time;
 
@@ -179,7 +181,7 @@ impl Store {
         self.decode(kind, &mut obj)?;
         let (kind, mut obj) = versions::to_storage(kind, obj);
         let namespace = self.namespace_for_create(kind, &obj)?;
-        let name = self.name_for_create(kind, &obj)?;
+        let name = self.name_for_create(&obj)?;
         if self.get(kind, &namespace, &name).is_ok() {
             return Err(Status::already_exists(kind, &name));
         }
@@ -210,6 +212,7 @@ impl Store {
             // The namespace strategy's PrepareForCreate: a new namespace is Active.
             obj["status"] = json!({"phase": "Active"});
         }
+        validation::validate_create(kind, &obj)?;
         let uid = self.rng.uuid();
         let now = self.now.rfc3339();
         let m = meta::metadata_mut(&mut obj);
@@ -258,6 +261,9 @@ impl Store {
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
         ] {
+            if key == "uid" && !meta::uid(&obj).is_empty() {
+                continue; // a client's uid is kept, so that validation can refuse a change
+            }
             match old.pointer(&format!("/metadata/{key}")) {
                 Some(v) => meta::metadata_mut(&mut obj).insert(key.into(), v.clone()),
                 None => meta::metadata_mut(&mut obj).remove(key),
@@ -275,6 +281,7 @@ impl Store {
                 }
             }
         }
+        validation::validate_update(kind, &obj, &old)?;
         let generation = old
             .pointer("/metadata/generation")
             .and_then(Value::as_i64)
@@ -307,6 +314,7 @@ impl Store {
         if &new == old {
             return Ok(new);
         }
+        validation::validate_status_update(kind, &new, old)?;
         let old = old.clone();
         managed::track_update(kind, &old, &mut new, &self.writer("status"));
         Ok(self.put(kind, ChangeType::Modified, new))
@@ -431,16 +439,10 @@ impl Store {
         Ok(ns.to_string())
     }
 
-    fn name_for_create(&mut self, kind: &Kind, obj: &Value) -> Result<String> {
+    fn name_for_create(&mut self, obj: &Value) -> Result<String> {
         match (meta::name(obj), meta::str_at(obj, "/metadata/generateName")) {
-            ("", "") => Err(Status::invalid(
-                kind,
-                "",
-                vec![crate::api::Cause {
-                    field: "metadata.name".into(),
-                    message: "Required value: name or generateName is required".into(),
-                }],
-            )),
+            // Validation reports it, with any other error of the object.
+            ("", "") => Ok(String::new()),
             ("", prefix) => {
                 // Upstream trims the prefix so that prefix + 5 random characters fits in 63.
                 let prefix: String = prefix.chars().take(58).collect();

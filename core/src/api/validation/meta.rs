@@ -230,7 +230,8 @@ fn owner_references(refs: Option<&Value>, path: &Path) -> ErrorList {
 }
 
 /// `ValidateObjectMetaUpdate`: identity fields may not change; no finalizers may be added to
-/// an object being deleted; labels and annotations must still be valid.
+/// an object being deleted; labels and annotations must still be valid. (The generation is
+/// the server's to set, so a client's is ignored rather than checked.)
 pub fn validate_object_meta_update(new: Option<&Value>, old: Option<&Value>, path: &Path) -> ErrorList {
     let empty = Value::Null;
     let (new, old) = (new.unwrap_or(&empty), old.unwrap_or(&empty));
@@ -253,17 +254,6 @@ pub fn validate_object_meta_update(new: Option<&Value>, old: Option<&Value>, pat
                 ),
             ));
         }
-    }
-    if let (Some(n), Some(o)) = (
-        new.get("generation").and_then(Value::as_i64),
-        old.get("generation").and_then(Value::as_i64),
-    ) && n < o
-    {
-        errs.push(FieldError::invalid(
-            &path.child("generation"),
-            BadValue::Int(n),
-            "must not be decremented",
-        ));
     }
     for field in ["name", "namespace", "uid", "creationTimestamp"] {
         let (n, o) = (new.get(field), old.get(field));
