@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 use super::args::{Flag, value};
 use super::cordon::bare_dry_run;
 use super::create::{exactly_one_name, parse_generator, print_result};
-use super::get::parse_selector;
 use super::shell::Shell;
 use super::{dry_run, errors, namespace_of};
 use crate::cluster::Output;
@@ -115,19 +114,15 @@ fn int_or_string(s: &str) -> Value {
 /// `metav1.ParseToLabelSelector`: `k=v` into `matchLabels`, set-based terms into
 /// `matchExpressions` (sorted by key, values sorted), empty parts left out.
 fn label_selector(selector: &str) -> Result<Value, String> {
-    let parsed = parse_selector(selector).map_err(|e| {
-        format!(
-            "error: couldn't parse the selector string \"{selector}\": {}",
-            e.trim_start_matches("error: ")
-        )
-    })?;
-    let mut requirements = parsed.requirements().to_vec();
-    requirements.sort_by(|a, b| a.0.cmp(&b.0));
+    // `labels.ParseToRequirements`, on the client: its errors are kubectl's own.
+    let parsed = crate::api::labels::parse(selector)
+        .map_err(|e| format!("error: couldn't parse the selector string \"{selector}\": {e}"))?;
     let mut labels = Map::new();
     let mut expressions = Vec::new();
-    for (key, op, values) in requirements {
-        let operator = match op.as_str() {
-            "=" => {
+    for req in parsed.requirements {
+        let (key, values) = (req.key, req.values);
+        let operator = match req.operator.as_str() {
+            "=" | "==" => {
                 labels.insert(key, json!(values.first().cloned().unwrap_or_default()));
                 continue;
             }
@@ -135,6 +130,11 @@ fn label_selector(selector: &str) -> Result<Value, String> {
             "notin" => "NotIn",
             "exists" => "Exists",
             "!" => "DoesNotExist",
+            op @ ("gt" | "lt") => {
+                return Err(format!(
+                    "error: \"{op}\" isn't supported in label selectors"
+                ));
+            }
             other => {
                 return Err(format!(
                     "error: \"{other}\" is not a valid label selector operator"

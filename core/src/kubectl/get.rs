@@ -371,88 +371,11 @@ fn reindent_json(s: &str) -> String {
         .join("\n")
 }
 
-/// A label selector from `-l`: comma-separated `k=v`, `k==v`, `k!=v`, `k`, `!k`,
-/// `k in (a,b)`, `k notin (a,b)`; all must hold.
-pub struct LabelSelector(Vec<(String, String, Vec<String>)>);
+/// A parsed label selector (`labels.Parse`'s result).
+pub type LabelSelector = crate::api::labels::Selector;
 
-impl LabelSelector {
-    /// The requirements as (key, operator, values), operators spelled `=`, `!=`, `exists`, `!`,
-    /// `in`, `notin`.
-    pub fn requirements(&self) -> &[(String, String, Vec<String>)] {
-        &self.0
-    }
-
-    pub fn matches(&self, obj: &Value) -> bool {
-        let labels = meta::labels(obj);
-        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
-        self.0.iter().all(|(key, op, values)| match op.as_str() {
-            "=" => get(key) == values.first().map(String::as_str),
-            "!=" => get(key) != values.first().map(String::as_str),
-            "exists" => get(key).is_some(),
-            "!" => get(key).is_none(),
-            "in" => get(key).is_some_and(|v| values.iter().any(|x| x == v)),
-            "notin" => get(key).is_none_or(|v| !values.iter().any(|x| x == v)),
-            _ => false,
-        })
-    }
-}
-
+/// A label selector from `-l`, parsed as the API server parses the `labelSelector` of a list
+/// (`labels.Parse`); a bad one is the server's `BadRequest`, in kubectl's words.
 pub fn parse_selector(s: &str) -> Result<LabelSelector, String> {
-    let mut reqs = Vec::new();
-    let mut parts: Vec<String> = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(c);
-    }
-    parts.push(cur);
-    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        let bad =
-            || format!("error: unable to parse requirement: found '{p}', expected: identifier");
-        if let Some((k, v)) = p.split_once("!=") {
-            reqs.push((
-                k.trim().to_string(),
-                "!=".to_string(),
-                vec![v.trim().to_string()],
-            ));
-        } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
-            reqs.push((
-                k.trim().to_string(),
-                "=".to_string(),
-                vec![v.trim().to_string()],
-            ));
-        } else if let Some(k) = p.strip_prefix('!') {
-            reqs.push((k.trim().to_string(), "!".to_string(), vec![]));
-        } else if let Some(open) = p.find('(') {
-            let head: Vec<&str> = p[..open].split_whitespace().collect();
-            let values = p[open + 1..]
-                .trim_end_matches(')')
-                .split(',')
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .collect();
-            match head.as_slice() {
-                [k, "in"] => reqs.push((k.to_string(), "in".into(), values)),
-                [k, "notin"] => reqs.push((k.to_string(), "notin".into(), values)),
-                _ => return Err(bad()),
-            }
-        } else if p
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-        {
-            reqs.push((p.to_string(), "exists".into(), vec![]));
-        } else {
-            return Err(bad());
-        }
-    }
-    Ok(LabelSelector(reqs))
+    crate::api::labels::parse(s).map_err(|e| errors::render(&crate::api::Status::bad_request(e)))
 }
