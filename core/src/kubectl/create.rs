@@ -317,7 +317,7 @@ pub(super) fn send(
     let created = sim
         .store
         .create(kind, obj)
-        .map_err(|s| errors::render(&s))?;
+        .map_err(|s| create_error(kind.kind, &s))?;
     let suffix = if mode == "server" {
         "created (server dry run)"
     } else {
@@ -325,6 +325,28 @@ pub(super) fn send(
     };
     let shown = super::get::without_managed_fields(&created, parsed.switch("show-managed-fields"));
     Ok(print_result(&shown, kind, &name, output, suffix))
+}
+
+/// How `kubectl create <kind>` reports a refused create: most generators wrap the API error
+/// (`failed to create deployment: %v`), which then prints as a plain error with the server's
+/// message; the others print it as kubectl prints any API error.
+fn create_error(kind: &str, status: &crate::api::Status) -> String {
+    let wrap = match kind {
+        "Deployment" => "failed to create deployment: ",
+        "ConfigMap" => "failed to create configmap: ",
+        "Job" => "failed to create job: ",
+        "CronJob" => "failed to create cronjob: ",
+        "Ingress" => "failed to create ingress: ",
+        "PodDisruptionBudget" => "failed to create poddisruptionbudgets: ",
+        "PriorityClass" => "failed to create priorityclass: ",
+        "ResourceQuota" => "failed to create quota: ",
+        "Secret" => "failed to create secret ",
+        "RoleBinding" => "failed to create rolebinding: ",
+        "ClusterRoleBinding" => "failed to create clusterrolebinding: ",
+        "ServiceAccount" => "failed to create serviceaccount: ",
+        _ => return errors::render(status),
+    };
+    format!("error: {wrap}{}", status.message)
 }
 
 /// `-o yaml|json|name`, or the `kind/name created` line.
