@@ -26,6 +26,8 @@ mod decode;
 mod meta;
 mod pod;
 mod service;
+#[cfg(test)]
+mod tests;
 
 use serde_json::Value;
 
