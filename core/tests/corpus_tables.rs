@@ -6,6 +6,9 @@
 //! The corpus lives beside the repository (`../shared/corpus` from its root); from a worktree
 //! it is found by looking in the parent folders.
 
+// A failing row panics with its line number: that is how this test reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +45,10 @@ fn rows(file: &str) -> Vec<(usize, Row)> {
         .enumerate()
         .map(|(i, line)| {
             let cells = line.split('\t').map(str::to_string);
-            (i + 2, header.iter().map(|h| h.to_string()).zip(cells).collect())
+            (
+                i + 2,
+                header.iter().map(|h| h.to_string()).zip(cells).collect(),
+            )
         })
         .collect()
 }
@@ -87,7 +93,10 @@ impl Tally {
 }
 
 fn field_errors_text(errs: &ErrorList) -> String {
-    errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    errs.iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[test]
@@ -121,7 +130,9 @@ fn names() {
                     .unwrap_or_default();
                 names::is_in_range(n[0], n[1], n[2])
             }
-            "IsFullyQualifiedDomainName" | "IsFullyQualifiedName" | "IsDomainPrefixedPath"
+            "IsFullyQualifiedDomainName"
+            | "IsFullyQualifiedName"
+            | "IsDomainPrefixedPath"
             | "IsDomainPrefixedKey" => {
                 let errs = match validator {
                     "IsFullyQualifiedDomainName" => names::is_fully_qualified_domain_name(&path, s),
@@ -136,7 +147,10 @@ fn names() {
                 }
             }
             other => {
-                *tally.skipped.entry(format!("{other}: not offered")).or_default() += 1;
+                *tally
+                    .skipped
+                    .entry(format!("{other}: not offered"))
+                    .or_default() += 1;
                 continue;
             }
         };
@@ -150,16 +164,28 @@ fn names() {
         let note = cell(&row, "note");
         let all = messages.join("\n");
         if let Some(expected) = note.split("error contains: ").nth(1) {
-            assert!(all.contains(expected), "names.tsv:{line}: {all:?} lacks {expected:?}");
+            assert!(
+                all.contains(expected),
+                "names.tsv:{line}: {all:?} lacks {expected:?}"
+            );
         }
         if let Some(expected) = note.split("field.Invalid: ").nth(1) {
-            assert!(all.contains(expected), "names.tsv:{line}: {all:?} lacks {expected:?}");
+            assert!(
+                all.contains(expected),
+                "names.tsv:{line}: {all:?} lacks {expected:?}"
+            );
         }
         if note.contains("MaxLenError") {
-            assert!(all.contains("must be no more than"), "names.tsv:{line}: {all:?}");
+            assert!(
+                all.contains("must be no more than"),
+                "names.tsv:{line}: {all:?}"
+            );
         }
         if note.contains("RegexError") {
-            assert!(all.contains("regex used for validation is"), "names.tsv:{line}: {all:?}");
+            assert!(
+                all.contains("regex used for validation is"),
+                "names.tsv:{line}: {all:?}"
+            );
         }
         tally.ran += 1;
     }
@@ -210,7 +236,8 @@ fn quantities() {
         match (api, test) {
             ("parseQuantityString (internal)", _) => {
                 let parts = quantity::split(&input).unwrap_or_else(|e| panic!("{at}: {e}"));
-                let expected: Value = serde_json::from_str(other.split("-> ").nth(1).unwrap_or("{}")).unwrap();
+                let expected: Value =
+                    serde_json::from_str(other.split("-> ").nth(1).unwrap_or("{}")).unwrap();
                 let got = serde_json::json!({
                     "positive": parts.positive.to_string(), "value": parts.value,
                     "num": parts.num, "denom": parts.denom, "suffix": parts.suffix,
@@ -250,13 +277,28 @@ fn quantities() {
             }
             ("ParseQuantity", "TestQuantityRoundUp") => {
                 // RoundUp(scale=-3) -> value 9.01, ok=true
-                let scale: i32 = other.split("scale=").nth(1).and_then(|r| r.split(')').next()).unwrap().parse().unwrap();
-                let value = other.split("value ").nth(1).and_then(|r| r.split(',').next()).unwrap();
+                let scale: i32 = other
+                    .split("scale=")
+                    .nth(1)
+                    .and_then(|r| r.split(')').next())
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                let value = other
+                    .split("value ")
+                    .nth(1)
+                    .and_then(|r| r.split(',').next())
+                    .unwrap();
                 let ok = other.ends_with("ok=true");
                 let mut x = q(&input);
                 assert_eq!(x.round_up(scale), ok, "{at}");
                 let (m, s) = decimal(value);
-                assert_eq!(x, Quantity::new(m, s, Format::DecimalSI), "{at}: {}", x.exact_decimal());
+                assert_eq!(
+                    x,
+                    Quantity::new(m, s, Format::DecimalSI),
+                    "{at}: {}",
+                    x.exact_decimal()
+                );
             }
             ("ParseQuantity", "TestQuantityString") => {
                 if other.starts_with("alternate spelling") {
@@ -275,12 +317,22 @@ fn quantities() {
             }
             ("ParseQuantity", "TestQuantityParseEmit") => {
                 assert_eq!(q(&input).to_string(), canonical, "{at}");
-                assert_eq!(q(&format!("-{input}")).to_string(), format!("-{canonical}"), "{at}");
+                assert_eq!(
+                    q(&format!("-{input}")).to_string(),
+                    format!("-{canonical}"),
+                    "{at}"
+                );
             }
-            ("ParseQuantity", "TestStringQuantityAsApproximateFloat64" | "TestStringQuantityAsFloat64Slow") => {
+            (
+                "ParseQuantity",
+                "TestStringQuantityAsApproximateFloat64" | "TestStringQuantityAsFloat64Slow",
+            ) => {
                 let want: f64 = other.split("== ").nth(1).unwrap().parse().unwrap();
                 let got = q(&input).as_approximate_f64();
-                assert!((got - want).abs() <= want.abs() * 1e-12, "{at}: {got} != {want}");
+                assert!(
+                    (got - want).abs() <= want.abs() * 1e-12,
+                    "{at}: {got} != {want}"
+                );
             }
             ("json.Unmarshal", _) => {
                 // The cell is raw JSON text: a quoted string (trimmed) or a bare number.
@@ -311,7 +363,10 @@ fn quantities() {
                 assert_eq!(q(canonical).scaled_value(scale), value, "{at}");
             }
             (other_api, _) => {
-                *tally.skipped.entry(format!("{other_api}: not offered")).or_default() += 1;
+                *tally
+                    .skipped
+                    .entry(format!("{other_api}: not offered"))
+                    .or_default() += 1;
                 continue;
             }
         }
@@ -327,7 +382,11 @@ fn requirements(v: &Value) -> Result<Vec<Requirement>, ErrorList> {
         let key = r[0].as_str().unwrap_or_default();
         let values: Vec<String> = r[2]
             .as_array()
-            .map(|a| a.iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         let op = Operator::parse(r[1].as_str().unwrap_or_default(), &FieldPath::none())
             .map_err(|e| vec![e])?;
@@ -350,7 +409,10 @@ fn object(v: &Value) -> Map<String, Value> {
 
 /// The `'field'` an error note names (`error ErrorTypeInvalid at field 'values'`).
 fn noted_field(note: &str) -> Option<&str> {
-    let rest = note.split(" at field '").nth(1).or_else(|| note.split(" at '").nth(1))?;
+    let rest = note
+        .split(" at field '")
+        .nth(1)
+        .or_else(|| note.split(" at '").nth(1))?;
     rest.split('\'').next()
 }
 
@@ -400,14 +462,23 @@ fn selectors() {
                     Some(false) => {
                         let errs = built.err().unwrap_or_else(|| panic!("{at}: should fail"));
                         if let Some(field) = noted_field(note) {
-                            assert!(errs.iter().any(|e| e.field == field), "{at}: {}", field_errors_text(&errs));
+                            assert!(
+                                errs.iter().any(|e| e.field == field),
+                                "{at}: {}",
+                                field_errors_text(&errs)
+                            );
                         }
                     }
                     _ => assert!(built.is_ok(), "{at}: {:?}", built.err()),
                 }
             }
-            ("label", "internalSelector.String" | "internalSelector.Matches" | "RequiresExactMatch") => {
-                let sel = Selector::from_requirements(requirements(&reqs).unwrap_or_else(|e| panic!("{at}: {e:?}")));
+            (
+                "label",
+                "internalSelector.String" | "internalSelector.Matches" | "RequiresExactMatch",
+            ) => {
+                let sel = Selector::from_requirements(
+                    requirements(&reqs).unwrap_or_else(|e| panic!("{at}: {e:?}")),
+                );
                 if let Some(s) = expected.as_str() {
                     assert_eq!(sel.to_string(), s, "{at}");
                 }
@@ -416,14 +487,30 @@ fn selectors() {
                 }
                 if api == "RequiresExactMatch" {
                     // label='key' -> found=true value='value'
-                    let label = note.split("label='").nth(1).and_then(|r| r.split('\'').next()).unwrap();
-                    let value = note.split("value='").nth(1).and_then(|r| r.split('\'').next()).unwrap();
+                    let label = note
+                        .split("label='")
+                        .nth(1)
+                        .and_then(|r| r.split('\'').next())
+                        .unwrap();
+                    let value = note
+                        .split("value='")
+                        .nth(1)
+                        .and_then(|r| r.split('\'').next())
+                        .unwrap();
                     let found = note.contains("found=true");
-                    assert_eq!(sel.requires_exact_match(label), found.then_some(value), "{at}");
+                    assert_eq!(
+                        sel.requires_exact_match(label),
+                        found.then_some(value),
+                        "{at}"
+                    );
                 }
             }
             ("label", "ValidatedSetSelector(set).String" | "Set.String") => {
-                assert_eq!(labels::set_string(&object(&selector)), expected.as_str().unwrap_or_default(), "{at}");
+                assert_eq!(
+                    labels::set_string(&object(&selector)),
+                    expected.as_str().unwrap_or_default(),
+                    "{at}"
+                );
             }
             ("label", "ValidatedSelectorFromSet") => {
                 let built = Selector::validated_from_set(&object(&selector));
@@ -431,7 +518,11 @@ fn selectors() {
                     Some(false) => {
                         let errs = built.err().unwrap_or_else(|| panic!("{at}: should fail"));
                         let field = noted_field(note).unwrap_or_default();
-                        assert!(errs.iter().any(|e| e.field == field), "{at}: {}", field_errors_text(&errs));
+                        assert!(
+                            errs.iter().any(|e| e.field == field),
+                            "{at}: {}",
+                            field_errors_text(&errs)
+                        );
                     }
                     _ => {
                         let sel = built.unwrap_or_else(|e| panic!("{at}: {e:?}"));
@@ -440,17 +531,25 @@ fn selectors() {
                 }
             }
             ("label", "SelectorFromSet+MatchesNothing") => {
-                assert!(!Selector::from_set(&object(&selector)).matches_nothing(), "{at}");
+                assert!(
+                    !Selector::from_set(&object(&selector)).matches_nothing(),
+                    "{at}"
+                );
             }
             ("label", "ConvertSelectorToLabelsMap") => {
                 let converted = labels::convert_selector_to_labels_map(text);
-                assert_eq!(converted.is_ok(), should_parse == Some(true), "{at}: {converted:?}");
+                assert_eq!(
+                    converted.is_ok(),
+                    should_parse == Some(true),
+                    "{at}: {converted:?}"
+                );
                 if let Ok(map) = converted {
                     assert_eq!(Value::Object(map), label_set, "{at}");
                 }
             }
             ("field", "splitTerms (internal)") => {
-                let want: Vec<String> = serde_json::from_value(expected.clone()).unwrap_or_default();
+                let want: Vec<String> =
+                    serde_json::from_value(expected.clone()).unwrap_or_default();
                 assert_eq!(fields::split_terms(text), want, "{at}");
             }
             ("field", "splitTerm (internal)") => {
@@ -500,7 +599,10 @@ fn selectors() {
                 }
             }
             (k, a) => {
-                *tally.skipped.entry(format!("{k} {a}: not offered")).or_default() += 1;
+                *tally
+                    .skipped
+                    .entry(format!("{k} {a}: not offered"))
+                    .or_default() += 1;
                 continue;
             }
         }

@@ -89,13 +89,12 @@ impl Requirement {
                 list_value(&values),
                 "for 'in', 'notin' operators, values set can't be empty",
             )),
-            Operator::Equals | Operator::DoubleEquals | Operator::NotEquals if count != 1 => {
-                errs.push(FieldError::invalid(
+            Operator::Equals | Operator::DoubleEquals | Operator::NotEquals if count != 1 => errs
+                .push(FieldError::invalid(
                     &values_path,
                     list_value(&values),
                     "exact-match compatibility requires one single value",
-                ))
-            }
+                )),
             Operator::Exists | Operator::DoesNotExist if count != 0 => {
                 errs.push(FieldError::invalid(
                     &values_path,
@@ -263,7 +262,12 @@ impl Selector {
         let mut requirements = Vec::new();
         for (k, v) in set {
             let value = v.as_str().unwrap_or("").to_string();
-            requirements.push(Requirement::new(k, Operator::Equals, vec![value], &Path::none())?);
+            requirements.push(Requirement::new(
+                k,
+                Operator::Equals,
+                vec![value],
+                &Path::none(),
+            )?);
         }
         Ok(Selector::from_requirements(requirements))
     }
@@ -396,7 +400,10 @@ fn lex(s: &str) -> Vec<(Token, String)> {
                 }
                 None => out.push((
                     Token::Error,
-                    format!("error expected: keyword found '{}'", text(bytes, start, pos)),
+                    format!(
+                        "error expected: keyword found '{}'",
+                        text(bytes, start, pos)
+                    ),
                 )),
             }
         } else {
@@ -636,10 +643,12 @@ pub fn convert_selector_to_labels_map(selector: &str) -> Result<Map<String, Valu
         }
         let msgs = is_label_value(value);
         if !msgs.is_empty() {
-            return Err(
-                FieldError::invalid(&Path::none().key(key), value.into(), &msgs.join("; "))
-                    .to_string(),
-            );
+            return Err(FieldError::invalid(
+                &Path::none().key(key),
+                value.into(),
+                &msgs.join("; "),
+            )
+            .to_string());
         }
         map.insert(key.to_string(), Value::from(value));
     }

@@ -29,7 +29,11 @@ pub fn as_selector(selector: Option<&Value>) -> Result<Selector, String> {
             let values: Vec<String> = e
                 .get("values")
                 .and_then(Value::as_array)
-                .map(|vs| vs.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+                .map(|vs| {
+                    vs.iter()
+                        .map(|v| v.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
                 .unwrap_or_default();
             let op = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
                 "In" => Operator::In,

@@ -29,7 +29,10 @@ pub fn selector_value(selector: Option<&Value>) -> BadValue {
         return BadValue::Raw("null".into());
     };
     let mut parts = Vec::new();
-    if let Some(ml) = sel.get("matchLabels").filter(|m| m.as_object().is_some_and(|m| !m.is_empty())) {
+    if let Some(ml) = sel
+        .get("matchLabels")
+        .filter(|m| m.as_object().is_some_and(|m| !m.is_empty()))
+    {
         parts.push(format!("\"matchLabels\":{}", go_json(ml)));
     }
     let exprs = list(sel.get("matchExpressions"));
@@ -39,11 +42,17 @@ pub fn selector_value(selector: Option<&Value>) -> BadValue {
             .map(|e| {
                 let mut fields = vec![
                     format!("\"key\":{}", go_json(&Value::from(str_of(e, "key")))),
-                    format!("\"operator\":{}", go_json(&Value::from(str_of(e, "operator")))),
+                    format!(
+                        "\"operator\":{}",
+                        go_json(&Value::from(str_of(e, "operator")))
+                    ),
                 ];
                 let values = list(e.get("values"));
                 if !values.is_empty() {
-                    fields.push(format!("\"values\":{}", go_json(&Value::from(values.to_vec()))));
+                    fields.push(format!(
+                        "\"values\":{}",
+                        go_json(&Value::from(values.to_vec()))
+                    ));
                 }
                 format!("{{{}}}", fields.join(","))
             })
@@ -67,12 +76,16 @@ fn internal_struct(obj: Option<&Value>, fields: &[(&str, &str)]) -> String {
 
 /// A `{type, rollingUpdate}` strategy as upstream's internal struct prints.
 fn strategy_value(strategy: Option<&Value>, rolling: &[(&str, &str)]) -> BadValue {
-    let ru = strategy.and_then(|s| s.get("rollingUpdate")).filter(|v| !v.is_null());
+    let ru = strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .filter(|v| !v.is_null());
     let rolling = match ru {
         Some(_) => internal_struct(ru, rolling),
         None => "null".into(),
     };
-    let kind = go_json(&Value::from(strategy.map(|s| str_of(s, "type")).unwrap_or("")));
+    let kind = go_json(&Value::from(
+        strategy.map(|s| str_of(s, "type")).unwrap_or(""),
+    ));
     BadValue::Raw(format!("{{\"Type\":{kind},\"RollingUpdate\":{rolling}}}"))
 }
 
@@ -86,7 +99,10 @@ fn selector_and_template(spec: &Value, path: &Path, what: &str, extra: &Volumes)
         None => errs.push(FieldError::required(&sel_path, "")),
         Some(sel) => {
             errs.extend(validate_label_selector(Some(sel), &sel_path));
-            let count = sel.get("matchLabels").and_then(Value::as_object).map_or(0, |m| m.len())
+            let count = sel
+                .get("matchLabels")
+                .and_then(Value::as_object)
+                .map_or(0, |m| m.len())
                 + list(sel.get("matchExpressions")).len();
             if count == 0 {
                 errs.push(FieldError::invalid(
@@ -102,7 +118,11 @@ fn selector_and_template(spec: &Value, path: &Path, what: &str, extra: &Volumes)
         Err(_) => errs.push(FieldError::invalid(
             &sel_path,
             selector_value(selector),
-            if what == "statefulset" { "" } else { "invalid label selector" },
+            if what == "statefulset" {
+                ""
+            } else {
+                "invalid label selector"
+            },
         )),
         Ok(sel) => {
             let labels = spec.pointer("/template/metadata/labels");
@@ -113,7 +133,11 @@ fn selector_and_template(spec: &Value, path: &Path, what: &str, extra: &Volumes)
                     "`selector` does not match template `labels`",
                 ));
             }
-            errs.extend(validate_pod_template_spec(spec.get("template"), &template_path, extra));
+            errs.extend(validate_pod_template_spec(
+                spec.get("template"),
+                &template_path,
+                extra,
+            ));
         }
     }
     errs
@@ -145,7 +169,12 @@ fn always_restarts(spec: &Value, path: &Path, kind: &str) -> ErrorList {
 fn replica_set_spec(spec: &Value, path: &Path) -> ErrorList {
     let mut errs = nonnegative(spec, "replicas", path);
     errs.extend(nonnegative(spec, "minReadySeconds", path));
-    errs.extend(selector_and_template(spec, path, "deployment", &Volumes::new()));
+    errs.extend(selector_and_template(
+        spec,
+        path,
+        "deployment",
+        &Volumes::new(),
+    ));
     errs.extend(always_restarts(spec, path, "ReplicaSet"));
     errs
 }
@@ -165,7 +194,12 @@ pub fn validate_replica_set_update(new: &Value, old: &Value) -> ErrorList {
 /// Deployments, ReplicaSets and DaemonSets keep their selector (`apps/v1`).
 fn immutable_selector(new: &Value, old: &Value) -> ErrorList {
     let (n, o) = (spec_of(new).get("selector"), spec_of(old).get("selector"));
-    immutable(n, o, &Path::new("spec").child("selector"), selector_value(n))
+    immutable(
+        n,
+        o,
+        &Path::new("spec").child("selector"),
+        selector_value(n),
+    )
 }
 
 /// An int-or-percent: a non-negative number or `N%`.
@@ -197,7 +231,11 @@ fn int_or_percent(v: Option<&Value>) -> i64 {
 fn not_more_than_100_percent(v: Option<&Value>, path: &Path) -> ErrorList {
     match v {
         Some(Value::String(s)) if is_valid_percent(s).is_empty() && int_or_percent(v) > 100 => {
-            vec![FieldError::invalid(path, BadValue::Json(Value::from(s.as_str())), "must not be greater than 100%")]
+            vec![FieldError::invalid(
+                path,
+                BadValue::Json(Value::from(s.as_str())),
+                "must not be greater than 100%",
+            )]
         }
         _ => Vec::new(),
     }
@@ -207,7 +245,9 @@ fn not_more_than_100_percent(v: Option<&Value>, path: &Path) -> ErrorList {
 fn deployment_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
     let mut errs = ErrorList::new();
     let kind = strategy.map(|s| str_of(s, "type")).unwrap_or("");
-    let rolling = strategy.and_then(|s| s.get("rollingUpdate")).filter(|v| !v.is_null());
+    let rolling = strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .filter(|v| !v.is_null());
     match kind {
         "Recreate" => {
             if rolling.is_some() {
@@ -224,7 +264,10 @@ fn deployment_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
             };
             let p = path.child("rollingUpdate");
             let (unavailable, surge) = (ru.get("maxUnavailable"), ru.get("maxSurge"));
-            errs.extend(positive_int_or_percent(unavailable, &p.child("maxUnavailable")));
+            errs.extend(positive_int_or_percent(
+                unavailable,
+                &p.child("maxUnavailable"),
+            ));
             errs.extend(positive_int_or_percent(surge, &p.child("maxSurge")));
             let defaulted = |v: Option<&Value>| v.is_none() || int_or_percent(v) != 0;
             if !defaulted(unavailable) && !defaulted(surge) {
@@ -234,11 +277,20 @@ fn deployment_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
                     "may not be 0 when `maxSurge` is 0",
                 ));
             }
-            errs.extend(not_more_than_100_percent(unavailable, &p.child("maxUnavailable")));
+            errs.extend(not_more_than_100_percent(
+                unavailable,
+                &p.child("maxUnavailable"),
+            ));
         }
         _ => errs.push(FieldError::not_supported(
             path,
-            strategy_value(strategy, &[("MaxUnavailable", "maxUnavailable"), ("MaxSurge", "maxSurge")]),
+            strategy_value(
+                strategy,
+                &[
+                    ("MaxUnavailable", "maxUnavailable"),
+                    ("MaxSurge", "maxSurge"),
+                ],
+            ),
             &["Recreate", "RollingUpdate"],
         )),
     }
@@ -248,9 +300,17 @@ fn deployment_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
 /// `ValidateDeploymentSpec`.
 fn deployment_spec(spec: &Value, path: &Path) -> ErrorList {
     let mut errs = nonnegative(spec, "replicas", path);
-    errs.extend(selector_and_template(spec, path, "deployment", &Volumes::new()));
+    errs.extend(selector_and_template(
+        spec,
+        path,
+        "deployment",
+        &Volumes::new(),
+    ));
     errs.extend(always_restarts(spec, path, "ReplicaSet"));
-    errs.extend(deployment_strategy(spec.get("strategy"), &path.child("strategy")));
+    errs.extend(deployment_strategy(
+        spec.get("strategy"),
+        &path.child("strategy"),
+    ));
     errs.extend(nonnegative(spec, "minReadySeconds", path));
     errs.extend(nonnegative(spec, "revisionHistoryLimit", path));
     if let Some(deadline) = int_of(spec, "progressDeadlineSeconds") {
@@ -296,7 +356,10 @@ fn daemon_set_spec(spec: &Value, path: &Path) -> ErrorList {
         }
     }
     if let Some(sel) = selector {
-        let count = sel.get("matchLabels").and_then(Value::as_object).map_or(0, |m| m.len())
+        let count = sel
+            .get("matchLabels")
+            .and_then(Value::as_object)
+            .map_or(0, |m| m.len())
             + list(sel.get("matchExpressions")).len();
         if count == 0 {
             errs.push(FieldError::invalid(
@@ -306,11 +369,18 @@ fn daemon_set_spec(spec: &Value, path: &Path) -> ErrorList {
             ));
         }
     }
-    errs.extend(validate_pod_template_spec(spec.get("template"), &path.child("template"), &Volumes::new()));
+    errs.extend(validate_pod_template_spec(
+        spec.get("template"),
+        &path.child("template"),
+        &Volumes::new(),
+    ));
     errs.extend(always_restarts(spec, path, "DaemonSet"));
     errs.extend(nonnegative(spec, "minReadySeconds", path));
     errs.extend(nonnegative(spec, "templateGeneration", path));
-    errs.extend(daemon_set_strategy(spec.get("updateStrategy"), &path.child("updateStrategy")));
+    errs.extend(daemon_set_strategy(
+        spec.get("updateStrategy"),
+        &path.child("updateStrategy"),
+    ));
     errs.extend(nonnegative(spec, "revisionHistoryLimit", path));
     errs
 }
@@ -321,15 +391,24 @@ fn daemon_set_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
     match strategy.map(|s| str_of(s, "type")).unwrap_or("") {
         "OnDelete" | "" => {}
         "RollingUpdate" => {
-            let Some(ru) = strategy.and_then(|s| s.get("rollingUpdate")).filter(|v| !v.is_null()) else {
+            let Some(ru) = strategy
+                .and_then(|s| s.get("rollingUpdate"))
+                .filter(|v| !v.is_null())
+            else {
                 errs.push(FieldError::required(&path.child("rollingUpdate"), ""));
                 return errs;
             };
             let p = path.child("rollingUpdate");
             let (unavailable, surge) = (ru.get("maxUnavailable"), ru.get("maxSurge"));
-            errs.extend(positive_int_or_percent(unavailable, &p.child("maxUnavailable")));
+            errs.extend(positive_int_or_percent(
+                unavailable,
+                &p.child("maxUnavailable"),
+            ));
             errs.extend(positive_int_or_percent(surge, &p.child("maxSurge")));
-            errs.extend(not_more_than_100_percent(unavailable, &p.child("maxUnavailable")));
+            errs.extend(not_more_than_100_percent(
+                unavailable,
+                &p.child("maxUnavailable"),
+            ));
             errs.extend(not_more_than_100_percent(surge, &p.child("maxSurge")));
             let has_unavailable = int_or_percent(unavailable) != 0;
             let has_surge = int_or_percent(surge) != 0;
@@ -348,7 +427,13 @@ fn daemon_set_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
         }
         _ => errs.push(FieldError::not_supported(
             path,
-            strategy_value(strategy, &[("MaxUnavailable", "maxUnavailable"), ("MaxSurge", "maxSurge")]),
+            strategy_value(
+                strategy,
+                &[
+                    ("MaxUnavailable", "maxUnavailable"),
+                    ("MaxSurge", "maxSurge"),
+                ],
+            ),
             &["RollingUpdate", "OnDelete"],
         )),
     }
@@ -371,7 +456,12 @@ pub fn validate_daemon_set_update(new: &Value, old: &Value) -> ErrorList {
 fn claim_volumes(spec: &Value) -> Volumes {
     list(spec.get("volumeClaimTemplates"))
         .iter()
-        .map(|t| (super::str_of(t.get("metadata").unwrap_or(&Value::Null), "name").to_string(), true))
+        .map(|t| {
+            (
+                super::str_of(t.get("metadata").unwrap_or(&Value::Null), "name").to_string(),
+                true,
+            )
+        })
         .collect()
 }
 
@@ -391,14 +481,22 @@ fn stateful_set_spec(spec: &Value, path: &Path) -> ErrorList {
         });
     }
     let strategy = spec.get("updateStrategy");
-    let ru = strategy.and_then(|s| s.get("rollingUpdate")).filter(|v| !v.is_null());
+    let ru = strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .filter(|v| !v.is_null());
     let sp = path.child("updateStrategy");
     match strategy.map(|s| str_of(s, "type")).unwrap_or("") {
         "OnDelete" => {
             if ru.is_some() {
                 errs.push(FieldError::invalid(
                     &sp.child("rollingUpdate"),
-                    BadValue::Raw(internal_struct(ru, &[("Partition", "partition"), ("MaxUnavailable", "maxUnavailable")])),
+                    BadValue::Raw(internal_struct(
+                        ru,
+                        &[
+                            ("Partition", "partition"),
+                            ("MaxUnavailable", "maxUnavailable"),
+                        ],
+                    )),
                     "only allowed for updateStrategy 'RollingUpdate'",
                 ));
             }
@@ -409,17 +507,33 @@ fn stateful_set_spec(spec: &Value, path: &Path) -> ErrorList {
                 errs.extend(nonnegative(ru, "partition", &p));
                 let unavailable = ru.get("maxUnavailable");
                 if unavailable.is_some() {
-                    errs.extend(positive_int_or_percent(unavailable, &p.child("maxUnavailable")));
+                    errs.extend(positive_int_or_percent(
+                        unavailable,
+                        &p.child("maxUnavailable"),
+                    ));
                     if int_or_percent(unavailable) == 0 {
-                        errs.push(FieldError::invalid(&p.child("maxUnavailable"), BadValue::of(unavailable), "cannot be 0"));
+                        errs.push(FieldError::invalid(
+                            &p.child("maxUnavailable"),
+                            BadValue::of(unavailable),
+                            "cannot be 0",
+                        ));
                     }
-                    errs.extend(not_more_than_100_percent(unavailable, &p.child("maxUnavailable")));
+                    errs.extend(not_more_than_100_percent(
+                        unavailable,
+                        &p.child("maxUnavailable"),
+                    ));
                 }
             }
         }
         _ => errs.push(FieldError::invalid(
             &sp,
-            strategy_value(strategy, &[("Partition", "partition"), ("MaxUnavailable", "maxUnavailable")]),
+            strategy_value(
+                strategy,
+                &[
+                    ("Partition", "partition"),
+                    ("MaxUnavailable", "maxUnavailable"),
+                ],
+            ),
             "must be 'RollingUpdate' or 'OnDelete'",
         )),
     }
@@ -428,7 +542,9 @@ fn stateful_set_spec(spec: &Value, path: &Path) -> ErrorList {
             let v = str_of(retention, field);
             if retention.get(field).is_some() && !matches!(v, "Retain" | "Delete") {
                 errs.push(FieldError::not_supported(
-                    &path.child("persistentVolumeClaimRetentionPolicy").child(field),
+                    &path
+                        .child("persistentVolumeClaimRetentionPolicy")
+                        .child(field),
                     BadValue::named(v),
                     &["Retain", "Delete"],
                 ));
@@ -442,15 +558,26 @@ fn stateful_set_spec(spec: &Value, path: &Path) -> ErrorList {
     {
         errs.push(nonnegative_error(&path.child("ordinals.start"), start));
     }
-    errs.extend(selector_and_template(spec, path, "statefulset", &claim_volumes(spec)));
+    errs.extend(selector_and_template(
+        spec,
+        path,
+        "statefulset",
+        &claim_volumes(spec),
+    ));
     errs.extend(always_restarts(spec, path, "StatefulSet"));
     for (i, claim) in list(spec.get("volumeClaimTemplates")).iter().enumerate() {
         let p = path.child("volumeClaimTemplates").index(i).child("spec");
         if list(claim.pointer("/spec/accessModes")).is_empty() {
-            errs.push(FieldError::required(&p.child("accessModes"), "at least 1 access mode is required"));
+            errs.push(FieldError::required(
+                &p.child("accessModes"),
+                "at least 1 access mode is required",
+            ));
         }
         if claim.pointer("/spec/resources/requests/storage").is_none() {
-            errs.push(FieldError::required(&p.child("resources").key("storage"), ""));
+            errs.push(FieldError::required(
+                &p.child("resources").key("storage"),
+                "",
+            ));
         }
     }
     errs
@@ -504,7 +631,9 @@ pub fn validate_replication_controller_spec(obj: &Value) -> ErrorList {
     let spec = spec_of(obj);
     let path = Path::new("spec");
     let mut errs = nonnegative(spec, "minReadySeconds", &path);
-    let labels = spec.pointer("/template/metadata/labels").and_then(Value::as_object);
+    let labels = spec
+        .pointer("/template/metadata/labels")
+        .and_then(Value::as_object);
     let selector = spec
         .get("selector")
         .and_then(Value::as_object)
@@ -531,7 +660,11 @@ pub fn validate_replication_controller_spec(obj: &Value) -> ErrorList {
             ));
         }
     }
-    errs.extend(validate_pod_template_spec(spec.get("template"), &template_path, &Volumes::new()));
+    errs.extend(validate_pod_template_spec(
+        spec.get("template"),
+        &template_path,
+        &Volumes::new(),
+    ));
     errs.extend(always_restarts(spec, &path, "ReplicationController"));
     errs
 }
@@ -540,21 +673,40 @@ pub fn validate_replication_controller_spec(obj: &Value) -> ErrorList {
 pub fn validate_status(kind: &Kind, obj: &Value) -> ErrorList {
     let counters: &[&str] = match (kind.group, kind.kind) {
         ("apps", "Deployment") => &[
-            "observedGeneration", "replicas", "updatedReplicas", "readyReplicas",
-            "availableReplicas", "unavailableReplicas", "collisionCount",
+            "observedGeneration",
+            "replicas",
+            "updatedReplicas",
+            "readyReplicas",
+            "availableReplicas",
+            "unavailableReplicas",
+            "collisionCount",
         ],
         ("apps", "ReplicaSet") | ("", "ReplicationController") => &[
-            "replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas",
+            "replicas",
+            "fullyLabeledReplicas",
+            "readyReplicas",
+            "availableReplicas",
             "observedGeneration",
         ],
         ("apps", "StatefulSet") => &[
-            "replicas", "readyReplicas", "currentReplicas", "updatedReplicas",
-            "availableReplicas", "observedGeneration", "collisionCount",
+            "replicas",
+            "readyReplicas",
+            "currentReplicas",
+            "updatedReplicas",
+            "availableReplicas",
+            "observedGeneration",
+            "collisionCount",
         ],
         ("apps", "DaemonSet") => &[
-            "currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled",
-            "numberReady", "observedGeneration", "updatedNumberScheduled", "numberAvailable",
-            "numberUnavailable", "collisionCount",
+            "currentNumberScheduled",
+            "numberMisscheduled",
+            "desiredNumberScheduled",
+            "numberReady",
+            "observedGeneration",
+            "updatedNumberScheduled",
+            "numberAvailable",
+            "numberUnavailable",
+            "collisionCount",
         ],
         _ => return ErrorList::new(),
     };

@@ -45,7 +45,11 @@ fn job_spec_common(spec: &Value, path: &Path) -> ErrorList {
         ));
     }
     let template_path = path.child("template");
-    errs.extend(validate_pod_template_spec(spec.get("template"), &template_path, &Volumes::new()));
+    errs.extend(validate_pod_template_spec(
+        spec.get("template"),
+        &template_path,
+        &Volumes::new(),
+    ));
     let policy_path = template_path.child("spec").child("restartPolicy");
     // Defaulting makes an absent policy `Always`, which a Job may not use.
     match restart_policy(spec.pointer("/template/spec")) {
@@ -94,14 +98,20 @@ pub fn validate_job(obj: &Value) -> ErrorList {
         name_is_dns_subdomain,
         &Path::new("metadata"),
     );
-    errs.extend(job_spec(obj.get("spec").unwrap_or(&Value::Null), &Path::new("spec")));
+    errs.extend(job_spec(
+        obj.get("spec").unwrap_or(&Value::Null),
+        &Path::new("spec"),
+    ));
     errs
 }
 
 /// `ValidateJobSpecUpdate`: selector, completions and template may not change.
 pub fn validate_job_update(new: &Value, old: &Value) -> ErrorList {
     let empty = Value::Null;
-    let (n, o) = (new.get("spec").unwrap_or(&empty), old.get("spec").unwrap_or(&empty));
+    let (n, o) = (
+        new.get("spec").unwrap_or(&empty),
+        old.get("spec").unwrap_or(&empty),
+    );
     let path = Path::new("spec");
     let mut errs = job_spec(n, &path);
     errs.extend(immutable(
@@ -155,11 +165,16 @@ pub fn validate_cron_job_update(obj: &Value) -> ErrorList {
     if schedule.is_empty() {
         errs.push(FieldError::required(&path.child("schedule"), ""));
     } else if let Some(e) = cron_schedule_error(schedule) {
-        errs.push(FieldError::invalid(&path.child("schedule"), schedule.into(), &e));
+        errs.push(FieldError::invalid(
+            &path.child("schedule"),
+            schedule.into(),
+            &e,
+        ));
     }
     errs.extend(nonnegative(spec, "startingDeadlineSeconds", &path));
     let policy = str_of(spec, "concurrencyPolicy");
-    if spec.get("concurrencyPolicy").is_some() && !matches!(policy, "Allow" | "Forbid" | "Replace") {
+    if spec.get("concurrencyPolicy").is_some() && !matches!(policy, "Allow" | "Forbid" | "Replace")
+    {
         errs.push(if policy.is_empty() {
             FieldError::required(&path.child("concurrencyPolicy"), "")
         } else {

@@ -9,9 +9,8 @@ use serde_json::Value;
 use super::field::{BadValue, ErrorList, FieldError, Path};
 use super::labels::is_label_key;
 use super::names::{
-    inclusive_range_error, invalid_each, is_config_map_key, is_dns1123_label,
-    is_dns1123_subdomain, is_http_header_name, is_relaxed_env_var_name, is_valid_port_name,
-    is_valid_port_num,
+    inclusive_range_error, invalid_each, is_config_map_key, is_dns1123_label, is_dns1123_subdomain,
+    is_http_header_name, is_relaxed_env_var_name, is_valid_port_name, is_valid_port_num,
 };
 use super::pod::Volumes;
 use super::{int_of, list, nonnegative, str_of};
@@ -24,7 +23,11 @@ pub fn validate_common(c: &Value, volumes: &Volumes, path: &Path) -> ErrorList {
     if name.is_empty() {
         errs.push(FieldError::required(&path.child("name"), ""));
     } else {
-        errs.extend(invalid_each(&path.child("name"), name, is_dns1123_label(name)));
+        errs.extend(invalid_each(
+            &path.child("name"),
+            name,
+            is_dns1123_label(name),
+        ));
     }
     if str_of(c, "image").is_empty() {
         errs.push(FieldError::required(&path.child("image"), ""));
@@ -40,7 +43,11 @@ pub fn validate_common(c: &Value, volumes: &Volumes, path: &Path) -> ErrorList {
     errs.extend(ports(list(c.get("ports")), &path.child("ports")));
     errs.extend(env(list(c.get("env")), &path.child("env")));
     errs.extend(env_from(list(c.get("envFrom")), &path.child("envFrom")));
-    errs.extend(volume_mounts(list(c.get("volumeMounts")), volumes, &path.child("volumeMounts")));
+    errs.extend(volume_mounts(
+        list(c.get("volumeMounts")),
+        volumes,
+        &path.child("volumeMounts"),
+    ));
     let pull = str_of(c, "imagePullPolicy");
     if !pull.is_empty() && !matches!(pull, "Always" | "IfNotPresent" | "Never") {
         errs.push(FieldError::not_supported(
@@ -50,7 +57,10 @@ pub fn validate_common(c: &Value, volumes: &Volumes, path: &Path) -> ErrorList {
         ));
     }
     errs.extend(resources(c.get("resources"), &path.child("resources")));
-    errs.extend(security_context(c.get("securityContext"), &path.child("securityContext")));
+    errs.extend(security_context(
+        c.get("securityContext"),
+        &path.child("securityContext"),
+    ));
     errs
 }
 
@@ -121,7 +131,11 @@ fn env(vars: &[Value], path: &Path) -> ErrorList {
         if name.is_empty() {
             errs.push(FieldError::required(&p.child("name"), ""));
         } else {
-            errs.extend(invalid_each(&p.child("name"), name, is_relaxed_env_var_name(name)));
+            errs.extend(invalid_each(
+                &p.child("name"),
+                name,
+                is_relaxed_env_var_name(name),
+            ));
         }
         let Some(from) = var.get("valueFrom") else {
             continue;
@@ -142,7 +156,11 @@ fn env(vars: &[Value], path: &Path) -> ErrorList {
             sources += 1;
             let rp = from_path.child(key);
             let name = str_of(r, "name");
-            errs.extend(invalid_each(&rp.child("name"), name, is_dns1123_subdomain(name)));
+            errs.extend(invalid_each(
+                &rp.child("name"),
+                name,
+                is_dns1123_subdomain(name),
+            ));
             let k = str_of(r, "key");
             if k.is_empty() {
                 errs.push(FieldError::required(&rp.child("key"), ""));
@@ -194,21 +212,38 @@ fn field_ref_errors(field_ref: &Value, path: &Path) -> ErrorList {
         && let Some(subscript) = rest.strip_suffix("']")
     {
         return match base {
-            "metadata.annotations" => invalid_each(path, &subscript.to_lowercase(), is_label_key(&subscript.to_lowercase())),
+            "metadata.annotations" => invalid_each(
+                path,
+                &subscript.to_lowercase(),
+                is_label_key(&subscript.to_lowercase()),
+            ),
             "metadata.labels" => invalid_each(path, subscript, is_label_key(subscript)),
             _ => vec![FieldError::invalid(
                 &path.child("fieldPath"),
                 field_path.into(),
-                &format!("error converting fieldPath: field label does not support subscript: {field_path}"),
+                &format!(
+                    "error converting fieldPath: field label does not support subscript: {field_path}"
+                ),
             )],
         };
     }
     let known = matches!(
         field_path,
-        "metadata.annotations" | "metadata.labels" | "metadata.name" | "metadata.namespace"
-            | "metadata.uid" | "spec.nodeName" | "spec.restartPolicy" | "spec.serviceAccountName"
-            | "spec.schedulerName" | "status.phase" | "status.hostIP" | "status.hostIPs"
-            | "status.podIP" | "status.podIPs" | "spec.host"
+        "metadata.annotations"
+            | "metadata.labels"
+            | "metadata.name"
+            | "metadata.namespace"
+            | "metadata.uid"
+            | "spec.nodeName"
+            | "spec.restartPolicy"
+            | "spec.serviceAccountName"
+            | "spec.schedulerName"
+            | "status.phase"
+            | "status.hostIP"
+            | "status.hostIPs"
+            | "status.podIP"
+            | "status.podIPs"
+            | "spec.host"
     );
     if !known {
         return vec![FieldError::invalid(
@@ -217,7 +252,11 @@ fn field_ref_errors(field_ref: &Value, path: &Path) -> ErrorList {
             &format!("error converting fieldPath: field label not supported: {field_path}"),
         )];
     }
-    let internal = if field_path == "spec.host" { "spec.nodeName" } else { field_path };
+    let internal = if field_path == "spec.host" {
+        "spec.nodeName"
+    } else {
+        field_path
+    };
     if !ENV_FIELD_PATHS.contains(&internal) {
         return vec![FieldError::not_supported(
             &path.child("fieldPath"),
@@ -235,7 +274,11 @@ fn env_from(sources: &[Value], path: &Path) -> ErrorList {
         let p = path.index(i);
         let prefix = str_of(source, "prefix");
         if !prefix.is_empty() {
-            errs.extend(invalid_each(&p.child("prefix"), prefix, is_relaxed_env_var_name(prefix)));
+            errs.extend(invalid_each(
+                &p.child("prefix"),
+                prefix,
+                is_relaxed_env_var_name(prefix),
+            ));
         }
         let mut count = 0;
         for key in ["configMapRef", "secretRef"] {
@@ -286,7 +329,11 @@ fn volume_mounts(mounts: &[Value], volumes: &Volumes, path: &Path) -> ErrorList 
             errs.push(FieldError::required(&p.child("mountPath"), ""));
         }
         if !paths.insert(mount_path) {
-            errs.push(FieldError::invalid(&p.child("mountPath"), mount_path.into(), "must be unique"));
+            errs.push(FieldError::invalid(
+                &p.child("mountPath"),
+                mount_path.into(),
+                "must be unique",
+            ));
         }
         let sub_path = str_of(m, "subPath");
         if !sub_path.is_empty() {
@@ -301,10 +348,18 @@ fn volume_mounts(mounts: &[Value], volumes: &Volumes, path: &Path) -> ErrorList 
 fn local_descending_path(target: &str, path: &Path) -> ErrorList {
     let mut errs = ErrorList::new();
     if target.starts_with('/') {
-        errs.push(FieldError::invalid(path, target.into(), "must be a relative path"));
+        errs.push(FieldError::invalid(
+            path,
+            target.into(),
+            "must be a relative path",
+        ));
     }
     if target.split(['/', '\\']).any(|part| part == "..") {
-        errs.push(FieldError::invalid(path, target.into(), "must not contain '..'"));
+        errs.push(FieldError::invalid(
+            path,
+            target.into(),
+            "must not contain '..'",
+        ));
     }
     errs
 }
@@ -320,11 +375,23 @@ fn is_standard_resource(name: &str) -> bool {
         || name.starts_with("requests.hugepages-")
         || matches!(
             name,
-            "requests.cpu" | "requests.memory" | "requests.ephemeral-storage" | "limits.cpu"
-                | "limits.memory" | "limits.ephemeral-storage" | "pods" | "services"
-                | "replicationcontrollers" | "resourcequotas" | "secrets" | "configmaps"
-                | "persistentvolumeclaims" | "storage" | "requests.storage"
-                | "services.nodeports" | "services.loadbalancers"
+            "requests.cpu"
+                | "requests.memory"
+                | "requests.ephemeral-storage"
+                | "limits.cpu"
+                | "limits.memory"
+                | "limits.ephemeral-storage"
+                | "pods"
+                | "services"
+                | "replicationcontrollers"
+                | "resourcequotas"
+                | "secrets"
+                | "configmaps"
+                | "persistentvolumeclaims"
+                | "storage"
+                | "requests.storage"
+                | "services.nodeports"
+                | "services.loadbalancers"
         )
 }
 
@@ -386,7 +453,10 @@ fn resources(res: Option<&Value>, path: &Path) -> ErrorList {
         errs.extend(quantity_value(name, value, &p));
         let overcommit = !name.starts_with("hugepages-") && !is_extended_resource(name);
         let request = quantity(value);
-        match (limits.and_then(|l| l.get(name)).and_then(quantity), &request) {
+        match (
+            limits.and_then(|l| l.get(name)).and_then(quantity),
+            &request,
+        ) {
             (Some(limit), Some(request)) => {
                 if !overcommit && request != &limit {
                     errs.push(FieldError::invalid(
@@ -412,7 +482,10 @@ fn resources(res: Option<&Value>, path: &Path) -> ErrorList {
         huge_pages |= name.starts_with("hugepages-");
     }
     if huge_pages && !cpu_or_memory {
-        errs.push(FieldError::forbidden(path, "HugePages require cpu or memory"));
+        errs.push(FieldError::forbidden(
+            path,
+            "HugePages require cpu or memory",
+        ));
     }
     errs
 }
@@ -546,7 +619,10 @@ fn handler(h: &Value, path: &Path, lifecycle: bool) -> ErrorList {
         };
         let p = path.child(kind);
         if count > 0 {
-            errs.push(FieldError::forbidden(&p, "may not specify more than 1 handler type"));
+            errs.push(FieldError::forbidden(
+                &p,
+                "may not specify more than 1 handler type",
+            ));
             continue;
         }
         count += 1;
@@ -566,10 +642,16 @@ fn handler(h: &Value, path: &Path, lifecycle: bool) -> ErrorList {
                 }
                 for header in list(action.get("httpHeaders")) {
                     let name = str_of(header, "name");
-                    errs.extend(invalid_each(&p.child("httpHeaders"), name, is_http_header_name(name)));
+                    errs.extend(invalid_each(
+                        &p.child("httpHeaders"),
+                        name,
+                        is_http_header_name(name),
+                    ));
                 }
             }
-            "tcpSocket" | "grpc" => errs.extend(port_num_or_name(action.get("port"), &p.child("port"))),
+            "tcpSocket" | "grpc" => {
+                errs.extend(port_num_or_name(action.get("port"), &p.child("port")))
+            }
             _ => {}
         }
     }

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::field::{BadValue, ErrorList, FieldError, Path};
 use super::labels::{is_label_key, is_label_value, validate_label_name};
-use super::meta::{kube_finalizer_name, name_is_dns_label, name_is_dns_subdomain, validate_object_meta};
+use super::meta::{
+    kube_finalizer_name, name_is_dns_label, name_is_dns_subdomain, validate_object_meta,
+};
 use super::names::{invalid_each, is_config_map_key};
 use super::{immutable, list, str_of};
 
@@ -16,7 +18,12 @@ use super::{immutable, list, str_of};
 const MAX_SIZE: usize = 1024 * 1024;
 
 fn meta(obj: &Value, namespaced: bool, name_fn: super::meta::NameFn) -> ErrorList {
-    validate_object_meta(obj.get("metadata"), namespaced, name_fn, &Path::new("metadata"))
+    validate_object_meta(
+        obj.get("metadata"),
+        namespaced,
+        name_fn,
+        &Path::new("metadata"),
+    )
 }
 
 /// Keys of a data map (sorted) with the size of their values.
@@ -39,12 +46,20 @@ pub fn validate_config_map(obj: &Value) -> ErrorList {
         let p = Path::new("data").key(key);
         errs.extend(invalid_each(&p, key, is_config_map_key(key)));
         if binary.iter().any(|(k, _)| *k == key) {
-            errs.push(FieldError::invalid(&p, key.into(), "duplicate of key present in binaryData"));
+            errs.push(FieldError::invalid(
+                &p,
+                key.into(),
+                "duplicate of key present in binaryData",
+            ));
         }
         total += size;
     }
     for (key, size) in &binary {
-        errs.extend(invalid_each(&Path::new("binaryData").key(key), key, is_config_map_key(key)));
+        errs.extend(invalid_each(
+            &Path::new("binaryData").key(key),
+            key,
+            is_config_map_key(key),
+        ));
         // binaryData holds base64; the limit counts the decoded bytes.
         total += size / 4 * 3;
     }
@@ -114,7 +129,9 @@ pub fn validate_secret(obj: &Value) -> ErrorList {
                 .unwrap_or("");
             if name.is_empty() {
                 errs.push(FieldError::required(
-                    &Path::new("metadata").child("annotations").key("kubernetes.io/service-account.name"),
+                    &Path::new("metadata")
+                        .child("annotations")
+                        .key("kubernetes.io/service-account.name"),
                     "",
                 ));
             }
@@ -186,7 +203,11 @@ pub fn validate_node_update(obj: &Value) -> ErrorList {
         errs.extend(validate_label_name(key, &p.child("key")));
         let msgs = is_label_value(value);
         if !msgs.is_empty() {
-            errs.push(FieldError::invalid(&p.child("value"), value.into(), &msgs.join(";")));
+            errs.push(FieldError::invalid(
+                &p.child("value"),
+                value.into(),
+                &msgs.join(";"),
+            ));
         }
         if effect.is_empty() {
             errs.push(FieldError::required(&p.child("effect"), ""));

@@ -16,7 +16,11 @@ fn pod_spec_pointer(kind: &Kind) -> Option<&'static str> {
         ("batch", "CronJob") => "/spec/jobTemplate/spec/template/spec",
         (
             "apps" | "batch" | "",
-            "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job"
+            "Deployment"
+            | "ReplicaSet"
+            | "DaemonSet"
+            | "StatefulSet"
+            | "Job"
             | "ReplicationController",
         ) => "/spec/template/spec",
         _ => return None,
@@ -29,7 +33,12 @@ fn resource_lists<'a>(kind: &Kind, obj: &'a Value) -> Vec<&'a Value> {
     let mut push = |v: Option<&'a Value>| maps.extend(v);
     if let Some(spec) = pod_spec_pointer(kind).and_then(|p| obj.pointer(p)) {
         for list in ["initContainers", "containers"] {
-            for c in spec.get(list).and_then(Value::as_array).into_iter().flatten() {
+            for c in spec
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 push(c.pointer("/resources/limits"));
                 push(c.pointer("/resources/requests"));
             }

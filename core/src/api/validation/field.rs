@@ -289,24 +289,35 @@ mod tests {
     fn paths_print_as_upstream() {
         let p = Path::new("spec").child("containers").index(0).child("name");
         assert_eq!(p.to_string(), "spec.containers[0].name");
-        assert_eq!(Path::new("metadata").child("labels").key("a/b").to_string(), "metadata.labels[a/b]");
+        assert_eq!(
+            Path::new("metadata").child("labels").key("a/b").to_string(),
+            "metadata.labels[a/b]"
+        );
         assert_eq!(Path::none().to_string(), "<nil>");
-        assert_eq!(Path::none().child("values").index(0).key("x").to_string(), "values[0][x]");
+        assert_eq!(
+            Path::none().child("values").index(0).key("x").to_string(),
+            "values[0][x]"
+        );
     }
 
     #[test]
     fn bodies_render_values_by_type() {
         let p = Path::new("spec").child("replicas");
         assert_eq!(
-            FieldError::invalid(&p, BadValue::Int(-1), "must be greater than or equal to 0").to_string(),
+            FieldError::invalid(&p, BadValue::Int(-1), "must be greater than or equal to 0")
+                .to_string(),
             "spec.replicas: Invalid value: -1: must be greater than or equal to 0"
         );
         assert_eq!(
-            FieldError::not_supported(&p, BadValue::named("Sometimes"), &["Always", "Never"]).body(),
+            FieldError::not_supported(&p, BadValue::named("Sometimes"), &["Always", "Never"])
+                .body(),
             "Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\""
         );
         assert_eq!(FieldError::required(&p, "").body(), "Required value");
         assert_eq!(go_quote("a\"b\n"), "\"a\\\"b\\n\"");
-        assert_eq!(go_json(&serde_json::json!({"b": "<", "a": 1})), "{\"a\":1,\"b\":\"\\u003c\"}");
+        assert_eq!(
+            go_json(&serde_json::json!({"b": "<", "a": 1})),
+            "{\"a\":1,\"b\":\"\\u003c\"}"
+        );
     }
 }

@@ -30,14 +30,19 @@ fn matches_name_part(s: &str) -> bool {
         (Some(f), Some(l)) => {
             f.is_ascii_alphanumeric()
                 && l.is_ascii_alphanumeric()
-                && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c))
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c))
         }
         _ => false,
     }
 }
 
 fn name_part_regex_error() -> String {
-    regex_error(LABEL_KEY_MSG, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
+    regex_error(
+        LABEL_KEY_MSG,
+        LABEL_KEY_FMT,
+        &["MyName", "my.name", "123-abc"],
+    )
 }
 
 /// `IsLabelKey` (also `IsQualifiedName`): an optional DNS subdomain prefix and `/`, then a name
@@ -199,7 +204,10 @@ mod tests {
             "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         );
         assert_eq!(is_label_key("/a"), vec!["prefix part must be non-empty"]);
-        assert_eq!(is_label_value(&"a".repeat(64)), vec!["must be no more than 63 bytes"]);
+        assert_eq!(
+            is_label_value(&"a".repeat(64)),
+            vec!["must be no more than 63 bytes"]
+        );
         assert!(is_label_value("").is_empty());
     }
 }

@@ -101,7 +101,11 @@ pub fn validate_object_meta(
             "name or generateName is required",
         ));
     } else {
-        errs.extend(invalid_each(&path.child("name"), name, name_fn(name, false)));
+        errs.extend(invalid_each(
+            &path.child("name"),
+            name,
+            name_fn(name, false),
+        ));
     }
     let namespace = str_at(meta, "namespace");
     if namespaced {
@@ -133,14 +137,20 @@ fn common(meta: &Value, path: &Path) -> ErrorList {
     if let Some(generation) = meta.get("generation").and_then(Value::as_i64)
         && generation < 0
     {
-        errs.push(super::nonnegative_error(&path.child("generation"), generation));
+        errs.push(super::nonnegative_error(
+            &path.child("generation"),
+            generation,
+        ));
     }
     errs.extend(validate_labels(meta.get("labels"), &path.child("labels")));
     errs.extend(validate_annotations(
         meta.get("annotations"),
         &path.child("annotations"),
     ));
-    errs.extend(owner_references(meta.get("ownerReferences"), &path.child("ownerReferences")));
+    errs.extend(owner_references(
+        meta.get("ownerReferences"),
+        &path.child("ownerReferences"),
+    ));
     errs.extend(finalizer_names(meta, &path.child("finalizers")));
     errs
 }
@@ -199,10 +209,18 @@ fn owner_references(refs: Option<&Value>, path: &Path) -> ErrorList {
                 "version must not be empty",
             ));
         }
-        for (field, detail) in [("kind", "must not be empty"), ("name", "must not be empty"), ("uid", "must not be empty")] {
+        for (field, detail) in [
+            ("kind", "must not be empty"),
+            ("name", "must not be empty"),
+            ("uid", "must not be empty"),
+        ] {
             let value = str_at(r, field);
             if value.is_empty() {
-                errs.push(FieldError::invalid(&path.child(field), value.into(), detail));
+                errs.push(FieldError::invalid(
+                    &path.child(field),
+                    value.into(),
+                    detail,
+                ));
             }
         }
         if api_version == "v1" && str_at(r, "kind") == "Event" {
@@ -232,7 +250,11 @@ fn owner_references(refs: Option<&Value>, path: &Path) -> ErrorList {
 /// `ValidateObjectMetaUpdate`: identity fields may not change; no finalizers may be added to
 /// an object being deleted; labels and annotations must still be valid. (The generation is
 /// the server's to set, so a client's is ignored rather than checked.)
-pub fn validate_object_meta_update(new: Option<&Value>, old: Option<&Value>, path: &Path) -> ErrorList {
+pub fn validate_object_meta_update(
+    new: Option<&Value>,
+    old: Option<&Value>,
+    path: &Path,
+) -> ErrorList {
     let empty = Value::Null;
     let (new, old) = (new.unwrap_or(&empty), old.unwrap_or(&empty));
     let mut errs = ErrorList::new();
@@ -281,6 +303,9 @@ mod tests {
         assert!(name_is_dns_subdomain("web-", true).is_empty());
         assert!(!name_is_dns_subdomain("web-", false).is_empty());
         assert!(name_is_path_segment("system:node", false).is_empty());
-        assert_eq!(name_is_path_segment("a/b", false), vec!["may not contain '/'"]);
+        assert_eq!(
+            name_is_path_segment("a/b", false),
+            vec!["may not contain '/'"]
+        );
     }
 }

@@ -106,7 +106,11 @@ fn object_meta(kind: &Kind, obj: &Value) -> ErrorList {
 }
 
 fn object_meta_update(new: &Value, old: &Value) -> ErrorList {
-    meta::validate_object_meta_update(new.get("metadata"), old.get("metadata"), &Path::new("metadata"))
+    meta::validate_object_meta_update(
+        new.get("metadata"),
+        old.get("metadata"),
+        &Path::new("metadata"),
+    )
 }
 
 fn finish(kind: &Kind, obj: &Value, errs: ErrorList) -> Result<()> {

@@ -15,9 +15,7 @@ use super::container;
 use super::field::{BadValue, ErrorList, FieldError, Path};
 use super::labels::{validate_annotations, validate_label_name, validate_labels};
 use super::meta::{name_is_dns_subdomain, validate_object_meta};
-use super::names::{
-    inclusive_range_error, invalid_each, is_dns1123_label, is_dns1123_subdomain,
-};
+use super::names::{inclusive_range_error, invalid_each, is_dns1123_label, is_dns1123_subdomain};
 use super::{int_of, list, str_of};
 use crate::api::quantity::Quantity;
 
@@ -57,7 +55,8 @@ fn metadata_and_spec(pod: &Value) -> ErrorList {
     let spec_path = Path::new("spec");
     let empty = Value::Null;
     let spec = pod.get("spec").unwrap_or(&empty);
-    let mut errs = validate_object_meta(pod.get("metadata"), true, name_is_dns_subdomain, &meta_path);
+    let mut errs =
+        validate_object_meta(pod.get("metadata"), true, name_is_dns_subdomain, &meta_path);
     errs.extend(pod_specific_annotations(
         pod.pointer("/metadata/annotations"),
         spec,
@@ -101,10 +100,16 @@ fn pod_specific_annotations(annotations: Option<&Value>, spec: &Value, path: &Pa
         ));
     }
     const COST: &str = "controller.kubernetes.io/pod-deletion-cost";
-    if let Some(v) = annotations.and_then(|a| a.get(COST)).and_then(Value::as_str)
+    if let Some(v) = annotations
+        .and_then(|a| a.get(COST))
+        .and_then(Value::as_str)
         && v.parse::<i32>().is_err()
     {
-        errs.push(FieldError::invalid(&path.key(COST), v.into(), "must be a 32bit integer"));
+        errs.push(FieldError::invalid(
+            &path.key(COST),
+            v.into(),
+            "must be a 32bit integer",
+        ));
     }
     errs
 }
@@ -128,19 +133,31 @@ pub fn validate_pod_template_spec_only(obj: &Value) -> ErrorList {
 
 /// `ValidatePodTemplateSpec`: the template's labels (reported at `<path>.labels`, as upstream
 /// does), annotations and pod spec. `extra` volumes are a StatefulSet's claim templates.
-pub fn validate_pod_template_spec(template: Option<&Value>, path: &Path, extra: &Volumes) -> ErrorList {
+pub fn validate_pod_template_spec(
+    template: Option<&Value>,
+    path: &Path,
+    extra: &Volumes,
+) -> ErrorList {
     let empty = Value::Null;
     let template = template.unwrap_or(&empty);
     let meta = template.get("metadata").unwrap_or(&empty);
     let spec = template.get("spec").unwrap_or(&empty);
     let mut errs = validate_labels(meta.get("labels"), &path.child("labels"));
-    errs.extend(validate_annotations(meta.get("annotations"), &path.child("annotations")));
+    errs.extend(validate_annotations(
+        meta.get("annotations"),
+        &path.child("annotations"),
+    ));
     errs.extend(pod_specific_annotations(
         meta.get("annotations"),
         spec,
         &path.child("annotations"),
     ));
-    errs.extend(validate_pod_spec(spec, &path.child("spec"), Opts::default(), extra));
+    errs.extend(validate_pod_spec(
+        spec,
+        &path.child("spec"),
+        Opts::default(),
+        extra,
+    ));
     if !list(spec.get("ephemeralContainers")).is_empty() {
         errs.push(FieldError::forbidden(
             &path.child("spec").child("ephemeralContainers"),
@@ -161,13 +178,23 @@ pub fn restart_policy(template_spec: Option<&Value>) -> &str {
 /// `ValidatePodSpec`.
 pub fn validate_pod_spec(spec: &Value, path: &Path, opts: Opts, extra: &Volumes) -> ErrorList {
     let mut errs = ErrorList::new();
-    let (mut volumes, volume_errs) = validate_volumes(list(spec.get("volumes")), &path.child("volumes"));
+    let (mut volumes, volume_errs) =
+        validate_volumes(list(spec.get("volumes")), &path.child("volumes"));
     errs.extend(volume_errs);
     volumes.extend(extra.iter().map(|(k, v)| (k.clone(), *v)));
     let containers = list(spec.get("containers"));
     let init = list(spec.get("initContainers"));
-    errs.extend(validate_containers(containers, &volumes, &path.child("containers")));
-    errs.extend(validate_init_containers(init, containers, &volumes, &path.child("initContainers")));
+    errs.extend(validate_containers(
+        containers,
+        &volumes,
+        &path.child("containers"),
+    ));
+    errs.extend(validate_init_containers(
+        init,
+        containers,
+        &volumes,
+        &path.child("initContainers"),
+    ));
     errs.extend(host_network_ports(spec, path, opts));
     let restart = str_of(spec, "restartPolicy");
     if !restart.is_empty() && !matches!(restart, "Always" | "OnFailure" | "Never") {
@@ -178,17 +205,31 @@ pub fn validate_pod_spec(spec: &Value, path: &Path, opts: Opts, extra: &Volumes)
         ));
     }
     let dns = str_of(spec, "dnsPolicy");
-    if !dns.is_empty() && !matches!(dns, "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None") {
+    if !dns.is_empty()
+        && !matches!(
+            dns,
+            "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None"
+        )
+    {
         errs.push(FieldError::not_supported(
             &path.child("dnsPolicy"),
             BadValue::named(dns),
             &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
         ));
     }
-    errs.extend(validate_labels(spec.get("nodeSelector"), &path.child("nodeSelector")));
-    errs.extend(pod_security_context(spec.get("securityContext"), &path.child("securityContext")));
+    errs.extend(validate_labels(
+        spec.get("nodeSelector"),
+        &path.child("nodeSelector"),
+    ));
+    errs.extend(pod_security_context(
+        spec.get("securityContext"),
+        &path.child("securityContext"),
+    ));
     for (i, secret) in list(spec.get("imagePullSecrets")).iter().enumerate() {
-        if secret.as_object().is_some_and(|o| o.keys().any(|k| k != "name")) {
+        if secret
+            .as_object()
+            .is_some_and(|o| o.keys().any(|k| k != "name"))
+        {
             errs.push(FieldError::invalid(
                 &path.child("imagePullSecrets").index(i),
                 BadValue::Json(secret.clone()),
@@ -197,7 +238,9 @@ pub fn validate_pod_spec(spec: &Value, path: &Path, opts: Opts, extra: &Volumes)
         }
     }
     if dns == "None" {
-        let nameservers = spec.pointer("/dnsConfig/nameservers").map(|n| list(Some(n)).len());
+        let nameservers = spec
+            .pointer("/dnsConfig/nameservers")
+            .map(|n| list(Some(n)).len());
         match nameservers {
             None if spec.get("dnsConfig").is_none() => errs.push(FieldError::required(
                 &path.child("dnsConfig"),
@@ -227,7 +270,10 @@ pub fn validate_pod_spec(spec: &Value, path: &Path, opts: Opts, extra: &Volumes)
         }
     }
     for (field, rule) in [
-        ("serviceAccountName", name_is_dns_subdomain as super::meta::NameFn),
+        (
+            "serviceAccountName",
+            name_is_dns_subdomain as super::meta::NameFn,
+        ),
         ("nodeName", name_is_dns_subdomain),
     ] {
         let value = str_of(spec, field);
@@ -247,15 +293,26 @@ pub fn validate_pod_spec(spec: &Value, path: &Path, opts: Opts, extra: &Volumes)
     for field in ["hostname", "subdomain"] {
         let value = str_of(spec, field);
         if !value.is_empty() {
-            errs.extend(invalid_each(&path.child(field), value, is_dns1123_label(value)));
+            errs.extend(invalid_each(
+                &path.child(field),
+                value,
+                is_dns1123_label(value),
+            ));
         }
     }
-    errs.extend(validate_tolerations(list(spec.get("tolerations")), &path.child("tolerations")));
+    errs.extend(validate_tolerations(
+        list(spec.get("tolerations")),
+        &path.child("tolerations"),
+    ));
     for (i, alias) in list(spec.get("hostAliases")).iter().enumerate() {
         for (j, host) in list(alias.get("hostnames")).iter().enumerate() {
             let host = host.as_str().unwrap_or("");
             errs.extend(invalid_each(
-                &path.child("hostAliases").index(i).child("hostnames").index(j),
+                &path
+                    .child("hostAliases")
+                    .index(i)
+                    .child("hostnames")
+                    .index(j),
                 host,
                 is_dns1123_subdomain(host),
             ));
@@ -306,7 +363,8 @@ fn validate_volumes(volumes: &[Value], path: &Path) -> (Volumes, ErrorList) {
             el.push(FieldError::duplicate(&p.child("name"), name.into()));
         }
         if el.is_empty() {
-            let claim = vol.get("persistentVolumeClaim").is_some() || vol.get("ephemeral").is_some();
+            let claim =
+                vol.get("persistentVolumeClaim").is_some() || vol.get("ephemeral").is_some();
             names.insert(name.to_string(), claim);
         } else {
             errs.extend(el);
@@ -317,11 +375,35 @@ fn validate_volumes(volumes: &[Value], path: &Path) -> (Volumes, ErrorList) {
 
 /// Every volume source upstream knows, in the order it checks them.
 const VOLUME_SOURCES: [&str; 29] = [
-    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret",
-    "nfs", "iscsi", "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs",
-    "quobyte", "downwardAPI", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume",
-    "photonPersistentDisk", "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO",
-    "csi", "ephemeral",
+    "emptyDir",
+    "hostPath",
+    "gitRepo",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "flocker",
+    "persistentVolumeClaim",
+    "rbd",
+    "cinder",
+    "cephfs",
+    "quobyte",
+    "downwardAPI",
+    "fc",
+    "flexVolume",
+    "configMap",
+    "azureFile",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "azureDisk",
+    "storageos",
+    "projected",
+    "scaleIO",
+    "csi",
+    "ephemeral",
 ];
 
 /// `validateVolumeSource`: exactly one source, and the common sources' required fields.
@@ -402,7 +484,12 @@ fn validate_containers(containers: &[Value], volumes: &Volumes, path: &Path) -> 
 
 /// `validateInitContainers`: names unique across both lists; probes only for sidecars
 /// (`restartPolicy: Always`).
-fn validate_init_containers(init: &[Value], regular: &[Value], volumes: &Volumes, path: &Path) -> ErrorList {
+fn validate_init_containers(
+    init: &[Value],
+    regular: &[Value],
+    volumes: &Volumes,
+    path: &Path,
+) -> ErrorList {
     let mut errs = ErrorList::new();
     let mut names: BTreeSet<&str> = regular.iter().map(|c| str_of(c, "name")).collect();
     for (i, c) in init.iter().enumerate() {
@@ -428,7 +515,12 @@ fn validate_init_containers(init: &[Value], regular: &[Value], volumes: &Volumes
         if restart == Some("Always") {
             errs.extend(container::validate_probes_and_lifecycle(c, &p));
         } else {
-            for field in ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"] {
+            for field in [
+                "lifecycle",
+                "livenessProbe",
+                "readinessProbe",
+                "startupProbe",
+            ] {
                 if c.get(field).is_some() {
                     errs.push(FieldError::forbidden(
                         &p.child(field),
@@ -479,11 +571,20 @@ fn host_network_ports(spec: &Value, path: &Path, opts: Opts) -> ErrorList {
         for (pi, port) in list(c.get("ports")).iter().enumerate() {
             let container_port = int_of(port, "containerPort").unwrap_or(0);
             // A pod's unset host port is defaulted to its container port.
-            let default = if opts.resource_is_pod { container_port } else { 0 };
+            let default = if opts.resource_is_pod {
+                container_port
+            } else {
+                0
+            };
             let host_port = int_of(port, "hostPort").unwrap_or(default);
             if (opts.resource_is_pod || host_port != 0) && host_port != container_port {
                 errs.push(FieldError::invalid(
-                    &path.child("containers").index(ci).child("ports").index(pi).child("hostPort"),
+                    &path
+                        .child("containers")
+                        .index(ci)
+                        .child("ports")
+                        .index(pi)
+                        .child("hostPort"),
                     BadValue::Int(host_port),
                     "must match `containerPort` when `hostNetwork` is true",
                 ));
@@ -546,7 +647,11 @@ pub fn validate_tolerations(tolerations: &[Value], path: &Path) -> ErrorList {
             "Equal" | "" => {
                 let msgs = super::labels::is_label_value(value);
                 if !msgs.is_empty() {
-                    errs.push(FieldError::invalid(&p.child("operator"), value.into(), &msgs.join(";")));
+                    errs.push(FieldError::invalid(
+                        &p.child("operator"),
+                        value.into(),
+                        &msgs.join(";"),
+                    ));
                 }
             }
             "Exists" => {
@@ -564,7 +669,8 @@ pub fn validate_tolerations(tolerations: &[Value], path: &Path) -> ErrorList {
                 &["Equal", "Exists"],
             )),
         }
-        if !effect.is_empty() && !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+        if !effect.is_empty() && !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute")
+        {
             errs.push(FieldError::not_supported(
                 &p.child("effect"),
                 BadValue::named(effect),
@@ -583,7 +689,10 @@ pub fn validate_pod_update(new: &Value, old: &Value) -> ErrorList {
     let mut errs = metadata_and_spec(new);
     let spec_path = Path::new("spec");
     let empty = Value::Null;
-    let (new_spec, old_spec) = (new.get("spec").unwrap_or(&empty), old.get("spec").unwrap_or(&empty));
+    let (new_spec, old_spec) = (
+        new.get("spec").unwrap_or(&empty),
+        old.get("spec").unwrap_or(&empty),
+    );
     for list_name in ["containers", "initContainers"] {
         let (n, o) = (list(new_spec.get(list_name)), list(old_spec.get(list_name)));
         if n.len() != o.len() {
@@ -624,7 +733,9 @@ pub fn validate_pod_update(new: &Value, old: &Value) -> ErrorList {
     let old_tolerations = list(old_spec.get("tolerations"));
     let new_tolerations = list(new_spec.get("tolerations"));
     let kept = old_tolerations.iter().all(|o| {
-        new_tolerations.iter().any(|n| without(o, "tolerationSeconds") == without(n, "tolerationSeconds"))
+        new_tolerations
+            .iter()
+            .any(|n| without(o, "tolerationSeconds") == without(n, "tolerationSeconds"))
     });
     if !kept {
         errs.push(FieldError::forbidden(

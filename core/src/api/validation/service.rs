@@ -89,17 +89,29 @@ fn service_spec(spec: &Value) -> ErrorList {
             if cname.is_empty() {
                 errs.push(FieldError::required(&path.child("externalName"), ""));
             } else {
-                errs.extend(invalid_each(&path.child("externalName"), cname, is_dns1123_subdomain(cname)));
+                errs.extend(invalid_each(
+                    &path.child("externalName"),
+                    cname,
+                    is_dns1123_subdomain(cname),
+                ));
             }
         }
         _ => {}
     }
     let mut names = BTreeSet::new();
     for (i, port) in ports.iter().enumerate() {
-        errs.extend(service_port(port, ports.len() > 1, &mut names, &path.child("ports").index(i)));
+        errs.extend(service_port(
+            port,
+            ports.len() > 1,
+            &mut names,
+            &path.child("ports").index(i),
+        ));
     }
     if spec.get("selector").is_some() {
-        errs.extend(validate_labels(spec.get("selector"), &path.child("selector")));
+        errs.extend(validate_labels(
+            spec.get("selector"),
+            &path.child("selector"),
+        ));
     }
     let affinity = str_of(spec, "sessionAffinity");
     if spec.get("sessionAffinity").is_some() && !matches!(affinity, "ClientIP" | "None") {
@@ -121,7 +133,10 @@ fn service_spec(spec: &Value) -> ErrorList {
             errs.extend(ip_errors(ip, &path.child("clusterIPs").index(i)));
         }
     }
-    if !matches!(kind, "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName") {
+    if !matches!(
+        kind,
+        "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName"
+    ) {
         errs.push(if kind.is_empty() {
             FieldError::required(&path.child("type"), "")
         } else {
@@ -171,20 +186,33 @@ fn service_spec(spec: &Value) -> ErrorList {
 }
 
 /// `validateServicePort`.
-fn service_port<'a>(port: &'a Value, require_name: bool, names: &mut BTreeSet<&'a str>, path: &Path) -> ErrorList {
+fn service_port<'a>(
+    port: &'a Value,
+    require_name: bool,
+    names: &mut BTreeSet<&'a str>,
+    path: &Path,
+) -> ErrorList {
     let mut errs = ErrorList::new();
     let name = str_of(port, "name");
     if require_name && name.is_empty() {
         errs.push(FieldError::required(&path.child("name"), ""));
     } else if !name.is_empty() {
-        errs.extend(invalid_each(&path.child("name"), name, is_dns1123_label(name)));
+        errs.extend(invalid_each(
+            &path.child("name"),
+            name,
+            is_dns1123_label(name),
+        ));
         if !names.insert(name) {
             errs.push(FieldError::duplicate(&path.child("name"), name.into()));
         }
     }
     let number = int_of(port, "port").unwrap_or(0);
     for msg in is_valid_port_num(number) {
-        errs.push(FieldError::invalid(&path.child("port"), BadValue::Int(number), &msg));
+        errs.push(FieldError::invalid(
+            &path.child("port"),
+            BadValue::Int(number),
+            &msg,
+        ));
     }
     let protocol = str_of(port, "protocol");
     if port.get("protocol").is_some() && !matches!(protocol, "TCP" | "UDP" | "SCTP") {
@@ -250,12 +278,16 @@ pub fn validate_service_update(new: &Value, old: &Value) -> ErrorList {
     let mut errs = ErrorList::new();
     let (n, o) = (spec_of(new), spec_of(old));
     let external = |s: &Value| service_type(s) == "ExternalName";
-    if !external(n) && !external(o) && !(is_headless(n) && is_headless(o)) {
+    let exempt = external(n) || external(o) || (is_headless(n) && is_headless(o));
+    if !exempt {
         let (new_ips, old_ips) = (cluster_ips(n), cluster_ips(o));
-        let value = BadValue::Json(Value::from(new_ips.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+        let value = BadValue::Json(Value::from(
+            new_ips.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ));
         let path = Path::new("spec").child("clusterIPs").index(0);
         // An update that leaves the IP out keeps it, as the strategy fills it back in.
-        let changed = !new_ips.is_empty() && !old_ips.is_empty() && new_ips.first() != old_ips.first();
+        let changed =
+            !new_ips.is_empty() && !old_ips.is_empty() && new_ips.first() != old_ips.first();
         if changed {
             errs.push(FieldError::invalid(&path, value, "may not change once set"));
         }

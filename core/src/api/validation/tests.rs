@@ -10,10 +10,14 @@ use crate::store::Store;
 fn store() -> Store {
     let mut s = Store::new(7);
     let ns = kinds::by_kind("", "Namespace").unwrap();
-    s.create(ns, json!({"metadata": {"name": "default"}})).unwrap();
-    let sa = kinds::by_kind("", "ServiceAccount").unwrap();
-    s.create(sa, json!({"metadata": {"name": "default", "namespace": "default"}}))
+    s.create(ns, json!({"metadata": {"name": "default"}}))
         .unwrap();
+    let sa = kinds::by_kind("", "ServiceAccount").unwrap();
+    s.create(
+        sa,
+        json!({"metadata": {"name": "default", "namespace": "default"}}),
+    )
+    .unwrap();
     s
 }
 
@@ -28,12 +32,18 @@ fn kind(k: &str) -> &'static crate::api::Kind {
 
 /// What kubectl prints when creating `obj` fails (or "" when it succeeds).
 fn create(s: &mut Store, k: &str, obj: Value) -> String {
-    s.create(kind(k), obj).err().map(|e| render(&e)).unwrap_or_default()
+    s.create(kind(k), obj)
+        .err()
+        .map(|e| render(&e))
+        .unwrap_or_default()
 }
 
 fn update(s: &mut Store, k: &str, mut obj: Value) -> String {
     obj["metadata"]["namespace"] = json!("default");
-    s.update(kind(k), obj).err().map(|e| render(&e)).unwrap_or_default()
+    s.update(kind(k), obj)
+        .err()
+        .map(|e| render(&e))
+        .unwrap_or_default()
 }
 
 fn pod(containers: Value) -> Value {
@@ -67,7 +77,11 @@ fn pods_need_containers_with_images_and_names() {
         "The Pod \"p\" is invalid: spec.containers[0].image: Required value"
     );
     assert_eq!(
-        create(&mut s, "Pod", pod(json!([{"image": "nginx"}, {"name": "Web", "image": "nginx"}]))),
+        create(
+            &mut s,
+            "Pod",
+            pod(json!([{"image": "nginx"}, {"name": "Web", "image": "nginx"}]))
+        ),
         format!(
             "The Pod \"p\" is invalid: \n* spec.containers[0].name: Required value\n* spec.containers[1].name: Invalid value: \"Web\": {LABEL_MSG}"
         )
@@ -83,7 +97,14 @@ fn pods_need_containers_with_images_and_names() {
         ),
         "The Pod \"p\" is invalid: spec.initContainers[0].name: Duplicate value: \"web\""
     );
-    assert_eq!(create(&mut s, "Pod", pod(json!([{"name": "web", "image": "nginx"}]))), "");
+    assert_eq!(
+        create(
+            &mut s,
+            "Pod",
+            pod(json!([{"name": "web", "image": "nginx"}]))
+        ),
+        ""
+    );
 }
 
 #[test]
@@ -150,7 +171,11 @@ fn volumes_mounts_probes_and_policies() {
 fn metadata_names_labels_and_annotations() {
     let mut s = store();
     assert_eq!(
-        create(&mut s, "Pod", json!({"metadata": {}, "spec": {"containers": [{"name": "a", "image": "b"}]}})),
+        create(
+            &mut s,
+            "Pod",
+            json!({"metadata": {}, "spec": {"containers": [{"name": "a", "image": "b"}]}})
+        ),
         "The Pod \"\" is invalid: metadata.name: Required value: name or generateName is required"
     );
     let out = create(
@@ -164,18 +189,40 @@ fn metadata_names_labels_and_annotations() {
     );
     let big = "x".repeat(256 * 1024);
     assert_eq!(
-        create(&mut s, "ConfigMap", json!({"metadata": {"name": "big", "annotations": {"a": big}}})),
+        create(
+            &mut s,
+            "ConfigMap",
+            json!({"metadata": {"name": "big", "annotations": {"a": big}}})
+        ),
         "The ConfigMap \"big\" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes"
     );
     assert_eq!(
-        create(&mut s, "Service", json!({"metadata": {"name": "1web"}, "spec": {"ports": [{"port": 80}]}})),
+        create(
+            &mut s,
+            "Service",
+            json!({"metadata": {"name": "1web"}, "spec": {"ports": [{"port": 80}]}})
+        ),
         "The Service \"1web\" is invalid: metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
     );
     // generateName prefixes may end in a dash; the generated name is checked too.
-    let out = create(&mut s, "ConfigMap", json!({"metadata": {"generateName": "Web-"}}));
+    let out = create(
+        &mut s,
+        "ConfigMap",
+        json!({"metadata": {"generateName": "Web-"}}),
+    );
     assert!(out.starts_with("The ConfigMap \"Web-"), "{out}");
-    assert!(out.contains("* metadata.generateName: Invalid value: \"Web-\""), "{out}");
-    assert_eq!(create(&mut s, "ConfigMap", json!({"metadata": {"generateName": "web-"}})), "");
+    assert!(
+        out.contains("* metadata.generateName: Invalid value: \"Web-\""),
+        "{out}"
+    );
+    assert_eq!(
+        create(
+            &mut s,
+            "ConfigMap",
+            json!({"metadata": {"generateName": "web-"}})
+        ),
+        ""
+    );
 }
 
 #[test]
@@ -186,7 +233,10 @@ fn workloads_need_a_matching_selector() {
         "The Deployment \"web\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"api\"}: `selector` does not match template `labels`"
     );
     let mut no_selector = deployment("web", "web", "web");
-    no_selector["spec"].as_object_mut().unwrap().remove("selector");
+    no_selector["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("selector");
     assert_eq!(
         create(&mut s, "Deployment", no_selector),
         "The Deployment \"web\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`"
@@ -206,16 +256,27 @@ fn workloads_need_a_matching_selector() {
         "The DaemonSet \"agent\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"
     );
     let mut sts = deployment("db", "db", "db");
-    sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = json!([{"name": "data", "mountPath": "/data"}]);
+    sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "data", "mountPath": "/data"}]);
     sts["spec"]["volumeClaimTemplates"] = json!([{"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]);
-    assert_eq!(create(&mut s, "StatefulSet", sts), "", "claim templates are volumes");
-    assert_eq!(create(&mut s, "Deployment", deployment("web", "web", "web")), "");
+    assert_eq!(
+        create(&mut s, "StatefulSet", sts),
+        "",
+        "claim templates are volumes"
+    );
+    assert_eq!(
+        create(&mut s, "Deployment", deployment("web", "web", "web")),
+        ""
+    );
 }
 
 #[test]
 fn workload_updates_keep_the_selector() {
     let mut s = store();
-    assert_eq!(create(&mut s, "Deployment", deployment("web", "web", "web")), "");
+    assert_eq!(
+        create(&mut s, "Deployment", deployment("web", "web", "web")),
+        ""
+    );
     assert_eq!(
         update(&mut s, "Deployment", deployment("web", "web2", "web2")),
         "The Deployment \"web\" is invalid: spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"web2\"}}: field is immutable"
@@ -264,7 +325,9 @@ fn jobs_must_not_restart_always_and_keep_their_template() {
     let cron = json!({"metadata": {"name": long}, "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox"}]}}}}}});
     assert_eq!(
         create(&mut s, "CronJob", cron),
-        format!("The CronJob \"{long}\" is invalid: metadata.name: Invalid value: \"{long}\": must be no more than 52 characters")
+        format!(
+            "The CronJob \"{long}\" is invalid: metadata.name: Invalid value: \"{long}\": must be no more than 52 characters"
+        )
     );
 }
 
@@ -272,11 +335,19 @@ fn jobs_must_not_restart_always_and_keep_their_template() {
 fn services_ports_and_cluster_ip() {
     let mut s = store();
     assert_eq!(
-        create(&mut s, "Service", json!({"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}}})),
+        create(
+            &mut s,
+            "Service",
+            json!({"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}}})
+        ),
         "The Service \"web\" is invalid: spec.ports: Required value"
     );
     assert_eq!(
-        create(&mut s, "Service", json!({"metadata": {"name": "web"}, "spec": {"clusterIP": "None"}})),
+        create(
+            &mut s,
+            "Service",
+            json!({"metadata": {"name": "web"}, "spec": {"clusterIP": "None"}})
+        ),
         "",
         "a headless service needs no ports"
     );
@@ -303,7 +374,11 @@ fn config_maps_and_secrets() {
         "The ConfigMap \"cfg\" is invalid: data: Forbidden: field is immutable when `immutable` is set"
     );
     assert_eq!(
-        create(&mut s, "Secret", json!({"metadata": {"name": "tls"}, "type": "kubernetes.io/tls", "stringData": {"..": "x"}})),
+        create(
+            &mut s,
+            "Secret",
+            json!({"metadata": {"name": "tls"}, "type": "kubernetes.io/tls", "stringData": {"..": "x"}})
+        ),
         "The Secret \"tls\" is invalid: \n* data[..]: Invalid value: \"..\": must not be '..'\n* data[tls.crt]: Required value\n* data[tls.key]: Required value"
     );
 }
@@ -312,7 +387,11 @@ fn config_maps_and_secrets() {
 fn quantities_that_do_not_parse_are_bad_requests() {
     let mut s = store();
     assert_eq!(
-        create(&mut s, "Pod", pod(json!([{"name": "c", "image": "i", "resources": {"limits": {"memory": "1GB"}}}]))),
+        create(
+            &mut s,
+            "Pod",
+            pod(json!([{"name": "c", "image": "i", "resources": {"limits": {"memory": "1GB"}}}]))
+        ),
         "Error from server (BadRequest): Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
     );
 }
@@ -321,18 +400,28 @@ fn quantities_that_do_not_parse_are_bad_requests() {
 fn pod_updates_may_change_only_images() {
     let mut s = store();
     let created = s
-        .create(kind("Pod"), pod(json!([{"name": "c", "image": "busybox:1", "command": ["sleep"]}])))
+        .create(
+            kind("Pod"),
+            pod(json!([{"name": "c", "image": "busybox:1", "command": ["sleep"]}])),
+        )
         .unwrap();
     // Clients update what they read, changing one thing.
     let changed = |f: &dyn Fn(&mut Value)| {
         let mut p = created.clone();
         f(&mut p);
         p.as_object_mut().unwrap().remove("status");
-        p["metadata"].as_object_mut().unwrap().remove("resourceVersion");
+        p["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("resourceVersion");
         p
     };
     let image = changed(&|p| p["spec"]["containers"][0]["image"] = json!("busybox:2"));
-    assert_eq!(update(&mut s, "Pod", image.clone()), "", "image changes are allowed");
+    assert_eq!(
+        update(&mut s, "Pod", image.clone()),
+        "",
+        "image changes are allowed"
+    );
     let command = changed(&|p| {
         p["spec"]["containers"][0]["image"] = json!("busybox:2");
         p["spec"]["containers"][0]["command"] = json!(["true"]);
@@ -342,7 +431,12 @@ fn pod_updates_may_change_only_images() {
         out.starts_with("The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n"),
         "{out}"
     );
-    let added = changed(&|p| p["spec"]["containers"].as_array_mut().unwrap().push(json!({"name": "d", "image": "x"})));
+    let added = changed(&|p| {
+        p["spec"]["containers"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "d", "image": "x"}))
+    });
     assert_eq!(
         update(&mut s, "Pod", added),
         "The Pod \"p\" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers"
