@@ -12,6 +12,7 @@ use super::names::is_valid_percent;
 use super::pod::{Volumes, restart_policy, validate_pod_template_spec};
 use super::{immutable, int_of, list, nonnegative, nonnegative_error, str_of};
 use crate::api::Kind;
+use crate::api::labels::Selector;
 use crate::api::selector::as_selector;
 
 fn spec_of(obj: &Value) -> &Value {
@@ -89,6 +90,34 @@ fn strategy_value(strategy: Option<&Value>, rolling: &[(&str, &str)]) -> BadValu
     BadValue::Raw(format!("{{\"Type\":{kind},\"RollingUpdate\":{rolling}}}"))
 }
 
+/// `selector` does not match template `labels`: the error when `sel` misses the template.
+pub fn template_mismatch(sel: &Selector, spec: &Value, path: &Path) -> Option<FieldError> {
+    let labels = spec.pointer("/template/metadata/labels");
+    (!sel.matches_labels(labels.and_then(Value::as_object))).then(|| {
+        FieldError::invalid(
+            &path.child("template").child("metadata").child("labels"),
+            BadValue::Json(labels.cloned().unwrap_or(Value::Null)),
+            "`selector` does not match template `labels`",
+        )
+    })
+}
+
+/// A present selector with neither `matchLabels` nor `matchExpressions`.
+fn empty_selector(sel: &Value, path: &Path, what: &str) -> Option<FieldError> {
+    let count = sel
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .map_or(0, |m| m.len())
+        + list(sel.get("matchExpressions")).len();
+    (count == 0).then(|| {
+        FieldError::invalid(
+            path,
+            selector_value(Some(sel)),
+            &format!("empty selector is invalid for {what}"),
+        )
+    })
+}
+
 /// The required, non-empty selector of Deployments, ReplicaSets and StatefulSets, and the
 /// template it must match. `what` names the kind in the empty-selector message.
 fn selector_and_template(spec: &Value, path: &Path, what: &str, extra: &Volumes) -> ErrorList {
@@ -99,18 +128,7 @@ fn selector_and_template(spec: &Value, path: &Path, what: &str, extra: &Volumes)
         None => errs.push(FieldError::required(&sel_path, "")),
         Some(sel) => {
             errs.extend(validate_label_selector(Some(sel), &sel_path));
-            let count = sel
-                .get("matchLabels")
-                .and_then(Value::as_object)
-                .map_or(0, |m| m.len())
-                + list(sel.get("matchExpressions")).len();
-            if count == 0 {
-                errs.push(FieldError::invalid(
-                    &sel_path,
-                    selector_value(Some(sel)),
-                    &format!("empty selector is invalid for {what}"),
-                ));
-            }
+            errs.extend(empty_selector(sel, &sel_path, what));
         }
     }
     let template_path = path.child("template");
@@ -125,13 +143,8 @@ fn selector_and_template(spec: &Value, path: &Path, what: &str, extra: &Volumes)
             },
         )),
         Ok(sel) => {
-            let labels = spec.pointer("/template/metadata/labels");
-            if !sel.is_empty() && !sel.matches_labels(labels.and_then(Value::as_object)) {
-                errs.push(FieldError::invalid(
-                    &template_path.child("metadata").child("labels"),
-                    BadValue::Json(labels.cloned().unwrap_or(Value::Null)),
-                    "`selector` does not match template `labels`",
-                ));
+            if !sel.is_empty() {
+                errs.extend(template_mismatch(&sel, spec, path));
             }
             errs.extend(validate_pod_template_spec(
                 spec.get("template"),
@@ -346,28 +359,10 @@ fn daemon_set_spec(spec: &Value, path: &Path) -> ErrorList {
     let sel_path = path.child("selector");
     errs.extend(validate_label_selector(selector, &sel_path));
     if let Ok(sel) = as_selector(selector) {
-        let labels = spec.pointer("/template/metadata/labels");
-        if !sel.matches_labels(labels.and_then(Value::as_object)) {
-            errs.push(FieldError::invalid(
-                &path.child("template").child("metadata").child("labels"),
-                BadValue::Json(labels.cloned().unwrap_or(Value::Null)),
-                "`selector` does not match template `labels`",
-            ));
-        }
+        errs.extend(template_mismatch(&sel, spec, path));
     }
     if let Some(sel) = selector {
-        let count = sel
-            .get("matchLabels")
-            .and_then(Value::as_object)
-            .map_or(0, |m| m.len())
-            + list(sel.get("matchExpressions")).len();
-        if count == 0 {
-            errs.push(FieldError::invalid(
-                &sel_path,
-                selector_value(Some(sel)),
-                "empty selector is invalid for daemonset",
-            ));
-        }
+        errs.extend(empty_selector(sel, &sel_path, "daemonset"));
     }
     errs.extend(validate_pod_template_spec(
         spec.get("template"),

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::apps::selector_value;
+use super::apps::{selector_value, template_mismatch};
 use super::field::{BadValue, ErrorList, FieldError, Path};
 use super::labels::validate_label_selector;
 use super::meta::{name_is_dns_subdomain, validate_object_meta};
@@ -79,14 +79,7 @@ fn job_spec(spec: &Value, path: &Path) -> ErrorList {
         Some(sel) => errs.extend(validate_label_selector(Some(sel), &path.child("selector"))),
     }
     if let Ok(sel) = as_selector(selector) {
-        let labels = spec.pointer("/template/metadata/labels");
-        if !sel.matches_labels(labels.and_then(Value::as_object)) {
-            errs.push(FieldError::invalid(
-                &path.child("template").child("metadata").child("labels"),
-                BadValue::Json(labels.cloned().unwrap_or(Value::Null)),
-                "`selector` does not match template `labels`",
-            ));
-        }
+        errs.extend(template_mismatch(&sel, spec, path));
     }
     errs
 }
