@@ -193,13 +193,23 @@ fn replica_set_spec(spec: &Value, path: &Path) -> ErrorList {
 }
 
 pub fn validate_replica_set(obj: &Value) -> ErrorList {
-    let mut errs = meta(obj, name_is_dns_subdomain);
-    errs.extend(replica_set_spec(spec_of(obj), &Path::new("spec")));
-    errs
+    created(obj, replica_set_spec)
 }
 
 pub fn validate_replica_set_update(new: &Value, old: &Value) -> ErrorList {
-    let mut errs = replica_set_spec(spec_of(new), &Path::new("spec"));
+    updated(new, old, replica_set_spec)
+}
+
+/// A new Deployment, ReplicaSet or DaemonSet: DNS-subdomain name, then the spec.
+fn created(obj: &Value, spec: fn(&Value, &Path) -> ErrorList) -> ErrorList {
+    let mut errs = meta(obj, name_is_dns_subdomain);
+    errs.extend(spec(spec_of(obj), &Path::new("spec")));
+    errs
+}
+
+/// An updated Deployment, ReplicaSet or DaemonSet: a valid spec with the same selector.
+fn updated(new: &Value, old: &Value, spec: fn(&Value, &Path) -> ErrorList) -> ErrorList {
+    let mut errs = spec(spec_of(new), &Path::new("spec"));
     errs.extend(immutable_selector(new, old));
     errs
 }
@@ -340,15 +350,11 @@ fn deployment_spec(spec: &Value, path: &Path) -> ErrorList {
 }
 
 pub fn validate_deployment(obj: &Value) -> ErrorList {
-    let mut errs = meta(obj, name_is_dns_subdomain);
-    errs.extend(deployment_spec(spec_of(obj), &Path::new("spec")));
-    errs
+    created(obj, deployment_spec)
 }
 
 pub fn validate_deployment_update(new: &Value, old: &Value) -> ErrorList {
-    let mut errs = deployment_spec(spec_of(new), &Path::new("spec"));
-    errs.extend(immutable_selector(new, old));
-    errs
+    updated(new, old, deployment_spec)
 }
 
 /// `ValidateDaemonSetSpec`: the selector is not `Required` here, but an absent one matches
@@ -436,15 +442,11 @@ fn daemon_set_strategy(strategy: Option<&Value>, path: &Path) -> ErrorList {
 }
 
 pub fn validate_daemon_set(obj: &Value) -> ErrorList {
-    let mut errs = meta(obj, name_is_dns_subdomain);
-    errs.extend(daemon_set_spec(spec_of(obj), &Path::new("spec")));
-    errs
+    created(obj, daemon_set_spec)
 }
 
 pub fn validate_daemon_set_update(new: &Value, old: &Value) -> ErrorList {
-    let mut errs = daemon_set_spec(spec_of(new), &Path::new("spec"));
-    errs.extend(immutable_selector(new, old));
-    errs
+    updated(new, old, daemon_set_spec)
 }
 
 /// The volumes a StatefulSet's claim templates add to its pods.
