@@ -2,7 +2,7 @@
 //!
 //! Every write — from kubectl, a controller, the scheduler or a kubelet — comes through
 //! [`Store::create`], [`Store::update`], [`Store::update_status`] or [`Store::delete`], which
-//! default, admit and version the object and append a [`Change`] to the watch log. Nothing else
+//! default, admit, validate and version the object and append a [`Change`] to the watch log. Nothing else
 //! mutates objects, so what a learner sees is always what went through the API.
 //!
 //! Objects are kept as JSON per resource type, ordered by namespace and name (deterministic
