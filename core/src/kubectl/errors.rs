@@ -43,6 +43,8 @@ pub fn render_with_source(status: &Status, verb: &str, source: &str) -> String {
     if status.reason == Reason::Invalid {
         return render(status);
     }
+    // cli-runtime names standard input `STDIN`.
+    let source = if source == "-" { "STDIN" } else { source };
     let mut with_source = status.clone();
     with_source.message = format!("error when {verb} \"{source}\": {}", status.message);
     render(&with_source)

@@ -1,7 +1,7 @@
 //! Jobs and CronJobs (`pkg/apis/batch/validation`): a pod template that restarts `OnFailure`
 //! or `Never`, non-negative counts, a selector that matches the template; on update an
-//! immutable selector, template and completions. CronJob schedules are checked through
-//! [`cron_schedule_error`], the hook the cron parser fills in.
+//! immutable selector, template and completions. CronJob schedules and time zones are worded
+//! by the cron parser ([`crate::api::cron`]).
 //!
 //! Not checked: the generated selector's labels (the Job strategy that generates them is the
 //! Job controller's part), pod failure and success policies, indexed-job limits.
@@ -14,15 +14,8 @@ use super::labels::validate_label_selector;
 use super::meta::{name_is_dns_subdomain, validate_object_meta};
 use super::pod::{Volumes, restart_policy, validate_pod_template_spec};
 use super::{immutable, nonnegative, str_of};
+use crate::api::cron;
 use crate::api::selector::as_selector;
-
-/// The hook for CronJob schedules: upstream's error text for a schedule the cron parser
-/// refuses (`cron.ParseStandard`), `None` when it parses. The cron parser lives elsewhere;
-/// until it is wired in here, every schedule is accepted.
-pub fn cron_schedule_error(schedule: &str) -> Option<String> {
-    let _ = schedule;
-    None
-}
 
 /// `validateJobSpec`: counts, the pod template and its restart policy.
 fn job_spec_common(spec: &Value, path: &Path) -> ErrorList {
@@ -144,25 +137,44 @@ pub fn validate_cron_job(obj: &Value) -> ErrorList {
             "must be no more than 52 characters",
         ));
     }
-    errs.extend(validate_cron_job_update(obj));
+    errs.extend(cron_job_spec(obj, false));
     errs
 }
 
+/// A CronJob update: a schedule that already used `TZ=` may keep it.
+pub fn validate_cron_job_update(new: &Value, old: &Value) -> ErrorList {
+    let had_tz = old
+        .pointer("/spec/schedule")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.contains("TZ"));
+    cron_job_spec(new, had_tz)
+}
+
 /// `ValidateCronJobSpec`.
-pub fn validate_cron_job_update(obj: &Value) -> ErrorList {
+fn cron_job_spec(obj: &Value, allow_tz: bool) -> ErrorList {
     let empty = Value::Null;
     let spec = obj.get("spec").unwrap_or(&empty);
     let path = Path::new("spec");
     let mut errs = ErrorList::new();
     let schedule = str_of(spec, "schedule");
+    let time_zone = spec.get("timeZone").and_then(Value::as_str);
     if schedule.is_empty() {
         errs.push(FieldError::required(&path.child("schedule"), ""));
-    } else if let Some(e) = cron_schedule_error(schedule) {
-        errs.push(FieldError::invalid(
-            &path.child("schedule"),
-            schedule.into(),
-            &e,
-        ));
+    } else {
+        let mut msgs = cron::schedule_errors(schedule);
+        if allow_tz {
+            msgs.retain(|m| !m.starts_with("cannot use TZ"));
+            if schedule.contains("TZ") && time_zone.is_some() {
+                msgs.push("cannot use both timeZone field and TZ or CRON_TZ in schedule".into());
+            }
+        }
+        for msg in msgs {
+            errs.push(FieldError::invalid(
+                &path.child("schedule"),
+                schedule.into(),
+                &msg,
+            ));
+        }
     }
     errs.extend(nonnegative(spec, "startingDeadlineSeconds", &path));
     let policy = str_of(spec, "concurrencyPolicy");
@@ -197,6 +209,15 @@ pub fn validate_cron_job_update(obj: &Value) -> ErrorList {
     }
     for field in ["successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
         errs.extend(nonnegative(spec, field, &path));
+    }
+    if let Some(tz) = time_zone {
+        for msg in cron::validate_time_zone(tz) {
+            errs.push(FieldError::invalid(
+                &path.child("timeZone"),
+                tz.into(),
+                &msg,
+            ));
+        }
     }
     errs
 }

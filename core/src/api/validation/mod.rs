@@ -34,7 +34,6 @@ use serde_json::Value;
 use self::field::{BadValue, ErrorList, FieldError, Path};
 use crate::api::{Kind, Result};
 
-pub use batch::cron_schedule_error;
 pub use meta::name_rule;
 
 /// `FieldImmutableErrorMsg`.
@@ -82,7 +81,7 @@ pub fn validate_update(kind: &Kind, new: &Value, old: &Value) -> Result<()> {
         ("apps", "DaemonSet") => apps::validate_daemon_set_update(new, old),
         ("apps", "StatefulSet") => apps::validate_stateful_set_update(new, old),
         ("batch", "Job") => batch::validate_job_update(new, old),
-        ("batch", "CronJob") => batch::validate_cron_job_update(new),
+        ("batch", "CronJob") => batch::validate_cron_job_update(new, old),
         _ => ErrorList::new(),
     });
     finish(kind, new, errs)

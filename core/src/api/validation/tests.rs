@@ -315,12 +315,23 @@ fn jobs_must_not_restart_always_and_keep_their_template() {
         "The Job \"pi\" is invalid: \n* spec.template.spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"\n* spec.template.spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"OnFailure\", \"Never\""
     );
     assert_eq!(create(&mut s, "Job", job(Some("Never"), "perl")), "");
-    let out = update(&mut s, "Job", job(Some("Never"), "perl:5"));
+    let mut changed = s.get(kind("Job"), "default", "pi").unwrap().clone();
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] = json!("perl:5");
+    let out = update(&mut s, "Job", changed);
     assert!(
         out.starts_with("The Job \"pi\" is invalid: spec.template: Invalid value: {")
             && out.ends_with("}: field is immutable"),
         "{out}"
     );
+    let cron = |schedule: &str, name: &str| json!({"metadata": {"name": name}, "spec": {"schedule": schedule, "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox"}]}}}}}});
+    let out = create(&mut s, "CronJob", cron("every minute", "tick"));
+    assert!(
+        out.starts_with(
+            "The CronJob \"tick\" is invalid: spec.schedule: Invalid value: \"every minute\": "
+        ),
+        "{out}"
+    );
+    assert_eq!(create(&mut s, "CronJob", cron("*/5 * * * *", "tick")), "");
     let long = "c".repeat(53);
     let cron = json!({"metadata": {"name": long}, "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox"}]}}}}}});
     assert_eq!(

@@ -185,15 +185,21 @@ fn check_converged(cluster: &Cluster, replicas: i64, when_scaled: &str, seed: u6
 /// Only `revisionHistoryLimit` revisions that nothing uses are kept.
 #[test]
 fn history_is_truncated_to_the_limit() {
-    let mut cluster = cluster_with_set(2, 1, "Retain");
-    cluster.advance(20_000);
-    for (i, image) in ["1.28", "1.29", "1.30"].iter().enumerate() {
-        let yaml = manifest(1, "Retain")
+    // The limit is set on create: the API server refuses to change it later.
+    let limited = |image: &str| {
+        manifest(1, "Retain")
             .replace("nginx:1.27", &format!("nginx:{image}"))
             .replace(
                 "  replicas: 1\n",
                 "  replicas: 1\n  revisionHistoryLimit: 1\n",
-            );
+            )
+    };
+    let mut cluster = Cluster::new_default(2);
+    cluster.write_file("web.yaml", &limited("1.27"));
+    assert!(cluster.exec("kubectl apply -f web.yaml").success());
+    cluster.advance(20_000);
+    for (i, image) in ["1.28", "1.29", "1.30"].iter().enumerate() {
+        let yaml = limited(image);
         cluster.write_file("web.yaml", &yaml);
         assert!(cluster.exec("kubectl apply -f web.yaml").success(), "{i}");
         cluster.advance(30_000);
