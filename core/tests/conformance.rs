@@ -81,6 +81,11 @@ ensure CRDs are installed first"#,
         "service/networking/dual-stack-prefer-ipv6-lb-svc.yaml",
         r#"spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster"#,
     ),
+    // A template the task expands with `sed` first: `$ITEM` cannot be part of a name.
+    (
+        "application/job/job-tmpl.yaml",
+        r#"The Job "process-item-$ITEM" is invalid: metadata.name: Invalid value: "process-item-$ITEM": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters"#,
+    ),
     // A fragment with a literal `...` line, where the corpus has it.
     (
         "validatingadmissionpolicy/failure-policy-ignore.yaml",

@@ -16,8 +16,8 @@ pub mod pdb;
 pub mod quantity;
 pub mod selector;
 pub mod strict;
-pub mod versions;
 pub mod validation;
+pub mod versions;
 pub mod yaml;
 
 pub use error::{Cause, Reason, Result, Status};

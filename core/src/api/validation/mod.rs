@@ -3,16 +3,16 @@
 //! jobs, services, config maps, secrets, namespaces...), with upstream's v1.35 messages.
 //!
 //! Errors are collected as [`field::FieldError`]s and become one `Invalid` status listing
-//! them all, as `apierrors.NewInvalid` does; a quantity that does not parse is refused earlier,
-//! as upstream's decoder refuses it (`BadRequest`).
+//! them all, as `apierrors.NewInvalid` does. (What upstream refuses while decoding, such as a
+//! quantity that does not parse, is refused before, by `api::strict`.)
 //!
 //! Fields that upstream's defaulting fills in (`restartPolicy`, `dnsPolicy`, `protocol`,
 //! `sessionAffinity`...) are checked when present and taken as their default when absent, so
 //! kinds whose defaulting is not written yet are not refused for lacking them.
 //!
 //! Layout: [`field`] (paths, errors, value rendering), [`names`] and [`labels`] (the format
-//! checks of `util/validation`), then one file per area: `meta`, `pod`, `apps`, `batch`,
-//! `service`, `core_misc`, and `decode` for quantities.
+//! checks of `util/validation`), then one file per area: `meta`, `pod`, `container`, `apps`,
+//! `batch`, `service`, `core_misc`.
 
 pub mod field;
 pub mod labels;
@@ -22,7 +22,6 @@ mod apps;
 mod batch;
 mod container;
 mod core_misc;
-mod decode;
 mod meta;
 mod pod;
 mod service;
@@ -43,7 +42,6 @@ pub const IS_NEGATIVE: &str = "must be greater than or equal to 0";
 
 /// Validates an object about to be created (named, defaulted and admitted).
 pub fn validate_create(kind: &Kind, obj: &Value) -> Result<()> {
-    decode::check(kind, obj)?;
     let errs = match (kind.group, kind.kind) {
         ("", "Pod") => pod::validate_pod(obj),
         ("", "PodTemplate") => pod::validate_pod_template(obj),
@@ -66,7 +64,6 @@ pub fn validate_create(kind: &Kind, obj: &Value) -> Result<()> {
 
 /// Validates an update of `old` into `new` (spec and metadata; status is kept by the store).
 pub fn validate_update(kind: &Kind, new: &Value, old: &Value) -> Result<()> {
-    decode::check(kind, new)?;
     let mut errs = object_meta_update(new, old);
     errs.extend(match (kind.group, kind.kind) {
         ("", "Pod") => pod::validate_pod_update(new, old),

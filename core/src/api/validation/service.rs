@@ -55,9 +55,6 @@ pub fn validate_service(obj: &Value) -> ErrorList {
         &Path::new("metadata"),
     );
     errs.extend(service_spec(spec_of(obj)));
-    if errs.is_empty() {
-        errs = node_port_range(spec_of(obj));
-    }
     errs
 }
 
@@ -236,22 +233,6 @@ fn service_port<'a>(
     errs
 }
 
-/// The node port allocator's refusal, which comes only once the service is otherwise valid.
-fn node_port_range(spec: &Value) -> ErrorList {
-    let mut errs = ErrorList::new();
-    for (i, port) in list(spec.get("ports")).iter().enumerate() {
-        let node_port = int_of(port, "nodePort").unwrap_or(0);
-        if node_port != 0 && !(30000..=32767).contains(&node_port) {
-            errs.push(FieldError::invalid(
-                &Path::new("spec").child("ports").index(i).child("nodePort"),
-                BadValue::Int(node_port),
-                "provided port is not in the valid range. The range of valid ports is 30000-32767",
-            ));
-        }
-    }
-    errs
-}
-
 /// `IsValidIP` with upstream's wording; values must be in canonical form.
 fn ip_errors(ip: &str, path: &Path) -> ErrorList {
     match ip.parse::<std::net::IpAddr>() {
@@ -293,8 +274,5 @@ pub fn validate_service_update(new: &Value, old: &Value) -> ErrorList {
         }
     }
     errs.extend(service_spec(n));
-    if errs.is_empty() {
-        errs = node_port_range(n);
-    }
     errs
 }

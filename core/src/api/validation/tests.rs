@@ -128,6 +128,8 @@ fn container_ports_env_and_resources() {
         "* spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='",
         "* spec.containers[0].env[1].name: Required value",
         "* spec.containers[0].resources.limits[cpu]: Invalid value: \"-1\": must be greater than or equal to 0",
+        // Defaulting copies the limit into the missing request.
+        "* spec.containers[0].resources.requests[cpu]: Invalid value: \"-1\": must be greater than or equal to 0",
         "* spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified",
         "* spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource for containers",
         "* spec.containers[0].resources.requests: Invalid value: \"2Gi\": must be less than or equal to memory limit of 1Gi",
@@ -143,6 +145,7 @@ fn volumes_mounts_probes_and_policies() {
         "Pod",
         json!({"metadata": {"name": "p"}, "spec": {
             "dnsPolicy": "Cluster",
+            // A volume without a source is defaulted to an emptyDir.
             "volumes": [{"name": "data", "emptyDir": {}, "hostPath": {"path": "/x"}}, {"name": "cache"}],
             "containers": [{
                 "name": "web", "image": "nginx",
@@ -155,7 +158,6 @@ fn volumes_mounts_probes_and_policies() {
     let expected = [
         "The Pod \"p\" is invalid: ",
         "* spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type",
-        "* spec.volumes[1]: Required value: must specify a volume type",
         "* spec.containers[0].volumeMounts[0].name: Not found: \"data\"",
         "* spec.containers[0].volumeMounts[1].name: Not found: \"logs\"",
         "* spec.containers[0].volumeMounts[1].mountPath: Invalid value: \"/d\": must be unique",
