@@ -74,6 +74,13 @@ impl fmt::Display for Selector {
     }
 }
 
+/// `fields.Set.String()`: sorted `field=value` pairs, values as they are.
+pub fn set_string(set: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<String> = set.iter().map(|(f, v)| format!("{f}={v}")).collect();
+    pairs.sort_unstable();
+    pairs.join(",")
+}
+
 /// `fields.EscapeValue`.
 pub fn escape_value(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

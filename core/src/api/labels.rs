@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::validation::field::{ErrorList, FieldError, Path};
+use super::validation::field::{BadValue, ErrorList, FieldError, Path};
 use super::validation::labels::{is_label_key, is_label_value};
 
 /// `selection.Operator`, with upstream's spellings.
@@ -42,8 +42,17 @@ impl Operator {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<Operator> {
-        ALL_OPERATORS.iter().copied().find(|op| op.as_str() == s)
+    /// An operator by its spelling; an unknown one is the `NotSupported` error
+    /// `NewRequirement` reports at `<path>.operator`.
+    pub fn parse(s: &str, path: &Path) -> Result<Operator, FieldError> {
+        ALL_OPERATORS
+            .iter()
+            .copied()
+            .find(|op| op.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ALL_OPERATORS.iter().map(|op| op.as_str()).collect();
+                FieldError::not_supported(&path.child("operator"), BadValue::named(s), &names)
+            })
     }
 }
 
@@ -174,8 +183,8 @@ impl Requirement {
 }
 
 /// A JSON list of strings, the bad value of a wrong values list.
-fn list_value(values: &[String]) -> super::validation::field::BadValue {
-    super::validation::field::BadValue::Json(Value::from(values.to_vec()))
+fn list_value(values: &[String]) -> BadValue {
+    BadValue::Json(Value::from(values.to_vec()))
 }
 
 fn key_error(key: &str, path: &Path) -> Option<FieldError> {
