@@ -1,0 +1,302 @@
+//! Fuzzing by property tests (cargo-fuzz needs a nightly toolchain; these run on stable, in
+//! CI with a bounded, seeded number of cases, and locally for as long as one likes:
+//! `FUZZ_CASES=20000 cargo test -p kubeplay-core --release --test fuzz`).
+//!
+//! - Mangled manifests (documentation examples with bytes cut, inserted, duplicated or swapped)
+//!   go through `kubectl apply|create|replace -f`: whatever comes back, nothing panics and the
+//!   cluster keeps answering.
+//! - Random JSON objects printed by our YAML emitter read back as the same objects.
+//! - Random command sequences never make a resourceVersion go backwards.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use kubeplay_core::Cluster;
+use kubeplay_core::api::yaml::decode_documents;
+use kubeplay_core::kubectl::printers::yaml::to_yaml;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{Map, Value};
+
+/// How many cases each property runs (`FUZZ_CASES`, 64 by default so CI stays quick).
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(64)
+}
+
+/// A runner with a fixed seed, so a CI failure reproduces.
+fn runner() -> TestRunner {
+    TestRunner::new_with_rng(
+        Config {
+            cases: cases(),
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    )
+}
+
+fn examples() -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                out.push(path);
+            }
+        }
+    }
+    // The corpus sits beside the repository (two levels up from core/, three from a worktree).
+    let core = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for up in ["../../shared", "../../../shared"] {
+        walk(&core.join(up).join("corpus/examples"), &mut files);
+    }
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect()
+}
+
+/// One way of damaging a manifest.
+#[derive(Clone, Debug)]
+enum Mutation {
+    Cut { at: usize, len: usize },
+    Insert { at: usize, text: String },
+    DuplicateLine { line: usize },
+    SwapLines { a: usize, b: usize },
+    Truncate { at: usize },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let text = prop::sample::select(vec![
+        ":",
+        " ",
+        "\n",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        "&a",
+        "*a",
+        "!!str ",
+        "---\n",
+        "~",
+        "0x",
+        "1e9",
+        "-1",
+        "null",
+        "kind: Pod\n",
+        "apiVersion: v1\n",
+        "\t",
+        "#",
+        "|\n",
+        ">-\n",
+        "é",
+        "\u{0}",
+        "9999999999999999999999",
+        "metadata:\n  name: x\n",
+    ])
+    .prop_map(str::to_string);
+    prop_oneof![
+        (any::<usize>(), 1usize..40).prop_map(|(at, len)| Mutation::Cut { at, len }),
+        (any::<usize>(), text).prop_map(|(at, text)| Mutation::Insert { at, text }),
+        any::<usize>().prop_map(|line| Mutation::DuplicateLine { line }),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
+        any::<usize>().prop_map(|at| Mutation::Truncate { at }),
+    ]
+}
+
+fn apply_mutation(text: &str, m: &Mutation) -> String {
+    let boundary = |at: usize| {
+        let mut i = if text.is_empty() {
+            0
+        } else {
+            at % (text.len() + 1)
+        };
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut lines: Vec<&str> = text.lines().collect();
+    match m {
+        Mutation::Cut { at, len } => {
+            let from = boundary(*at);
+            let to = boundary(from + len).max(from);
+            format!("{}{}", &text[..from], &text[to..])
+        }
+        Mutation::Insert { at, text: t } => {
+            let at = boundary(*at);
+            format!("{}{t}{}", &text[..at], &text[at..])
+        }
+        Mutation::DuplicateLine { line } if !lines.is_empty() => {
+            let i = line % lines.len();
+            lines.insert(i, lines[i]);
+            lines.join("\n")
+        }
+        Mutation::SwapLines { a, b } if !lines.is_empty() => {
+            let n = lines.len();
+            lines.swap(a % n, b % n);
+            lines.join("\n")
+        }
+        Mutation::Truncate { at } => text[..boundary(*at)].to_string(),
+        _ => text.to_string(),
+    }
+}
+
+#[test]
+fn mangled_manifests_never_panic() {
+    let examples = examples();
+    assert!(!examples.is_empty(), "no corpus examples found");
+    let strategy = (
+        prop::sample::select(examples),
+        prop::collection::vec(mutation(), 1..4),
+        prop::sample::select(vec!["apply", "create", "replace", "apply --server-side"]),
+    );
+    // One cluster takes every case, as a learner's does; the runner wants a `Fn`.
+    let cluster = std::cell::RefCell::new(Cluster::new_default(1));
+    let result = runner().run(&strategy, |(text, mutations, verb)| {
+        let mut cluster = cluster.borrow_mut();
+        let mangled = mutations.iter().fold(text, |t, m| apply_mutation(&t, m));
+        cluster.write_file("fuzz.yaml", &mangled);
+        let _ = cluster.exec(&format!("kubectl {verb} -f fuzz.yaml"));
+        cluster.advance(1_000);
+        // The cluster still answers.
+        let out = cluster.exec("kubectl get ns default -o name");
+        prop_assert_eq!(out.stdout, "namespace/default\n");
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// Random JSON objects with the strings YAML is fussy about.
+fn json_value() -> impl Strategy<Value = Value> {
+    let tricky = prop::sample::select(vec![
+        "",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "true",
+        "null",
+        "~",
+        "1",
+        "0x1F",
+        "1e3",
+        "-",
+        "- a",
+        ": x",
+        "a: b",
+        "#c",
+        "x #y",
+        " lead",
+        "trail ",
+        "multi\nline",
+        "tab\there",
+        "quote'd",
+        "\"dq\"",
+        "@at",
+        "`tick",
+        "%p",
+        "!bang",
+        "&anchor",
+        "*alias",
+        "{b}",
+        "[s]",
+        "é ü 한글",
+        "0755",
+        "+1",
+        ".5",
+        "1_000",
+        "2026-01-01",
+        "12:30",
+        "\\back",
+    ])
+    .prop_map(|s| Value::String(s.to_string()));
+    let leaf = prop_oneof![
+        tricky,
+        "[a-z0-9 .:/-]{0,12}".prop_map(Value::String),
+        any::<i32>().prop_map(|n| Value::from(i64::from(n))),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::btree_map("[a-zA-Z][a-zA-Z0-9_.-]{0,8}", inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+#[test]
+fn yaml_round_trips() {
+    let strategy = prop::collection::btree_map("[a-z]{1,6}", json_value(), 1..6);
+    let result = runner().run(&strategy, |fields: BTreeMap<String, Value>| {
+        let object = Value::Object(fields.into_iter().collect());
+        let text = to_yaml(&object);
+        let back = decode_documents(&text)
+            .map_err(|e| TestCaseError::fail(format!("our YAML does not parse: {e}\n{text}")))?;
+        prop_assert_eq!(back.len(), 1, "{}", text);
+        prop_assert_eq!(&back[0], &object, "{}", text);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn resource_versions_only_grow() {
+    let command = prop::sample::select(vec![
+        "kubectl create deployment web --image=nginx --replicas=2",
+        "kubectl scale deployment web --replicas=4",
+        "kubectl scale deployment web --replicas=0",
+        "kubectl delete deployment web",
+        "kubectl create configmap c --from-literal=a=b",
+        "kubectl label configmap c x=y --overwrite",
+        "kubectl delete configmap c",
+        "kubectl run p --image=busybox --restart=Never -- sleep 5",
+        "kubectl delete pod p --wait=false",
+        "sleep 7",
+    ]);
+    let strategy = prop::collection::vec(command, 1..12);
+    let result = runner().run(&strategy, |commands| {
+        let mut cluster = Cluster::new_default(1);
+        let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+        let mut last_revision = cluster.revision();
+        for line in commands {
+            cluster.exec(line);
+            let revision = cluster.revision();
+            prop_assert!(revision >= last_revision, "revision went back after {line}");
+            last_revision = revision;
+            let out = cluster.exec(
+                "kubectl get deploy,rs,pods,cm -A -o jsonpath='{range .items[*]}{.metadata.uid} {.metadata.resourceVersion}{\"\\n\"}{end}'",
+            );
+            for row in out.stdout.lines() {
+                let Some((uid, rv)) = row.split_once(' ') else { continue };
+                let rv: u64 = rv.parse().unwrap_or(0);
+                prop_assert!(rv <= revision, "object newer than the store after {line}");
+                if let Some(before) = seen.insert(uid.to_string(), rv) {
+                    prop_assert!(rv >= before, "{uid} went from {before} to {rv} after {line}");
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
