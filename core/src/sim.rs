@@ -241,6 +241,28 @@ impl Sim {
         }
     }
 
+    /// Calls the kubelet as the API server proxies to it (`pods/log`, `pods/exec`). When
+    /// `changed` names a pod, the kubelet looks at it again afterwards (an exec may have
+    /// changed its files or signalled its process).
+    pub fn kubelet_call<R>(
+        &mut self,
+        changed: Option<ObjectKey>,
+        call: impl FnOnce(&mut crate::kubelet::Kubelet, &Store, Time) -> R,
+    ) -> Option<R> {
+        let now = self.now();
+        let index = self
+            .components
+            .iter_mut()
+            .position(|c| c.as_kubelet().is_some())?;
+        let kubelet = self.components.get_mut(index)?.as_kubelet()?;
+        let result = call(kubelet, &self.store, now);
+        if let Some(key) = changed {
+            self.enqueue(index, key);
+            self.settle();
+        }
+        Some(result)
+    }
+
     /// Sends one operation through the API server.
     pub fn apply(&mut self, op: Op) -> Result<()> {
         match op {

@@ -156,6 +156,12 @@ pub trait Controller {
     ) -> Vec<ObjectKey> {
         Vec::new()
     }
+
+    /// The kubelet, which the API server reaches for `pods/log` and `pods/exec`; `None` for
+    /// every other component.
+    fn as_kubelet(&mut self) -> Option<&mut crate::kubelet::Kubelet> {
+        None
+    }
 }
 
 /// The registry entry for a built-in kind. Every kind used here is in `KINDS`; the fallback

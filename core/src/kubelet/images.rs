@@ -17,6 +17,212 @@ pub enum Process {
     Shell,
 }
 
+/// The userland an image ships, which sets the programs `kubectl exec` finds and how they
+/// word their errors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Flavour {
+    /// busybox applets (the busybox image).
+    #[default]
+    Busybox,
+    /// Alpine: busybox applets plus `apk`.
+    Alpine,
+    /// Debian or Ubuntu: bash, dash as `sh`, coreutils; no `ps` in slim images.
+    Debian,
+    /// No shell and no utilities: only the image's own program.
+    Distroless,
+}
+
+const BUSYBOX_APPLETS: &[&str] = &[
+    "sh",
+    "ash",
+    "echo",
+    "printf",
+    "cat",
+    "ls",
+    "env",
+    "printenv",
+    "hostname",
+    "id",
+    "whoami",
+    "pwd",
+    "date",
+    "ps",
+    "touch",
+    "rm",
+    "mkdir",
+    "rmdir",
+    "cp",
+    "mv",
+    "tee",
+    "sleep",
+    "true",
+    "false",
+    "test",
+    "[",
+    "head",
+    "tail",
+    "wc",
+    "grep",
+    "sort",
+    "uniq",
+    "uname",
+    "basename",
+    "dirname",
+    "seq",
+    "expr",
+    "which",
+    "kill",
+    "killall",
+    "nproc",
+    "yes",
+    "wget",
+    "nc",
+    "nslookup",
+    "ping",
+    "ping6",
+    "traceroute",
+    "telnet",
+    "vi",
+    "top",
+    "free",
+    "df",
+    "du",
+    "mount",
+    "stat",
+    "find",
+    "sed",
+    "awk",
+    "xargs",
+    "chmod",
+    "chown",
+    "ln",
+    "readlink",
+    "uptime",
+    "tar",
+    "gzip",
+];
+
+const ALPINE_APPLETS: &[&str] = &[
+    "sh",
+    "ash",
+    "echo",
+    "printf",
+    "cat",
+    "ls",
+    "env",
+    "printenv",
+    "hostname",
+    "id",
+    "whoami",
+    "pwd",
+    "date",
+    "ps",
+    "touch",
+    "rm",
+    "mkdir",
+    "rmdir",
+    "cp",
+    "mv",
+    "tee",
+    "sleep",
+    "true",
+    "false",
+    "test",
+    "[",
+    "head",
+    "tail",
+    "wc",
+    "grep",
+    "sort",
+    "uniq",
+    "uname",
+    "basename",
+    "dirname",
+    "seq",
+    "expr",
+    "which",
+    "kill",
+    "killall",
+    "nproc",
+    "yes",
+    "wget",
+    "nc",
+    "nslookup",
+    "ping",
+    "ping6",
+    "traceroute",
+    "vi",
+    "top",
+    "free",
+    "df",
+    "du",
+    "mount",
+    "stat",
+    "find",
+    "sed",
+    "awk",
+    "xargs",
+    "chmod",
+    "chown",
+    "ln",
+    "readlink",
+    "uptime",
+    "tar",
+    "gzip",
+    "apk",
+];
+
+const DEBIAN_USERLAND: &[&str] = &[
+    "sh", "dash", "bash", "echo", "printf", "cat", "ls", "env", "printenv", "hostname", "id",
+    "whoami", "pwd", "date", "touch", "rm", "mkdir", "rmdir", "cp", "mv", "tee", "sleep", "true",
+    "false", "test", "[", "head", "tail", "wc", "grep", "sort", "uniq", "uname", "basename",
+    "dirname", "seq", "expr", "which", "nproc", "yes", "df", "du", "mount", "stat", "find", "sed",
+    "awk", "xargs", "chmod", "chown", "ln", "readlink", "tar", "gzip", "apt", "apt-get",
+];
+
+impl Flavour {
+    /// Programs of the userland, by name.
+    pub fn userland(self) -> &'static [&'static str] {
+        match self {
+            Flavour::Busybox => BUSYBOX_APPLETS,
+            Flavour::Alpine => ALPINE_APPLETS,
+            Flavour::Debian => DEBIAN_USERLAND,
+            Flavour::Distroless => &[],
+        }
+    }
+
+    pub fn is_busybox(self) -> bool {
+        matches!(self, Flavour::Busybox | Flavour::Alpine)
+    }
+}
+
+/// What an image's main program does, simulated in [`super::apps`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum App {
+    /// No program of its own: a shell or utility image.
+    #[default]
+    None,
+    Nginx,
+    Httpd,
+    Redis,
+    Mysql,
+    Postgres,
+    Mongo,
+    Memcached,
+    /// A control-plane or add-on server that listens and logs little.
+    Component,
+    Etcd,
+    CoreDns,
+    Pause,
+    /// `registry.k8s.io/e2e-test-images/agnhost`: its `liveness` mode serves `/healthz` with
+    /// 200 for ten seconds, then 500.
+    Agnhost,
+    /// `polinux/stress`: allocates `--vm-bytes` of memory per `--vm` worker.
+    Stress,
+    /// `vish/stress`: burns `-cpus` CPUs.
+    CpuStress,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Image {
     pub repository: &'static str,
@@ -25,9 +231,75 @@ pub struct Image {
     pub process: Process,
     /// Named tags besides versions (which are accepted when they start with a digit).
     pub named_tags: &'static [&'static str],
+    pub flavour: Flavour,
+    pub app: App,
+    /// Programs besides the userland (`nginx`, `redis-cli`).
+    pub binaries: &'static [&'static str],
+    /// The image config's ENV, in order.
+    pub env: &'static [(&'static str, &'static str)],
+    /// ENTRYPOINT and CMD, as the runtime starts them when the pod gives no command.
+    pub entrypoint: &'static [&'static str],
+    pub cmd: &'static [&'static str],
+    pub workdir: &'static str,
+    /// The version `latest` (or a named tag) stands for, for logs and `-v` output.
+    pub latest_version: &'static str,
 }
 
 const SERVER_STOP_MS: i64 = 300;
+const DEBIAN_PATH: (&str, &str) = (
+    "PATH",
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+);
+const BUSYBOX_PATH: (&str, &str) = (
+    "PATH",
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+);
+const DISTROLESS_PATH: (&str, &str) = (
+    "PATH",
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+);
+
+/// The fields most entries share; entries override what differs.
+const BASE: Image = Image {
+    repository: "",
+    size_bytes: 10_000_000,
+    process: Process::Shell,
+    named_tags: &["latest"],
+    flavour: Flavour::Debian,
+    app: App::None,
+    binaries: &[],
+    env: &[DEBIAN_PATH],
+    entrypoint: &[],
+    cmd: &["bash"],
+    workdir: "/",
+    latest_version: "",
+};
+
+/// A control-plane or add-on image: no shell, one program serving on `port`.
+const fn component(
+    repository: &'static str,
+    size: u64,
+    port: u16,
+    binary: &'static [&'static str],
+) -> Image {
+    Image {
+        repository,
+        size_bytes: size,
+        process: Process::Server {
+            port,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &[],
+        flavour: Flavour::Distroless,
+        app: App::Component,
+        binaries: binary,
+        env: &[DISTROLESS_PATH],
+        entrypoint: binary,
+        cmd: &[],
+        workdir: "/",
+        latest_version: "",
+    }
+}
 
 pub static CATALOGUE: &[Image] = &[
     Image {
@@ -46,6 +318,20 @@ pub static CATALOGUE: &[Image] = &[
             "mainline-alpine",
             "alpine-slim",
         ],
+        app: App::Nginx,
+        binaries: &["nginx", "curl", "/docker-entrypoint.sh"],
+        env: &[
+            DEBIAN_PATH,
+            ("NGINX_VERSION", "{version}"),
+            ("NJS_VERSION", "0.9.4"),
+            ("NJS_RELEASE", "1~trixie"),
+            ("PKG_RELEASE", "1~trixie"),
+            ("DYNPKG_RELEASE", "1~trixie"),
+        ],
+        entrypoint: &["/docker-entrypoint.sh"],
+        cmd: &["nginx", "-g", "daemon off;"],
+        latest_version: "1.29.4",
+        ..BASE
     },
     Image {
         repository: "httpd",
@@ -55,24 +341,61 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: SERVER_STOP_MS,
         },
         named_tags: &["latest", "alpine"],
+        app: App::Httpd,
+        binaries: &["httpd", "httpd-foreground", "apachectl"],
+        env: &[
+            (
+                "PATH",
+                "/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ),
+            ("HTTPD_PREFIX", "/usr/local/apache2"),
+            ("HTTPD_VERSION", "{version}"),
+        ],
+        cmd: &["httpd-foreground"],
+        workdir: "/usr/local/apache2",
+        latest_version: "2.4.66",
+        ..BASE
     },
     Image {
         repository: "busybox",
         size_bytes: 2_155_706,
         process: Process::Shell,
         named_tags: &["latest", "musl", "glibc", "uclibc", "stable"],
+        flavour: Flavour::Busybox,
+        env: &[BUSYBOX_PATH],
+        cmd: &["sh"],
+        latest_version: "1.37.0",
+        ..BASE
+    },
+    Image {
+        repository: "registry.k8s.io/busybox",
+        size_bytes: 1_144_547,
+        process: Process::Shell,
+        flavour: Flavour::Busybox,
+        env: &[BUSYBOX_PATH],
+        cmd: &["sh"],
+        latest_version: "1.24.0",
+        ..BASE
     },
     Image {
         repository: "alpine",
         size_bytes: 3_653_068,
         process: Process::Shell,
         named_tags: &["latest", "edge"],
+        flavour: Flavour::Alpine,
+        env: &[BUSYBOX_PATH],
+        cmd: &["/bin/sh"],
+        latest_version: "3.23.2",
+        ..BASE
     },
     Image {
         repository: "ubuntu",
         size_bytes: 29_750_000,
         process: Process::Shell,
         named_tags: &["latest", "noble", "jammy", "focal"],
+        binaries: &["ps", "kill", "top", "free"],
+        latest_version: "24.04",
+        ..BASE
     },
     Image {
         repository: "debian",
@@ -83,8 +406,11 @@ pub static CATALOGUE: &[Image] = &[
             "bookworm",
             "bookworm-slim",
             "trixie",
+            "trixie-slim",
             "stable-slim",
         ],
+        latest_version: "13",
+        ..BASE
     },
     Image {
         repository: "redis",
@@ -94,6 +420,20 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: SERVER_STOP_MS,
         },
         named_tags: &["latest", "alpine"],
+        app: App::Redis,
+        binaries: &["redis-server", "redis-cli", "docker-entrypoint.sh"],
+        env: &[
+            DEBIAN_PATH,
+            (
+                "REDIS_DOWNLOAD_URL",
+                "https://github.com/redis/redis/archive/refs/tags/{version}.tar.gz",
+            ),
+        ],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["redis-server"],
+        workdir: "/data",
+        latest_version: "8.2.3",
+        ..BASE
     },
     Image {
         repository: "mysql",
@@ -103,6 +443,17 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: 2000,
         },
         named_tags: &["latest", "lts", "oracle"],
+        app: App::Mysql,
+        binaries: &["mysqld", "mysql", "mysqladmin", "docker-entrypoint.sh"],
+        env: &[
+            DEBIAN_PATH,
+            ("MYSQL_MAJOR", "innovation"),
+            ("MYSQL_VERSION", "{version}-1.el9"),
+        ],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["mysqld"],
+        latest_version: "9.5.0",
+        ..BASE
     },
     Image {
         repository: "postgres",
@@ -112,6 +463,21 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: 1000,
         },
         named_tags: &["latest", "alpine"],
+        app: App::Postgres,
+        binaries: &["postgres", "psql", "pg_isready", "docker-entrypoint.sh"],
+        env: &[
+            (
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/18/bin",
+            ),
+            ("PG_MAJOR", "18"),
+            ("PG_VERSION", "{version}-1.pgdg13+1"),
+            ("PGDATA", "/var/lib/postgresql/18/docker"),
+        ],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["postgres"],
+        latest_version: "18.1",
+        ..BASE
     },
     Image {
         repository: "mongo",
@@ -121,6 +487,13 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: 1000,
         },
         named_tags: &["latest"],
+        app: App::Mongo,
+        binaries: &["mongod", "mongosh", "docker-entrypoint.sh"],
+        env: &[DEBIAN_PATH, ("MONGO_VERSION", "{version}")],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["mongod"],
+        latest_version: "8.2.3",
+        ..BASE
     },
     Image {
         repository: "memcached",
@@ -130,30 +503,69 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: SERVER_STOP_MS,
         },
         named_tags: &["latest", "alpine"],
+        app: App::Memcached,
+        binaries: &["memcached", "docker-entrypoint.sh"],
+        env: &[DEBIAN_PATH, ("MEMCACHED_VERSION", "{version}")],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["memcached"],
+        latest_version: "1.6.39",
+        ..BASE
     },
     Image {
         repository: "python",
         size_bytes: 400_000_000,
         process: Process::Shell,
         named_tags: &["latest", "slim", "alpine"],
+        binaries: &["python", "python3", "pip"],
+        env: &[
+            DEBIAN_PATH,
+            ("LANG", "C.UTF-8"),
+            ("PYTHON_VERSION", "{version}"),
+        ],
+        cmd: &["python3"],
+        latest_version: "3.14.2",
+        ..BASE
     },
     Image {
         repository: "bash",
         size_bytes: 5_800_000,
         process: Process::Shell,
         named_tags: &["latest", "devel"],
+        flavour: Flavour::Alpine,
+        binaries: &["bash", "docker-entrypoint.sh"],
+        env: &[BUSYBOX_PATH, ("_BASH_VERSION", "{version}")],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["bash"],
+        latest_version: "5.3.3",
+        ..BASE
     },
     Image {
         repository: "perl",
         size_bytes: 336_000_000,
         process: Process::Shell,
         named_tags: &["latest", "slim", "threaded", "stable"],
+        binaries: &["perl"],
+        env: &[DEBIAN_PATH, ("PERL_VERSION", "{version}")],
+        cmd: &["perl5.42.0", "-de0"],
+        workdir: "/usr/src/app",
+        latest_version: "5.42.0",
+        ..BASE
     },
     Image {
         repository: "node",
         size_bytes: 390_000_000,
         process: Process::Shell,
         named_tags: &["latest", "lts", "slim", "alpine"],
+        binaries: &["node", "npm", "npx", "docker-entrypoint.sh"],
+        env: &[
+            DEBIAN_PATH,
+            ("NODE_VERSION", "{version}"),
+            ("YARN_VERSION", "1.22.22"),
+        ],
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["node"],
+        latest_version: "25.2.1",
+        ..BASE
     },
     Image {
         repository: "registry.k8s.io/pause",
@@ -163,80 +575,149 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: 0,
         },
         named_tags: &["latest"],
+        flavour: Flavour::Distroless,
+        app: App::Pause,
+        binaries: &["/pause"],
+        env: &[DISTROLESS_PATH],
+        entrypoint: &["/pause"],
+        cmd: &[],
+        ..BASE
     },
     Image {
-        repository: "registry.k8s.io/coredns/coredns",
-        size_bytes: 18_000_000,
+        app: App::CoreDns,
         process: Process::Server {
             port: 53,
             stop_ms: 5000,
         },
-        named_tags: &[],
+        entrypoint: &["/coredns"],
+        ..component(
+            "registry.k8s.io/coredns/coredns",
+            18_000_000,
+            53,
+            &["/coredns"],
+        )
     },
     Image {
-        repository: "registry.k8s.io/etcd",
-        size_bytes: 57_000_000,
-        process: Process::Server {
-            port: 2379,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
+        app: App::Etcd,
+        ..component(
+            "registry.k8s.io/etcd",
+            57_000_000,
+            2379,
+            &[
+                "etcd",
+                "etcdctl",
+                "/usr/local/bin/etcd",
+                "/usr/local/bin/etcdctl",
+            ],
+        )
+    },
+    component(
+        "registry.k8s.io/kube-apiserver",
+        27_000_000,
+        6443,
+        &["kube-apiserver"],
+    ),
+    component(
+        "registry.k8s.io/kube-controller-manager",
+        26_000_000,
+        10257,
+        &["kube-controller-manager"],
+    ),
+    component(
+        "registry.k8s.io/kube-scheduler",
+        20_000_000,
+        10259,
+        &["kube-scheduler"],
+    ),
+    component(
+        "registry.k8s.io/kube-proxy",
+        31_000_000,
+        10256,
+        &["kube-proxy", "/usr/local/bin/kube-proxy"],
+    ),
+    component(
+        "docker.io/kindest/kindnetd",
+        16_000_000,
+        0,
+        &["/bin/kindnetd"],
+    ),
+    component(
+        "docker.io/kindest/local-path-provisioner",
+        21_000_000,
+        0,
+        &["local-path-provisioner"],
+    ),
+    component(
+        "registry.k8s.io/metrics-server/metrics-server",
+        19_000_000,
+        10250,
+        &["/metrics-server"],
+    ),
+    Image {
+        named_tags: &["latest"],
+        ..component("registry.k8s.io/goproxy", 5_000_000, 8080, &["/goproxy"])
     },
     Image {
-        repository: "registry.k8s.io/kube-apiserver",
-        size_bytes: 27_000_000,
-        process: Process::Server {
-            port: 6443,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
+        app: App::Agnhost,
+        flavour: Flavour::Alpine,
+        env: &[BUSYBOX_PATH],
+        entrypoint: &["/agnhost"],
+        named_tags: &["latest"],
+        process: Process::Shell,
+        ..component(
+            "registry.k8s.io/e2e-test-images/agnhost",
+            51_000_000,
+            8080,
+            &["/agnhost"],
+        )
     },
     Image {
-        repository: "registry.k8s.io/kube-controller-manager",
-        size_bytes: 26_000_000,
-        process: Process::Server {
-            port: 10257,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
+        repository: "polinux/stress",
+        size_bytes: 4_200_000,
+        process: Process::Shell,
+        flavour: Flavour::Alpine,
+        app: App::Stress,
+        binaries: &["stress"],
+        env: &[BUSYBOX_PATH],
+        cmd: &["stress"],
+        latest_version: "1.0.4",
+        ..BASE
     },
     Image {
-        repository: "registry.k8s.io/kube-scheduler",
-        size_bytes: 20_000_000,
-        process: Process::Server {
-            port: 10259,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
-    },
-    Image {
-        repository: "registry.k8s.io/kube-proxy",
-        size_bytes: 31_000_000,
-        process: Process::Server {
-            port: 10256,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
-    },
-    Image {
-        repository: "docker.io/kindest/kindnetd",
-        size_bytes: 16_000_000,
-        process: Process::Server {
-            port: 0,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
-    },
-    Image {
-        repository: "docker.io/kindest/local-path-provisioner",
-        size_bytes: 21_000_000,
-        process: Process::Server {
-            port: 0,
-            stop_ms: SERVER_STOP_MS,
-        },
-        named_tags: &[],
+        repository: "vish/stress",
+        size_bytes: 2_500_000,
+        process: Process::Shell,
+        flavour: Flavour::Distroless,
+        app: App::CpuStress,
+        binaries: &["/stress"],
+        env: &[DISTROLESS_PATH],
+        entrypoint: &["/stress"],
+        cmd: &["-logtostderr"],
+        ..BASE
     },
 ];
+
+impl Image {
+    /// The version a tag stands for: the tag itself when it is a full version, else the
+    /// catalogue's newest (`nginx:1.27` → `1.27.5`-like tags keep their numbers).
+    pub fn version(&self, tag: &str) -> String {
+        let numeric: String = tag
+            .split('-')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('v')
+            .to_string();
+        let dots = numeric.matches('.').count();
+        if numeric.starts_with(|c: char| c.is_ascii_digit()) {
+            return match dots {
+                0 => format!("{numeric}.0.0"),
+                1 => format!("{numeric}.0"),
+                _ => numeric,
+            };
+        }
+        self.latest_version.to_string()
+    }
+}
 
 /// An image reference split as the container runtime reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,7 +772,16 @@ pub fn lookup(reference: &Reference) -> Option<&'static Image> {
 /// Whether the node image ships this image, as kind's node image ships the control plane's
 /// and its add-ons' images, so they are "already present on machine".
 pub fn preloaded(reference: &Reference) -> bool {
-    reference.repository.starts_with("registry.k8s.io/")
+    const SHIPPED: &[&str] = &[
+        "registry.k8s.io/pause",
+        "registry.k8s.io/etcd",
+        "registry.k8s.io/coredns/coredns",
+        "registry.k8s.io/kube-apiserver",
+        "registry.k8s.io/kube-controller-manager",
+        "registry.k8s.io/kube-scheduler",
+        "registry.k8s.io/kube-proxy",
+    ];
+    SHIPPED.contains(&reference.repository.as_str())
         || reference.repository.starts_with("docker.io/kindest/")
 }
 

@@ -1,15 +1,30 @@
 //! Simulated kubelets: run the pods bound to each node through their lifecycle and report it in
 //! pod status and events, as a real kubelet does.
 //!
-//! Each pod's containers are simulated by [`runtime`]: sandbox, image pull (from the
-//! [`images`] catalogue, cached per node), create, start, exit and restart with back-off, and
-//! graceful stop on deletion. The kubelet keeps that runtime state to itself (it is the node's,
-//! not the API server's), writes the pod status derived from it, and asks the event loop to
-//! wake it when the next thing is due.
+//! Each pod's containers are simulated by [`runtime`]: sandbox, volumes ([`mounts`], over
+//! the container file systems of [`fs`]), init containers and sidecars, image pull (from the
+//! [`images`] catalogue, cached per node), environment ([`env`]), the main process
+//! ([`process`]: a script on the [`sh`] shell, or a simulated program from [`apps`]), probes
+//! ([`probes`], actions in [`handlers`]), lifecycle hooks, exits, OOM kills and restarts with
+//! back-off, and graceful stop on deletion. The kubelet keeps that runtime state to itself (it
+//! is the node's, not the API server's), writes the pod status derived from it
+//! ([`status`]), and asks the event loop to wake it when the next thing is due. The API
+//! server reaches it for `kubectl logs` and `kubectl exec` through [`server`].
 
+pub mod apps;
+pub mod base_fs;
+pub mod env;
+pub mod fs;
+pub mod handlers;
 pub mod heartbeat;
 pub mod images;
+pub mod logs;
+pub mod mounts;
+pub mod probes;
+pub mod process;
 pub mod runtime;
+pub mod server;
+pub mod sh;
 mod status;
 mod volumes;
 
@@ -20,7 +35,9 @@ use serde_json::Value;
 use crate::api::meta;
 use crate::controllers::{Controller, Ctx, EventNote, ObjectKey, Op, Outcome, kind};
 use crate::store::{Change, DeleteOptions, Store};
-use runtime::PodRuntime;
+use crate::time::Time;
+use fs::Disks;
+use runtime::{Env, PodRuntime};
 pub use status::qos_class;
 
 #[derive(Default)]
@@ -32,6 +49,8 @@ pub struct Kubelet {
     last_ip: BTreeMap<String, u32>,
     /// Nodes whose kubelet the sandbox stopped: their containers keep running, unreported.
     stopped: BTreeSet<String>,
+    /// Every container's and volume's files, on every node.
+    disks: Disks,
 }
 
 impl Kubelet {
@@ -59,6 +78,46 @@ impl Kubelet {
         *last = if *last >= 254 { 2 } else { *last + 1 };
         format!("{prefix}.{last}")
     }
+
+    /// Brings a pod's runtime up to `now` (what a reconcile does, and what the kubelet's
+    /// server does before answering, so that it answers about the present).
+    fn sync(
+        &mut self,
+        key: &ObjectKey,
+        store: &Store,
+        now: Time,
+    ) -> Option<(Vec<runtime::Note>, String)> {
+        let pod = store.get(kind("", "Pod"), &key.namespace, &key.name).ok()?;
+        let node_name = meta::str_at(pod, "/spec/nodeName").to_string();
+        if node_name.is_empty() {
+            return None;
+        }
+        let node = store.get(kind("", "Node"), "", &node_name).ok()?;
+        // A new pod, or a new pod of the same name (a StatefulSet's replacement).
+        let known = self.pods.get(key).is_some_and(|r| r.uid == meta::uid(pod));
+        if !known {
+            if let Some(old) = self.pods.remove(key) {
+                self.disks.forget_pod(&old.uid);
+            }
+            let host_network = pod.pointer("/spec/hostNetwork") == Some(&Value::Bool(true));
+            let ip = self.allocate_ip(node, host_network);
+            self.pods
+                .insert(key.clone(), PodRuntime::new(pod, node, ip, now));
+        }
+        let cached = self.images.entry(node_name.clone()).or_default();
+        let runtime = self.pods.get_mut(key)?;
+        let mut notes = Vec::new();
+        let mut env = Env {
+            pod,
+            node,
+            store,
+            cached,
+            disks: &mut self.disks,
+            notes: &mut notes,
+        };
+        runtime.advance(now, &mut env);
+        Some((notes, node_name))
+    }
 }
 
 impl Controller for Kubelet {
@@ -77,12 +136,18 @@ impl Controller for Kubelet {
     }
 
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
-        let pod = match ctx.store.get(kind("", "Pod"), &key.namespace, &key.name) {
-            Ok(pod) if !meta::str_at(pod, "/spec/nodeName").is_empty() => pod,
-            _ => {
-                self.pods.remove(key);
-                return Outcome::default();
+        let bound = ctx
+            .store
+            .get(kind("", "Pod"), &key.namespace, &key.name)
+            .is_ok_and(|p| !meta::str_at(p, "/spec/nodeName").is_empty());
+        if !bound {
+            if let Some(old) = self.pods.remove(key) {
+                self.disks.forget_pod(&old.uid);
             }
+            return Outcome::default();
+        }
+        let Ok(pod) = ctx.store.get(kind("", "Pod"), &key.namespace, &key.name) else {
+            return Outcome::default();
         };
         let node_name = meta::str_at(pod, "/spec/nodeName").to_string();
         if self.stopped.contains(&node_name) {
@@ -91,23 +156,16 @@ impl Controller for Kubelet {
         let Ok(node) = ctx.store.get(kind("", "Node"), "", &node_name) else {
             return Outcome::default(); // bound to a node that does not exist: nobody runs it
         };
-        // A new pod, or a new pod of the same name (a StatefulSet's replacement).
         let known = self.pods.get(key).is_some_and(|r| r.uid == meta::uid(pod));
-        if !known {
-            if let Some(waiting) = volumes::wait(pod, node, key, ctx) {
-                return waiting;
-            }
-            let host_network = pod.pointer("/spec/hostNetwork") == Some(&Value::Bool(true));
-            let ip = self.allocate_ip(node, host_network);
-            self.pods
-                .insert(key.clone(), PodRuntime::new(pod, ip, ctx.now));
+        if !known && let Some(waiting) = volumes::wait(pod, node, key, ctx) {
+            return waiting;
         }
-        let cached = self.images.entry(node_name.clone()).or_default();
-        let Some(runtime) = self.pods.get_mut(key) else {
+        let Some((notes, _)) = self.sync(key, ctx.store, ctx.now) else {
             return Outcome::default();
         };
-        let mut notes = Vec::new();
-        runtime.advance(pod, ctx.now, cached, &mut notes);
+        let Some(runtime) = self.pods.get(key) else {
+            return Outcome::default();
+        };
         let mut ops: Vec<Op> = notes
             .into_iter()
             .map(|(warning, reason, message)| {
@@ -156,5 +214,9 @@ impl Controller for Kubelet {
             .filter(|pod| meta::str_at(pod, "/spec/nodeName") == node)
             .map(ObjectKey::of)
             .collect()
+    }
+
+    fn as_kubelet(&mut self) -> Option<&mut Kubelet> {
+        Some(self)
     }
 }

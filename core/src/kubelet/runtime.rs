@@ -1,17 +1,32 @@
 //! One pod's containers on a simulated node, as a state machine over virtual time.
 //!
-//! Each container moves through: waiting for the sandbox → pulling its image (or failing to,
-//! then backing off) → running → exited → (restart after a back-off, or stay exited), and on
-//! deletion → stopping. [`PodRuntime::advance`] moves every container as far as `now` allows
-//! and reports the events a kubelet records on the way; [`PodRuntime::next_due`] says when the
-//! next transition will happen.
+//! The pod gets its sandbox, then its volumes; init containers run one after the other
+//! (sidecars, init containers with `restartPolicy: Always`, start in order and keep running);
+//! then the app containers start. Each container moves through: pulling its image (or failing
+//! to, then backing off) → created (or `CreateContainerConfigError` when its ConfigMap or
+//! Secret is missing) → running its [`Process`] → exited, OOM-killed or killed after a failed
+//! liveness probe → restarted after upstream's back-off (10 s, doubling to 5 min), or left
+//! exited; and on deletion, preStop then SIGTERM, then SIGKILL when the grace period ends.
+//!
+//! [`PodRuntime::advance`] runs every event due up to now, in time order, noting the events a
+//! kubelet records on the way; [`PodRuntime::next_due`] says when the next one will happen.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::images::{self, Process, Reference};
-use crate::api::meta;
+use super::base_fs;
+use super::env::{self, PodFacts};
+use super::fs::{DiskId, Disks, Layer};
+use super::handlers::{self, Target};
+use super::images::{self, Image, Reference};
+use super::logs::Log;
+use super::mounts::{self, Source};
+use super::probes::{self, Effect, Kind, Seen, Verdict, Worker};
+use super::process::{self, Process};
+use super::sh::{Info, Signal};
+use crate::api::{meta, quantity};
+use crate::store::Store;
 use crate::time::{SECOND, Time};
 
 /// Time from binding to a ready pod sandbox (network set up, pause container running).
@@ -21,9 +36,31 @@ const FAILED_PULL_MILLIS: i64 = 1200;
 /// Upstream's back-off for restarts and pulls: 10 s, doubling, at most 5 minutes.
 const BACKOFF_START_MILLIS: i64 = 10 * SECOND;
 const BACKOFF_MAX_MILLIS: i64 = 300 * SECOND;
+/// The kubelet notices that a container exited at its next relist (PLEG, every second).
+const RELIST_MILLIS: i64 = SECOND;
+/// A pod sync that failed (a missing ConfigMap, a failed mount) is retried after this.
+const RETRY_MILLIS: i64 = 10 * SECOND;
 
 /// An event as (warning?, reason, message).
 pub type Note = (bool, &'static str, String);
+
+/// What a step can reach besides the pod's own state.
+pub struct Env<'a> {
+    pub pod: &'a Value,
+    pub node: &'a Value,
+    pub store: &'a Store,
+    pub cached: &'a mut BTreeSet<String>,
+    pub disks: &'a mut Disks,
+    pub notes: &'a mut Vec<Note>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Init,
+    /// An init container with `restartPolicy: Always`.
+    Sidecar,
+    App,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum State {
@@ -40,8 +77,6 @@ pub enum State {
     },
     Running {
         since: Time,
-        /// When the process exits by itself, and with what code.
-        exits: Option<(Time, i32)>,
     },
     Terminated(Terminated),
 }
@@ -50,9 +85,33 @@ pub enum State {
 pub struct Terminated {
     pub exit_code: i32,
     pub reason: &'static str,
+    pub message: String,
     pub started_at: Time,
     pub finished_at: Time,
     pub container_id: String,
+}
+
+/// Why a running container is being stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    Liveness,
+    Startup,
+    PostStartHook,
+    /// Pod deletion, or a sidecar stopped after the app containers finished.
+    Stop,
+    /// Signalled from inside the container (`kill 1`).
+    Signal,
+}
+
+#[derive(Clone, Debug)]
+struct Kill {
+    why: Why,
+    /// When SIGTERM is sent (after the preStop hook).
+    term_at: Time,
+    /// When the process exits after SIGTERM, if it does.
+    exits_at: Option<(Time, i32)>,
+    /// When SIGKILL ends it.
+    deadline: Time,
 }
 
 #[derive(Clone, Debug)]
@@ -60,71 +119,220 @@ pub struct ContainerRuntime {
     pub name: String,
     pub image: String,
     pub reference: Reference,
+    pub role: Role,
     pub state: State,
     pub restart_count: i64,
     pub last_terminated: Option<Terminated>,
     pub container_id: String,
-    /// The number of consecutive failures (pulls or exits), for back-off.
-    failures: u32,
-    /// What the process does when started.
-    behaviour: Behaviour,
-    /// When the current pull began, for the "pulled in" message.
+    /// Crash back-off: (last update, current delay).
+    backoff: Option<(Time, i64)>,
+    /// Consecutive failed pulls, for the pull back-off.
+    pull_failures: u32,
     pull_start: Option<Time>,
-}
-
-/// What a container's main process does, from its image and command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Behaviour {
-    /// Runs until stopped; exits `stop_ms` after SIGTERM (`None`: ignores it, as a shell as
-    /// PID 1 does, and is killed when the grace period ends).
-    Forever { stop_ms: Option<i64> },
-    /// Exits by itself after `after_ms` with `code`.
-    Exits { after_ms: i64, code: i32 },
+    /// When the kubelet decides whether to restart an exited container.
+    decide_at: Option<Time>,
+    /// Whether it ever ran (a container that ran and exited shows its exit, not "waiting").
+    pub process: Option<Process>,
+    pub probes: Vec<Worker>,
+    pub log: Log,
+    pub previous_log: Option<Log>,
+    kill: Option<Kill>,
+    /// A pending OOM kill.
+    oom_at: Option<Time>,
+    /// The waiting reason before the container is first created: `PodInitializing` in a pod
+    /// with init containers, `ContainerCreating` otherwise.
+    pub default_reason: &'static str,
 }
 
 pub struct PodRuntime {
     pub uid: String,
     /// `name_namespace(uid)`, as the kubelet names a pod in messages.
-    pod_id: String,
+    pub pod_id: String,
     pub ip: String,
     pub started: Time,
     pub sandbox_ready: Time,
+    pub init: Vec<ContainerRuntime>,
     pub containers: Vec<ContainerRuntime>,
     restart_policy: String,
     /// Set once deletion was observed: (when, deadline when everything is killed).
     stopping: Option<(Time, Time)>,
     seq: u32,
+    /// The pod's volumes, once mounted.
+    pub volumes: Option<Vec<(String, Source)>>,
+    /// The next mount attempt and the current mount back-off.
+    mount_retry: (Time, i64),
+    /// Whether every init container has completed (sidecars: started) once.
+    initialized: bool,
+    node: String,
+    node_ip: String,
+    /// The node's address on the pod network, where probes come from.
+    pub gateway: String,
+}
+
+fn array<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
+    meta::at(v, pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// A container's spec in the pod, by role and name.
+pub fn spec_of<'a>(pod: &'a Value, role: Role, name: &str) -> Option<&'a Value> {
+    let list = if role == Role::App {
+        "/spec/containers"
+    } else {
+        "/spec/initContainers"
+    };
+    array(pod, list)
+        .iter()
+        .find(|c| meta::str_at(c, "/name") == name)
+}
+
+impl ContainerRuntime {
+    fn new(
+        spec: &Value,
+        role: Role,
+        origin: Time,
+        initial_reason: &'static str,
+    ) -> ContainerRuntime {
+        let image = meta::str_at(spec, "/image").to_string();
+        let reference = images::parse(&image);
+        ContainerRuntime {
+            name: meta::str_at(spec, "/name").to_string(),
+            image,
+            reference,
+            role,
+            state: State::Waiting {
+                reason: initial_reason,
+                message: String::new(),
+                until: None,
+            },
+            restart_count: 0,
+            last_terminated: None,
+            container_id: String::new(),
+            backoff: None,
+            pull_failures: 0,
+            pull_start: None,
+            decide_at: None,
+            process: None,
+            probes: probes::specs(spec)
+                .into_iter()
+                .map(|s| Worker::new(s, origin))
+                .collect(),
+            log: Log::default(),
+            previous_log: None,
+            kill: None,
+            oom_at: None,
+            default_reason: initial_reason,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.state, State::Running { .. })
+    }
+
+    /// Not yet asked to start (waiting for its turn).
+    fn is_fresh(&self) -> bool {
+        matches!(self.state, State::Waiting { until: None, .. })
+            && self.container_id.is_empty()
+            && self.pull_start.is_none()
+    }
+
+    /// Whether the container counts as started: running, and past its startup probe.
+    pub fn started(&self) -> bool {
+        self.is_running()
+            && self
+                .probes
+                .iter()
+                .filter(|w| w.spec.kind == Kind::Startup)
+                .all(|w| w.result == Some(Verdict::Success))
+    }
+
+    /// Whether the container counts as ready: started and past its readiness probe. (A
+    /// container being killed after a failed liveness probe still shows ready: the kubelet
+    /// reports its status again only once the kill is over.)
+    pub fn ready(&self) -> bool {
+        self.started()
+            && self
+                .probes
+                .iter()
+                .filter(|w| w.spec.kind == Kind::Readiness)
+                .all(|w| w.result == Some(Verdict::Success))
+    }
+
+    fn succeeded(&self) -> bool {
+        matches!(&self.state, State::Terminated(t) if t.exit_code == 0)
+    }
+
+    /// Whether the container is still starting (its image being pulled or it being created),
+    /// which holds back the containers after it.
+    fn starting(&self) -> bool {
+        matches!(self.state, State::Pulling { .. })
+            || matches!(
+                self.state,
+                State::Waiting {
+                    reason: "ContainerCreating" | "PodInitializing",
+                    ..
+                }
+            )
+    }
+
+    fn next_due(&self) -> Option<Time> {
+        let mut due: Vec<Time> = Vec::new();
+        match &self.state {
+            State::Waiting { until, .. } => due.extend(*until),
+            State::Pulling { until, .. } => due.push(*until),
+            State::Running { .. } => {
+                due.extend(self.process.as_ref().and_then(Process::next_wake));
+                due.extend(self.process.as_ref().and_then(|p| p.exited.map(|(t, _)| t)));
+                due.extend(self.oom_at);
+                if let Some(k) = &self.kill {
+                    due.push(k.term_at);
+                    due.extend(k.exits_at.map(|(t, _)| t));
+                    due.push(k.deadline);
+                } else {
+                    due.extend(self.probes.iter().map(Worker::due));
+                }
+            }
+            State::Terminated(_) => due.extend(self.decide_at),
+        }
+        due.into_iter().min()
+    }
 }
 
 impl PodRuntime {
-    pub fn new(pod: &Value, ip: String, now: Time) -> PodRuntime {
-        let containers = pod
-            .pointer("/spec/containers")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+    pub fn new(pod: &Value, node: &Value, ip: String, now: Time) -> PodRuntime {
+        let has_init = !array(pod, "/spec/initContainers").is_empty();
+        let app_reason = if has_init {
+            "PodInitializing"
+        } else {
+            "ContainerCreating"
+        };
+        let init = array(pod, "/spec/initContainers")
             .iter()
             .map(|c| {
-                let image = meta::str_at(c, "/image").to_string();
-                let reference = images::parse(&image);
-                ContainerRuntime {
-                    name: meta::str_at(c, "/name").to_string(),
-                    behaviour: behaviour(c, &reference),
-                    image,
-                    reference,
-                    state: State::Waiting {
-                        reason: "ContainerCreating",
-                        message: String::new(),
-                        until: Some(now.plus_millis(SANDBOX_MILLIS)),
-                    },
-                    restart_count: 0,
-                    last_terminated: None,
-                    container_id: String::new(),
-                    failures: 0,
-                    pull_start: None,
-                }
+                let role = if meta::str_at(c, "/restartPolicy") == "Always" {
+                    Role::Sidecar
+                } else {
+                    Role::Init
+                };
+                ContainerRuntime::new(c, role, now, "PodInitializing")
             })
             .collect();
+        let containers = array(pod, "/spec/containers")
+            .iter()
+            .map(|c| ContainerRuntime::new(c, Role::App, now, app_reason))
+            .collect();
+        let node_ip = array(node, "/status/addresses")
+            .iter()
+            .find(|a| meta::str_at(a, "/type") == "InternalIP")
+            .map(|a| meta::str_at(a, "/address").to_string())
+            .unwrap_or_default();
+        let gateway = meta::str_at(node, "/spec/podCIDR")
+            .split('/')
+            .next()
+            .and_then(|p| p.rsplit_once('.'))
+            .map_or("10.244.0.1".to_string(), |(p, _)| format!("{p}.1"));
         PodRuntime {
             uid: meta::uid(pod).to_string(),
             pod_id: format!(
@@ -136,6 +344,7 @@ impl PodRuntime {
             ip,
             started: now,
             sandbox_ready: now.plus_millis(SANDBOX_MILLIS),
+            init,
             containers,
             restart_policy: match meta::str_at(pod, "/spec/restartPolicy") {
                 "" => "Always".into(),
@@ -143,426 +352,834 @@ impl PodRuntime {
             },
             stopping: None,
             seq: 0,
+            volumes: None,
+            mount_retry: (now.plus_millis(SANDBOX_MILLIS), 500),
+            initialized: false,
+            node: meta::name(node).to_string(),
+            node_ip,
+            gateway,
         }
     }
 
-    /// Moves every container as far as `now` allows, noting the events on the way.
-    pub fn advance(
-        &mut self,
-        pod: &Value,
-        now: Time,
-        cached: &mut BTreeSet<String>,
-        notes: &mut Vec<Note>,
-    ) {
-        if meta::is_deleting(pod) && self.stopping.is_none() {
-            let grace = pod
-                .pointer("/metadata/deletionGracePeriodSeconds")
-                .and_then(Value::as_i64)
-                .unwrap_or(30);
-            self.stopping = Some((now, now.plus_secs(grace)));
-            for c in &mut self.containers {
-                if matches!(c.state, State::Running { .. }) {
-                    notes.push((false, "Killing", format!("Stopping container {}", c.name)));
-                }
-            }
-        }
-        let pull_policy = |name: &str| {
-            pod.pointer("/spec/containers")
-                .and_then(Value::as_array)
-                .and_then(|cs| cs.iter().find(|c| meta::str_at(c, "/name") == name))
-                .map(|c| meta::str_at(c, "/imagePullPolicy").to_string())
-                .unwrap_or_default()
-        };
-        // Containers start in order: one still being pulled holds the next ones back.
-        let mut earlier_starting = false;
-        for i in 0..self.containers.len() {
-            let policy = pull_policy(&self.containers[i].name);
-            let restart_policy = self.restart_policy.clone();
-            let stopping = self.stopping;
-            self.seq += 1;
-            let seq = self.seq;
-            let pod_id = self.pod_id.clone();
-            let Some(c) = self.containers.get_mut(i) else {
-                continue;
-            };
-            if let Some((since, deadline)) = stopping {
-                c.stop(since, deadline, now);
-                continue;
-            }
-            if earlier_starting {
-                continue;
-            }
-            c.step(now, &policy, &restart_policy, cached, notes, seq, &pod_id);
-            earlier_starting = matches!(c.state, State::Pulling { .. })
-                || matches!(
-                    c.state,
-                    State::Waiting {
-                        reason: "ContainerCreating",
-                        ..
-                    }
-                );
-        }
+    pub fn all(&self) -> impl Iterator<Item = &ContainerRuntime> {
+        self.init.iter().chain(self.containers.iter())
+    }
+
+    pub fn find(&self, name: &str) -> Option<&ContainerRuntime> {
+        self.all().find(|c| c.name == name)
+    }
+
+    pub fn find_mut(&mut self, name: &str) -> Option<&mut ContainerRuntime> {
+        self.init
+            .iter_mut()
+            .chain(self.containers.iter_mut())
+            .find(|c| c.name == name)
     }
 
     /// Whether deletion was requested and every container has stopped: time to tell the API
     /// server the pod is gone.
     pub fn stopped_for_deletion(&self) -> bool {
-        self.stopping.is_some()
-            && self
-                .containers
-                .iter()
-                .all(|c| !matches!(c.state, State::Running { .. }))
+        self.stopping.is_some() && self.all().all(|c| !c.is_running())
     }
 
     /// When the next transition is due.
     pub fn next_due(&self) -> Option<Time> {
-        self.containers
-            .iter()
-            .filter_map(|c| match (&c.state, self.stopping) {
-                (State::Running { since, .. }, Some((stop_since, deadline))) => {
-                    Some(match c.behaviour {
-                        Behaviour::Forever { stop_ms: Some(ms) } => {
-                            stop_since.max(*since).plus_millis(ms).min(deadline)
-                        }
-                        _ => deadline,
-                    })
-                }
-                (State::Waiting { until, .. }, _) => *until,
-                (State::Pulling { until, .. }, _) => Some(*until),
-                (State::Running { exits, .. }, None) => exits.map(|(t, _)| t),
-                (State::Terminated(_), _) => None,
-            })
-            .min()
+        let mut due: Vec<Time> = self.all().filter_map(ContainerRuntime::next_due).collect();
+        if self.volumes.is_none() && self.stopping.is_none() {
+            due.push(self.mount_retry.0);
+        }
+        due.into_iter().min()
     }
-}
 
-impl ContainerRuntime {
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &mut self,
-        now: Time,
-        pull_policy: &str,
-        restart_policy: &str,
-        cached: &mut BTreeSet<String>,
-        notes: &mut Vec<Note>,
-        seq: u32,
-        pod_id: &str,
-    ) {
-        // Loop: several transitions can be due at once (a pull that ends and a start).
-        for _ in 0..8 {
-            let before = self.state.clone();
-            match self.state.clone() {
-                State::Waiting {
-                    until: Some(t),
-                    reason,
-                    ..
-                } if t <= now => {
-                    if reason == "CrashLoopBackOff" {
-                        self.start(t, notes, seq);
+    /// Runs everything due up to `now`, in time order, noting events on the way.
+    pub fn advance(&mut self, now: Time, env: &mut Env<'_>) {
+        if meta::is_deleting(env.pod) && self.stopping.is_none() {
+            let grace = env
+                .pod
+                .pointer("/metadata/deletionGracePeriodSeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(30);
+            self.stopping = Some((now, now.plus_secs(grace)));
+            for i in 0..self.init.len() + self.containers.len() {
+                self.stop_container(i, now, Why::Stop, grace, env);
+            }
+        }
+        // Every step moves what is due past `t`; the bound only guards against a bug turning
+        // into a hung page.
+        let mut same_instant = (Time(i64::MIN), 0);
+        for _ in 0..100_000 {
+            match self.next_due() {
+                Some(t) if t <= now => {
+                    same_instant = if same_instant.0 == t {
+                        (t, same_instant.1 + 1)
                     } else {
-                        self.begin_pull(t, pull_policy, cached, notes, seq);
+                        (t, 0)
+                    };
+                    if same_instant.1 > 200 {
+                        break;
                     }
+                    self.step(t, env);
                 }
-                State::Pulling { until, ok } if until <= now => {
+                _ => break,
+            }
+        }
+    }
+
+    fn container_mut(&mut self, i: usize) -> Option<&mut ContainerRuntime> {
+        let n = self.init.len();
+        if i < n {
+            self.init.get_mut(i)
+        } else {
+            self.containers.get_mut(i - n)
+        }
+    }
+
+    /// Handles everything due at `t`.
+    fn step(&mut self, t: Time, env: &mut Env<'_>) {
+        if self.stopping.is_none() && self.volumes.is_none() {
+            if t < self.mount_retry.0 {
+                return;
+            }
+            let facts = PodFacts {
+                pod: env.pod,
+                node: env.node,
+                pod_ip: &self.ip,
+                host_ip: &self.node_ip,
+            };
+            match mounts::sources(&facts, env.store) {
+                Ok(sources) => {
+                    mounts::install(&self.uid, &self.node, &sources, env.disks);
+                    self.volumes = Some(sources);
+                }
+                Err((volume, message)) => {
+                    env.notes.push((
+                        true,
+                        "FailedMount",
+                        format!("MountVolume.SetUp failed for volume \"{volume}\" : {message}"),
+                    ));
+                    let backoff = self.mount_retry.1;
+                    self.mount_retry = (t.plus_millis(backoff), (backoff * 2).min(122 * SECOND));
+                    return;
+                }
+            }
+        }
+        let total = self.init.len() + self.containers.len();
+        // Init containers one after the other (a sidecar only has to have started), then the
+        // app containers in order, each image pull holding back the ones after it. Containers
+        // that already ran are always looked at (exits, restarts, probes).
+        let mut blocked = false;
+        for i in 0..total {
+            if i == self.init.len() && !blocked {
+                self.initialized = true;
+            }
+            if blocked && self.container_mut(i).is_none_or(|c| c.is_fresh()) {
+                continue;
+            }
+            self.step_container(i, t, env);
+            let initialized = self.initialized;
+            let Some(c) = self.container_mut(i) else {
+                continue;
+            };
+            let holds = match c.role {
+                Role::Init => !initialized && !c.succeeded(),
+                Role::Sidecar => !initialized && !c.started(),
+                Role::App => c.starting(),
+            };
+            blocked |= holds;
+        }
+        self.stop_sidecars_when_done(t, env);
+    }
+
+    /// With restartPolicy other than Always, once every app container has exited for good,
+    /// the sidecars are stopped (in reverse order), so that the pod can complete.
+    fn stop_sidecars_when_done(&mut self, t: Time, env: &mut Env<'_>) {
+        if self.restart_policy == "Always" || self.stopping.is_some() || self.containers.is_empty()
+        {
+            return;
+        }
+        let done = self
+            .containers
+            .iter()
+            .all(|c| matches!(c.state, State::Terminated(_)) && c.decide_at.is_none());
+        if !done {
+            return;
+        }
+        let grace = env
+            .pod
+            .pointer("/spec/terminationGracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(30);
+        for i in (0..self.init.len()).rev() {
+            let run = self
+                .init
+                .get(i)
+                .is_some_and(|c| c.role == Role::Sidecar && c.is_running() && c.kill.is_none());
+            if run {
+                self.stop_container(i, t, Why::Stop, grace, env);
+            }
+        }
+        // Sidecars that are not running will not be restarted.
+        for c in self.init.iter_mut().filter(|c| c.role == Role::Sidecar) {
+            c.decide_at = None;
+            if matches!(c.state, State::Waiting { .. } | State::Pulling { .. })
+                && !c.container_id.is_empty()
+                && let Some(last) = c.last_terminated.clone()
+            {
+                c.state = State::Terminated(last);
+            }
+        }
+    }
+
+    fn restart_policy_of(&self, role: Role) -> &str {
+        match role {
+            Role::Sidecar => "Always",
+            Role::Init if self.restart_policy == "Always" => "OnFailure",
+            _ => &self.restart_policy,
+        }
+    }
+
+    fn step_container(&mut self, i: usize, t: Time, env: &mut Env<'_>) {
+        let stopping = self.stopping.is_some();
+        let policy = match self.container_mut(i).map(|c| c.role) {
+            Some(role) => self.restart_policy_of(role).to_string(),
+            None => return,
+        };
+        for _ in 0..16 {
+            let Some(c) = self.container_mut(i) else {
+                return;
+            };
+            if (stopping || !c.is_fresh()) && c.next_due().is_none_or(|d| d > t) {
+                return;
+            }
+            if c.is_fresh() {
+                if stopping {
+                    return;
+                }
+                self.begin_pull(i, t, env);
+                continue;
+            }
+            let state = c.state.clone();
+            match state {
+                State::Waiting {
+                    reason,
+                    until: Some(u),
+                    message,
+                } if u <= t => match reason {
+                    "ErrImagePull" => {
+                        let back_off = backoff(c.pull_failures);
+                        env.notes.push((
+                            false,
+                            "BackOff",
+                            format!("Back-off pulling image \"{}\"", c.image),
+                        ));
+                        env.notes
+                            .push((true, "Failed", "Error: ImagePullBackOff".into()));
+                        c.state = State::Waiting {
+                            reason: "ImagePullBackOff",
+                            message: format!(
+                                "Back-off pulling image \"{}\": ErrImagePull: {message}",
+                                c.image
+                            ),
+                            until: Some(u.plus_millis(back_off)),
+                        };
+                    }
+                    "ImagePullBackOff" => self.begin_pull(i, u, env),
+                    _ => {
+                        if stopping {
+                            c.state = State::Waiting {
+                                reason,
+                                message,
+                                until: None,
+                            };
+                            return;
+                        }
+                        if reason == "CrashLoopBackOff" {
+                            self.restart(i, u, env);
+                        } else {
+                            self.create(i, u, env);
+                        }
+                    }
+                },
+                State::Pulling { until, ok } if until <= t => {
                     if ok {
-                        cached.insert(self.reference.full.clone());
-                        let took = format_go_duration(until.since(self.pull_started(until)));
-                        let size = images::lookup(&self.reference).map_or(0, |i| i.size_bytes);
-                        notes.push((
+                        env.cached.insert(c.reference.full.clone());
+                        let took = format_go_duration(until.since(c.pull_start.unwrap_or(until)));
+                        let size = images::lookup(&c.reference).map_or(0, |i| i.size_bytes);
+                        env.notes.push((
                             false,
                             "Pulled",
                             format!(
                                 "Successfully pulled image \"{}\" in {took} ({took} including waiting). Image size: {size} bytes.",
-                                self.image
+                                c.image
                             ),
                         ));
-                        self.failures = 0;
-                        self.start(until, notes, seq);
+                        c.pull_failures = 0;
+                        self.create(i, until, env);
                     } else {
-                        self.failures += 1;
-                        let detail = pull_error(&self.reference);
-                        notes.push((
+                        c.pull_failures += 1;
+                        let detail = pull_error(&c.reference);
+                        env.notes.push((
                             true,
                             "Failed",
-                            format!("Failed to pull image \"{}\": {detail}", self.image),
+                            format!("Failed to pull image \"{}\": {detail}", c.image),
                         ));
-                        notes.push((true, "Failed", "Error: ErrImagePull".into()));
-                        self.state = State::Waiting {
+                        env.notes
+                            .push((true, "Failed", "Error: ErrImagePull".into()));
+                        c.state = State::Waiting {
                             reason: "ErrImagePull",
                             message: detail,
                             until: Some(until.plus_millis(SECOND)),
                         };
                     }
                 }
-                State::Waiting {
-                    reason: "ErrImagePull",
-                    until: Some(t),
-                    message,
-                } if t <= now => {
-                    let back_off = backoff(self.failures);
-                    notes.push((
-                        false,
-                        "BackOff",
-                        format!("Back-off pulling image \"{}\"", self.image),
-                    ));
-                    notes.push((true, "Failed", "Error: ImagePullBackOff".into()));
-                    self.state = State::Waiting {
-                        reason: "ImagePullBackOff",
-                        message: format!(
-                            "Back-off pulling image \"{}\": ErrImagePull: {message}",
-                            self.image
-                        ),
-                        until: Some(t.plus_millis(back_off)),
-                    };
+                State::Running { since } => {
+                    let due = c.next_due().unwrap_or(t);
+                    self.running(i, due.min(t), since, &policy, env);
                 }
-                State::Running {
-                    since,
-                    exits: Some((at, code)),
-                } if at <= now => {
-                    let finished = Terminated {
-                        exit_code: code,
-                        reason: if code == 0 { "Completed" } else { "Error" },
-                        started_at: since,
-                        finished_at: at,
-                        container_id: self.container_id.clone(),
-                    };
-                    self.state = State::Terminated(finished.clone());
-                    let restart = match restart_policy {
-                        "Never" => false,
-                        "OnFailure" => code != 0,
-                        _ => true,
-                    };
-                    if restart {
-                        self.failures += 1;
-                        self.last_terminated = Some(finished);
-                        // The first restart is immediate; after that the back-off grows.
-                        let delay = if self.restart_count == 0 {
-                            SECOND
-                        } else {
-                            backoff(self.failures - 1)
-                        };
-                        if self.restart_count > 0 {
-                            notes.push((
-                                true,
-                                "BackOff",
-                                format!(
-                                    "Back-off restarting failed container {} in pod {pod_id}",
-                                    self.name
-                                ),
-                            ));
-                        }
-                        self.state = State::Waiting {
-                            reason: "CrashLoopBackOff",
-                            message: format!(
-                                "back-off {} restarting failed container={} pod={pod_id}",
-                                format_go_duration(delay),
-                                self.name
-                            ),
-                            until: Some(at.plus_millis(delay)),
-                        };
-                        self.restart_count += 1;
-                    }
+                State::Terminated(_) if c.decide_at.is_some_and(|d| d <= t) => {
+                    let at = c.decide_at.unwrap_or(t);
+                    self.decide(i, at, &policy, env);
                 }
-                _ => {}
-            }
-            if self.state == before {
-                break;
+                _ => return,
             }
         }
     }
 
-    fn begin_pull(
-        &mut self,
-        at: Time,
-        policy: &str,
-        cached: &BTreeSet<String>,
-        notes: &mut Vec<Note>,
-        seq: u32,
-    ) {
-        let present = cached.contains(&self.reference.full) || images::preloaded(&self.reference);
+    fn begin_pull(&mut self, i: usize, at: Time, env: &mut Env<'_>) {
+        let Some(c) = self.container_mut(i) else {
+            return;
+        };
+        let policy = spec_of(env.pod, c.role, &c.name)
+            .map(|s| meta::str_at(s, "/imagePullPolicy").to_string())
+            .unwrap_or_default();
+        let present = env.cached.contains(&c.reference.full) || images::preloaded(&c.reference);
+        c.pull_start = Some(at);
         if present && policy != "Always" {
-            notes.push((
+            env.notes.push((
                 false,
                 "Pulled",
-                format!(
-                    "Container image \"{}\" already present on machine",
-                    self.image
-                ),
+                format!("Container image \"{}\" already present on machine", c.image),
             ));
-            self.start(at, notes, seq);
+            self.create(i, at, env);
             return;
         }
-        notes.push((
-            false,
-            "Pulling",
-            format!("Pulling image \"{}\"", self.image),
-        ));
-        let (duration, ok) = match images::lookup(&self.reference) {
+        if policy == "Never" {
+            let message = format!(
+                "Container image \"{}\" is not present with pull policy of Never",
+                c.image
+            );
+            env.notes.push((true, "ErrImageNeverPull", message.clone()));
+            env.notes
+                .push((true, "Failed", "Error: ErrImageNeverPull".into()));
+            c.state = State::Waiting {
+                reason: "ErrImageNeverPull",
+                message,
+                until: Some(at.plus_millis(RETRY_MILLIS)),
+            };
+            return;
+        }
+        env.notes
+            .push((false, "Pulling", format!("Pulling image \"{}\"", c.image)));
+        let (duration, ok) = match images::lookup(&c.reference) {
             // Layers already on the node: only the manifest is checked.
             Some(_) if present => (450, true),
             Some(image) => (images::pull_millis(image), true),
             None => (FAILED_PULL_MILLIS, false),
         };
-        self.state = State::Pulling {
+        c.state = State::Pulling {
             until: at.plus_millis(duration),
             ok,
         };
-        self.pull_start = Some(at);
     }
 
-    fn pull_started(&self, fallback: Time) -> Time {
-        self.pull_start.unwrap_or(fallback)
-    }
-
-    fn start(&mut self, at: Time, notes: &mut Vec<Note>, seq: u32) {
-        self.container_id = container_id(&self.name, at, seq);
-        notes.push((
-            false,
-            "Created",
-            format!("Created container: {}", self.name),
-        ));
-        notes.push((false, "Started", format!("Started container {}", self.name)));
-        let exits = match self.behaviour {
-            Behaviour::Forever { .. } => None,
-            Behaviour::Exits { after_ms, code } => Some((at.plus_millis(after_ms), code)),
+    /// Creates and starts the container at `at`: env, command, process, postStart hook.
+    fn create(&mut self, i: usize, at: Time, env: &mut Env<'_>) {
+        self.seq += 1;
+        let seq = self.seq;
+        let (uid, node, ip, node_ip, pod_id) = (
+            self.uid.clone(),
+            self.node.clone(),
+            self.ip.clone(),
+            self.node_ip.clone(),
+            self.pod_id.clone(),
+        );
+        let sources = self.volumes.clone().unwrap_or_default();
+        let gateway = self.gateway.clone();
+        let Some(c) = self.container_mut(i) else {
+            return;
         };
-        self.state = State::Running { since: at, exits };
-    }
-
-    /// Deletion: a running process gets SIGTERM and exits after its own stop time, or is
-    /// killed (137) when the grace period ends; containers not running simply never start.
-    fn stop(&mut self, since: Time, deadline: Time, now: Time) {
-        match self.state.clone() {
-            State::Running {
-                since: started,
-                exits,
-            } => {
-                let graceful = match self.behaviour {
-                    Behaviour::Forever { stop_ms: Some(ms) } => {
-                        Some(since.max(started).plus_millis(ms))
-                    }
-                    Behaviour::Exits { .. } => exits.map(|(t, _)| t),
-                    Behaviour::Forever { stop_ms: None } => None,
+        let Some(spec) = spec_of(env.pod, c.role, &c.name) else {
+            return;
+        };
+        let facts = PodFacts {
+            pod: env.pod,
+            node: env.node,
+            pod_ip: &ip,
+            host_ip: &node_ip,
+        };
+        let kubelet_env = match env::kubelet_env(spec, &facts, env.store) {
+            Ok(e) => e,
+            Err(message) => {
+                env.notes
+                    .push((true, "Failed", format!("Error: {message}")));
+                c.state = State::Waiting {
+                    reason: "CreateContainerConfigError",
+                    message,
+                    until: Some(at.plus_millis(RETRY_MILLIS)),
                 };
-                let (at, code, reason) = match graceful {
-                    Some(t) if t <= deadline => (t, 0, "Completed"),
-                    _ => (deadline, 137, "Error"),
-                };
-                if at <= now {
-                    self.state = State::Terminated(Terminated {
-                        exit_code: code,
-                        reason,
-                        started_at: started,
-                        finished_at: at,
-                        container_id: self.container_id.clone(),
-                    });
-                }
+                return;
             }
-            State::Terminated(_) => {}
-            _ => {
-                self.state = State::Waiting {
-                    reason: "ContainerCreating",
-                    message: String::new(),
-                    until: None,
-                };
+        };
+        let image = images::lookup(&c.reference).copied();
+        let version = image
+            .map(|i| i.version(&c.reference.tag))
+            .unwrap_or_default();
+        let hostname = mounts::hostname(env.pod);
+        let busybox = image.is_some_and(|i| i.flavour.is_busybox());
+        let (uid_n, gid, groups) = process::identity(env.pod, spec, busybox);
+        let home = if uid_n == 0 { "/root" } else { "/" };
+        let proc_env = env::process_env(image.as_ref(), &version, &hostname, &kubelet_env, home);
+        let argv = process::command_line(spec, image.as_ref(), &proc_env);
+        // A restarted container gets a fresh root file system and log.
+        let restarted = !c.container_id.is_empty();
+        if restarted {
+            c.restart_count += 1;
+            c.previous_log = Some(std::mem::take(&mut c.log));
+        }
+        c.container_id = container_id(&c.name, at, seq);
+        c.pull_start = None;
+        let root = DiskId::Root(uid.clone(), c.name.clone());
+        let mut layer = Layer::over(base_fs::files(image.as_ref()));
+        for (path, content) in mounts::etc_files(env.pod, &ip, &node_ip) {
+            let _ = layer.write(&path, &content, false);
+        }
+        env.disks.layers.insert(root, layer);
+        let view = mounts::view(&uid, &node, spec, &sources);
+        let workdir = match meta::str_at(spec, "/workingDir") {
+            "" => image.map_or("/", |i| i.workdir).to_string(),
+            w => w.to_string(),
+        };
+        let info = Info {
+            flavour: image.map(|i| i.flavour).unwrap_or_default(),
+            binaries: image.map(|i| i.binaries).unwrap_or_default(),
+            server: image
+                .filter(|i| i.app != images::App::None)
+                .and_then(|i| i.binaries.first().copied())
+                .unwrap_or(""),
+            hostname,
+            pod_ip: ip.clone(),
+            uid: uid_n,
+            gid,
+            groups,
+            app: image
+                .and_then(|i| {
+                    i.binaries
+                        .first()
+                        .map(|b| (b.rsplit('/').next().unwrap_or(b), version.clone()))
+                })
+                .map(|(b, v)| (if b == "nginx" { "nginx" } else { "app" }, v)),
+            processes: Vec::new(),
+            workdir,
+        };
+        env.notes
+            .push((false, "Created", format!("Created container: {}", c.name)));
+        let started = Process::start(
+            &argv,
+            image.as_ref(),
+            &version,
+            proc_env,
+            info,
+            view,
+            at,
+            &mut c.log,
+        );
+        let process = match started {
+            Ok(p) => p,
+            Err(detail) => {
+                let message = format!(
+                    "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {detail}: unknown"
+                );
+                env.notes
+                    .push((true, "Failed", format!("Error: {message}")));
+                c.state = State::Terminated(Terminated {
+                    exit_code: 128,
+                    reason: "StartError",
+                    message,
+                    started_at: Time(0),
+                    finished_at: at,
+                    container_id: c.container_id.clone(),
+                });
+                c.decide_at = Some(at);
+                return;
+            }
+        };
+        env.notes
+            .push((false, "Started", format!("Started container {}", c.name)));
+        let limit = spec
+            .pointer("/resources/limits/memory")
+            .and_then(Value::as_str)
+            .and_then(quantity::parse_milli)
+            .map(|m| (m / 1000) as u64);
+        c.oom_at = match (limit, process.program()) {
+            (Some(l), Some(p)) => p.oom_at(l),
+            _ => None,
+        };
+        c.process = Some(process);
+        c.state = State::Running { since: at };
+        c.decide_at = None;
+        for w in c.probes.iter_mut() {
+            w.trigger(at);
+        }
+        // postStart runs right after the start; a failure kills the container.
+        let hook = spec
+            .pointer("/lifecycle/postStart")
+            .and_then(|h| handlers::parse(h, spec));
+        if let Some(action) = hook
+            && let Some(p) = c.process.as_mut()
+        {
+            let mut target = Target {
+                process: p,
+                disks: env.disks,
+                log: &mut c.log,
+                pod_ip: &ip,
+                client_ip: &gateway,
+                now: at,
+                container_id: &c.container_id,
+            };
+            if let Err(message) = handlers::hook(&action, &mut target, &c.name, &pod_id) {
+                env.notes
+                    .push((true, "FailedPostStartHook", "PostStartHook failed".into()));
+                env.notes.push((true, "FailedPostStartHook", message));
+                let grace = termination_grace(env.pod);
+                self.stop_container(i, at, Why::PostStartHook, grace, env);
             }
         }
     }
+
+    /// A running container at `t`: its process, OOM, a kill in progress, its probes.
+    fn running(&mut self, i: usize, t: Time, since: Time, _policy: &str, env: &mut Env<'_>) {
+        let deleting = meta::is_deleting(env.pod);
+        let ip = self.ip.clone();
+        let gateway = self.gateway.clone();
+        let Some(c) = self.container_mut(i) else {
+            return;
+        };
+        if let Some(p) = c.process.as_mut() {
+            p.advance(t, env.disks, &mut c.log);
+        }
+        // The process ended by itself.
+        if let Some((at, code)) = c
+            .process
+            .as_ref()
+            .and_then(|p| p.exited)
+            .filter(|(at, _)| *at <= t)
+        {
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            self.exited(i, at, code, reason, RELIST_MILLIS);
+            return;
+        }
+        if let Some(at) = c.oom_at.filter(|at| *at <= t) {
+            self.exited(i, at, 137, "OOMKilled", RELIST_MILLIS);
+            return;
+        }
+        if let Some(kill) = c.kill.clone() {
+            if kill.term_at <= t && kill.exits_at.is_none() {
+                // SIGTERM now: the process exits after its own stop time, or ignores it.
+                let exits = c.process.as_ref().and_then(Process::on_sigterm);
+                let mut k = kill.clone();
+                k.exits_at =
+                    exits.map(|(ms, code)| (kill.term_at.plus_millis(ms).min(kill.deadline), code));
+                k.term_at = Time(i64::MAX);
+                c.kill = Some(k);
+                return;
+            }
+            if let Some((at, code)) = kill.exits_at.filter(|(at, _)| *at <= t) {
+                let code = if at >= kill.deadline && code == 0 {
+                    137
+                } else {
+                    code
+                };
+                let reason = if code == 0 { "Completed" } else { "Error" };
+                self.exited(i, at, code, reason, 0);
+                return;
+            }
+            if kill.deadline <= t {
+                self.exited(i, kill.deadline, 137, "Error", 0);
+            }
+            return;
+        }
+        // Probes due at t.
+        let started = c.started();
+        let container_id = c.container_id.clone();
+        let mut effects = Vec::new();
+        let name = c.name.clone();
+        for w in c.probes.iter_mut() {
+            if w.due() > t {
+                continue;
+            }
+            let Some(p) = c.process.as_mut() else { break };
+            let seen = Seen {
+                container_id: &container_id,
+                running_since: Some(since),
+                started,
+                deleting,
+            };
+            let mut target = Target {
+                process: p,
+                disks: env.disks,
+                log: &mut c.log,
+                pod_ip: &ip,
+                client_ip: &gateway,
+                now: t,
+                container_id: &container_id,
+            };
+            let kind = w.spec.kind;
+            let grace = w.spec.grace;
+            let effect = w.tick(t, &seen, Some(&mut target));
+            effects.push((kind, grace, effect));
+        }
+        // A startup probe that just passed lets readiness look right away.
+        if !started && c.started() {
+            for w in c.probes.iter_mut() {
+                w.trigger(t);
+            }
+        }
+        for (kind, grace, effect) in effects {
+            match effect {
+                Effect::None => {}
+                Effect::Unhealthy(m) => env.notes.push((true, "Unhealthy", m)),
+                Effect::Kill(m) => {
+                    env.notes.push((true, "Unhealthy", m));
+                    let why = if kind == Kind::Startup {
+                        Why::Startup
+                    } else {
+                        Why::Liveness
+                    };
+                    let grace = grace.unwrap_or_else(|| termination_grace(env.pod));
+                    let _ = &name;
+                    self.stop_container(i, t, why, grace, env);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Starts stopping container `i` at `t`: the Killing event, preStop, then SIGTERM.
+    fn stop_container(&mut self, i: usize, t: Time, why: Why, grace: i64, env: &mut Env<'_>) {
+        let (ip, gateway, pod_id) = (self.ip.clone(), self.gateway.clone(), self.pod_id.clone());
+        let Some(c) = self.container_mut(i) else {
+            return;
+        };
+        if !c.is_running() || c.kill.is_some() {
+            if why == Why::Stop && !c.is_running() {
+                // Never started, or waiting to restart: it simply will not run again.
+                c.decide_at = None;
+                if let State::Waiting {
+                    reason, message, ..
+                } = c.state.clone()
+                {
+                    c.state = State::Waiting {
+                        reason,
+                        message,
+                        until: None,
+                    };
+                }
+                if matches!(c.state, State::Pulling { .. }) {
+                    c.state = State::Waiting {
+                        reason: "ContainerCreating",
+                        message: String::new(),
+                        until: None,
+                    };
+                }
+            }
+            return;
+        }
+        let message = match why {
+            Why::Liveness => format!(
+                "Container {} failed liveness probe, will be restarted",
+                c.name
+            ),
+            Why::Startup => format!(
+                "Container {} failed startup probe, will be restarted",
+                c.name
+            ),
+            Why::PostStartHook => "FailedPostStartHook".to_string(),
+            Why::Stop | Why::Signal => format!("Stopping container {}", c.name),
+        };
+        env.notes.push((false, "Killing", message));
+        let deadline = t.plus_secs(grace.max(0));
+        let mut term_at = t;
+        if why != Why::PostStartHook
+            && let Some(spec) = spec_of(env.pod, c.role, &c.name)
+            && let Some(action) = spec
+                .pointer("/lifecycle/preStop")
+                .and_then(|h| handlers::parse(h, spec))
+            && let Some(p) = c.process.as_mut()
+        {
+            let mut target = Target {
+                process: p,
+                disks: env.disks,
+                log: &mut c.log,
+                pod_ip: &ip,
+                client_ip: &gateway,
+                now: t,
+                container_id: &c.container_id,
+            };
+            match handlers::hook(&action, &mut target, &c.name, &pod_id) {
+                Ok(ms) => term_at = t.plus_millis(ms.min(grace.max(0) * SECOND)),
+                Err(_) => env
+                    .notes
+                    .push((true, "FailedPreStopHook", "PreStopHook failed".into())),
+            }
+        }
+        // What preStop's commands signalled (`nginx -s quit`) happens now.
+        c.kill = Some(Kill {
+            why,
+            term_at,
+            exits_at: None,
+            deadline,
+        });
+    }
+
+    /// Container `i` exited at `at`; the kubelet decides about a restart `relist` later.
+    fn exited(&mut self, i: usize, at: Time, code: i32, reason: &'static str, relist: i64) {
+        let stopping = self.stopping.is_some();
+        let Some(c) = self.container_mut(i) else {
+            return;
+        };
+        let since = match c.state {
+            State::Running { since } => since,
+            _ => at,
+        };
+        let killed = c.kill.take();
+        c.oom_at = None;
+        c.state = State::Terminated(Terminated {
+            exit_code: code,
+            reason,
+            message: String::new(),
+            started_at: since,
+            finished_at: at,
+            container_id: c.container_id.clone(),
+        });
+        let stopped_for_good = stopping || killed.is_some_and(|k| k.why == Why::Stop);
+        c.decide_at = if stopped_for_good {
+            None
+        } else {
+            Some(at.plus_millis(relist))
+        };
+    }
+
+    /// After an exit: restart now, wait out the back-off (CrashLoopBackOff), or stay exited.
+    fn decide(&mut self, i: usize, at: Time, policy: &str, env: &mut Env<'_>) {
+        let pod_id = self.pod_id.clone();
+        let stopping = self.stopping.is_some();
+        let Some(c) = self.container_mut(i) else {
+            return;
+        };
+        c.decide_at = None;
+        let State::Terminated(finished) = c.state.clone() else {
+            return;
+        };
+        let restart = !stopping
+            && match policy {
+                "Never" => false,
+                "OnFailure" => finished.exit_code != 0,
+                _ => true,
+            };
+        if !restart {
+            return;
+        }
+        c.last_terminated = Some(finished.clone());
+        // Upstream's flowcontrol back-off, keyed by container: in back-off while less than
+        // the current delay has passed since the exit; reset after 10 quiet minutes.
+        let expired = c.backoff.is_none_or(|(updated, _)| {
+            finished.finished_at.since(updated) > 2 * BACKOFF_MAX_MILLIS
+        });
+        if !expired
+            && let Some((_, delay)) = c.backoff
+            && at.since(finished.finished_at) < delay
+        {
+            env.notes.push((
+                true,
+                "BackOff",
+                format!(
+                    "Back-off restarting failed container {} in pod {pod_id}",
+                    c.name
+                ),
+            ));
+            c.state = State::Waiting {
+                reason: "CrashLoopBackOff",
+                message: format!(
+                    "back-off {} restarting failed container={} pod={pod_id}",
+                    format_go_duration(delay),
+                    c.name
+                ),
+                until: Some(finished.finished_at.plus_millis(delay)),
+            };
+            return;
+        }
+        self.restart(i, at, env);
+    }
+
+    /// Restarts container `i` at `at`, growing its back-off for the next time (upstream's
+    /// `backOff.Next`).
+    fn restart(&mut self, i: usize, at: Time, env: &mut Env<'_>) {
+        let Some(c) = self.container_mut(i) else {
+            return;
+        };
+        let finished = c.last_terminated.as_ref().map_or(at, |t| t.finished_at);
+        let expired = c
+            .backoff
+            .is_none_or(|(updated, _)| finished.since(updated) > 2 * BACKOFF_MAX_MILLIS);
+        let delay = match c.backoff {
+            Some((_, d)) if !expired => (d * 2).min(BACKOFF_MAX_MILLIS),
+            _ => BACKOFF_START_MILLIS,
+        };
+        c.backoff = Some((at, delay));
+        self.begin_pull(i, at, env);
+    }
+
+    /// Delivers signals sent from inside the container (`kill 1`, `nginx -s quit`) to its
+    /// main process; if it dies of them, the kubelet restarts it by the restart policy.
+    pub fn signal(&mut self, name: &str, signals: &[Signal], now: Time) {
+        let Some(c) = self.find_mut(name) else { return };
+        if !c.is_running() || c.kill.is_some() {
+            return;
+        }
+        for s in signals.iter().filter(|s| s.pid == 1) {
+            let exit = match s.signal {
+                9 => Some((0, 137)),
+                2 | 3 | 15 => c
+                    .process
+                    .as_ref()
+                    .and_then(Process::on_sigterm)
+                    .map(|(ms, code)| (ms, if s.signal == 3 { 0 } else { code })),
+                _ => None,
+            };
+            if let Some((ms, code)) = exit {
+                c.kill = Some(Kill {
+                    why: Why::Signal,
+                    term_at: Time(i64::MAX),
+                    exits_at: Some((now.plus_millis(ms), code)),
+                    deadline: Time(i64::MAX),
+                });
+                return;
+            }
+        }
+    }
+}
+
+/// The pod's grace period for killing a container.
+fn termination_grace(pod: &Value) -> i64 {
+    pod.pointer("/spec/terminationGracePeriodSeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(30)
 }
 
 /// Back-off after `failures` consecutive failures: 10 s, 20 s, 40 s ... at most 300 s.
 fn backoff(failures: u32) -> i64 {
     let doublings = failures.saturating_sub(1).min(10);
     (BACKOFF_START_MILLIS << doublings).min(BACKOFF_MAX_MILLIS)
-}
-
-/// What a container's process does: servers run until stopped; a shell image runs its command
-/// (a few common forms are understood) or exits at once without one.
-fn behaviour(container: &Value, reference: &Reference) -> Behaviour {
-    let process = images::lookup(reference).map(|i| i.process);
-    let words: Vec<&str> = ["/command", "/args"]
-        .iter()
-        .filter_map(|p| container.pointer(p).and_then(Value::as_array))
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let script = words.join(" ");
-    match process {
-        Some(Process::Server { stop_ms, .. }) if script.is_empty() => Behaviour::Forever {
-            stop_ms: Some(stop_ms),
-        },
-        // A server given its own command (`etcd --data-dir=...`) is still that server, unless
-        // the command is a shell or a one-off utility.
-        Some(Process::Server { stop_ms, .. }) => match words.first().copied() {
-            Some("sh" | "/bin/sh" | "bash" | "/bin/bash" | "sleep" | "echo" | "true" | "false") => {
-                shell_behaviour(&script).unwrap_or(Behaviour::Forever {
-                    stop_ms: Some(stop_ms),
-                })
-            }
-            _ => Behaviour::Forever {
-                stop_ms: Some(stop_ms),
-            },
-        },
-        _ if script.is_empty() => Behaviour::Exits {
-            after_ms: 50,
-            code: 0,
-        },
-        _ => shell_behaviour(&script).unwrap_or(Behaviour::Exits {
-            after_ms: 50,
-            code: 0,
-        }),
-    }
-}
-
-/// The common container commands of tutorials: endless loops and `sleep infinity` run forever
-/// (ignoring SIGTERM, as a shell as PID 1 does); `sleep N` ends after N seconds; `exit N` ends
-/// at once with that code.
-fn shell_behaviour(script: &str) -> Option<Behaviour> {
-    let forever = [
-        "while true",
-        "while :",
-        "sleep infinity",
-        "tail -f",
-        "sleep inf",
-    ];
-    if forever.iter().any(|f| script.contains(f)) {
-        return Some(Behaviour::Forever { stop_ms: None });
-    }
-    let words: Vec<&str> = script
-        .split(|c: char| c.is_whitespace() || c == ';')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut after_ms = 50 + compute_millis(script);
-    let mut code = 0;
-    let mut i = 0;
-    while i < words.len() {
-        match (
-            words[i],
-            words
-                .get(i + 1)
-                .and_then(|w| w.trim_end_matches('s').parse::<f64>().ok()),
-        ) {
-            ("sleep", Some(secs)) => after_ms += (secs * 1000.0) as i64,
-            ("exit", Some(c)) => {
-                code = c as i32;
-                break;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    Some(Behaviour::Exits { after_ms, code })
-}
-
-/// Time spent computing by the known busy commands of tutorials: the docs' pi Job
-/// (`perl -Mbignum=bpi -wle 'print bpi(2000)'`) takes about 4 ms per digit.
-fn compute_millis(script: &str) -> i64 {
-    script
-        .split("bpi(")
-        .nth(1)
-        .and_then(|rest| rest.split(')').next())
-        .and_then(|digits| digits.trim().parse::<i64>().ok())
-        .map_or(0, |digits| digits.clamp(0, 1_000_000) * 4)
 }
 
 /// containerd's message for an image it cannot pull.
@@ -618,6 +1235,11 @@ pub fn format_go_duration(millis: i64) -> String {
     }
 }
 
+/// The image an entry of the catalogue describes, for callers outside the runtime.
+pub fn image_of(c: &ContainerRuntime) -> Option<Image> {
+    images::lookup(&c.reference).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,39 +1250,10 @@ mod tests {
         assert_eq!(format_go_duration(2900), "2.9s");
         assert_eq!(format_go_duration(3000), "3s");
         assert_eq!(format_go_duration(65_200), "1m5.2s");
-        assert_eq!(format_go_duration(60_000), "1m0s");
+        assert_eq!(format_go_duration(300_000), "5m0s");
         assert_eq!(format_go_duration(3_600_000), "1h0m0s");
         assert_eq!(format_go_duration(0), "0s");
         assert_eq!(format_go_duration(-5000), "-5s");
-    }
-
-    #[test]
-    fn shell_commands() {
-        assert_eq!(
-            shell_behaviour("sh -c sleep 3600"),
-            Some(Behaviour::Exits {
-                after_ms: 3_600_050,
-                code: 0
-            })
-        );
-        assert_eq!(
-            shell_behaviour("sh -c echo hi; exit 1"),
-            Some(Behaviour::Exits {
-                after_ms: 50,
-                code: 1
-            })
-        );
-        assert_eq!(
-            shell_behaviour("perl -Mbignum=bpi -wle print bpi(2000)"),
-            Some(Behaviour::Exits {
-                after_ms: 8_050,
-                code: 0
-            })
-        );
-        assert_eq!(
-            shell_behaviour("sh -c while true; do date; sleep 5; done"),
-            Some(Behaviour::Forever { stop_ms: None })
-        );
     }
 
     #[test]

@@ -1,11 +1,21 @@
-//! The pod status a kubelet reports, derived from its runtime state: phase, conditions,
-//! container statuses, IPs and QoS class, in the shape and order a v1.35 kubelet writes them.
+//! The pod status a kubelet reports, derived from its runtime state: phase (upstream's
+//! `getPhase`), conditions (`PodReadyToStartContainers`, `Initialized`, `Ready`,
+//! `ContainersReady`, `PodScheduled` with upstream's reasons and messages), init and app
+//! container statuses (with readiness from probes), IPs and QoS class, in the shape a v1.35
+//! kubelet writes them.
 
 use serde_json::{Map, Value, json};
 
-use super::runtime::{ContainerRuntime, PodRuntime, State};
+use super::runtime::{ContainerRuntime, PodRuntime, Role, State};
 use crate::api::meta;
 use crate::time::Time;
+
+fn array<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
+    meta::at(v, pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
 
 pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) -> Value {
     let generation = pod
@@ -14,15 +24,46 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
         .unwrap_or(json!(1));
     let sandbox_ready = now >= runtime.sandbox_ready;
     let deleting = meta::is_deleting(pod);
-    let is_ready = |c: &&ContainerRuntime| matches!(c.state, State::Running { .. }) && !deleting;
-    let all_ready =
-        !runtime.containers.is_empty() && runtime.containers.iter().all(|c| is_ready(&c));
-    let unready: Vec<&str> = runtime
+    let mounts = |list: &str, name: &str| {
+        array(pod, list)
+            .iter()
+            .find(|c| meta::str_at(c, "/name") == name)
+            .and_then(|c| c.get("volumeMounts"))
+            .and_then(Value::as_array)
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| {
+                        let mut m = m.clone();
+                        if m.get("readOnly") == Some(&json!(true)) {
+                            m["recursiveReadOnly"] = json!("Disabled");
+                        }
+                        m
+                    })
+                    .collect::<Vec<_>>()
+            })
+    };
+    let init_statuses: Vec<Value> = runtime
+        .init
+        .iter()
+        .map(|c| container_status(c, mounts("/spec/initContainers", &c.name), deleting))
+        .collect();
+    let statuses: Vec<Value> = runtime
         .containers
         .iter()
-        .filter(|c| !is_ready(c))
-        .map(|c| c.name.as_str())
+        .map(|c| container_status(c, mounts("/spec/containers", &c.name), deleting))
         .collect();
+    let restart_policy = match meta::str_at(pod, "/spec/restartPolicy") {
+        "" => "Always",
+        p => p,
+    };
+    let phase = phase(
+        pod,
+        restart_policy,
+        &init_statuses,
+        &statuses,
+        runtime.init.is_empty(),
+    );
+
     let previous = |type_: &str| {
         crate::controllers::condition(pod, type_).map(|c| {
             (
@@ -52,17 +93,63 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
         }
         c
     };
-    let not_ready_message = format!("containers with unready status: [{}]", unready.join(" "));
-    let (ready_reason, ready_message) = if all_ready {
-        (None, None)
-    } else {
-        (Some("ContainersNotReady"), Some(not_ready_message))
+
+    // Initialized: every regular init container exited 0 and every sidecar started (or an
+    // app container already started once).
+    let incomplete: Vec<&str> = runtime
+        .init
+        .iter()
+        .filter(|c| match c.role {
+            Role::Sidecar => !c.started(),
+            _ => !matches!(&c.state, State::Terminated(t) if t.exit_code == 0),
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    let app_started = runtime
+        .containers
+        .iter()
+        .any(|c| c.started() || c.restart_count > 0 || matches!(c.state, State::Terminated(_)));
+    let initialized = match phase {
+        "Succeeded" => condition("Initialized", true, Some("PodCompleted"), None),
+        _ if incomplete.is_empty() || app_started => condition("Initialized", true, None, None),
+        _ => condition(
+            "Initialized",
+            false,
+            Some("ContainersNotInitialized"),
+            Some(format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            )),
+        ),
+    };
+
+    // ContainersReady and Ready: sidecars and app containers, all ready.
+    let unready: Vec<&str> = runtime
+        .init
+        .iter()
+        .filter(|c| c.role == Role::Sidecar)
+        .chain(runtime.containers.iter())
+        .filter(|c| !c.ready() || deleting)
+        .map(|c| c.name.as_str())
+        .collect();
+    let (ready_ok, ready_reason, ready_message) = match phase {
+        "Succeeded" => (false, Some("PodCompleted"), None),
+        "Failed" => (false, Some("PodFailed"), None),
+        _ if unready.is_empty() && !runtime.containers.is_empty() => (true, None, None),
+        _ => (
+            false,
+            Some("ContainersNotReady"),
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
+        ),
     };
     let mut conditions = vec![
         condition("PodReadyToStartContainers", sandbox_ready, None, None),
-        condition("Initialized", true, None, None),
-        condition("Ready", all_ready, ready_reason, ready_message.clone()),
-        condition("ContainersReady", all_ready, ready_reason, ready_message),
+        initialized,
+        condition("Ready", ready_ok, ready_reason, ready_message.clone()),
+        condition("ContainersReady", ready_ok, ready_reason, ready_message),
     ];
     let scheduled = crate::controllers::condition(pod, "PodScheduled")
         .filter(|c| meta::str_at(c, "/status") == "True")
@@ -89,45 +176,21 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
         .cloned()
         .collect();
     conditions.splice(0..0, foreign);
-    let node_ip = node
-        .pointer("/status/addresses")
-        .and_then(Value::as_array)
-        .and_then(|a| a.iter().find(|a| meta::str_at(a, "/type") == "InternalIP"))
+    let node_ip = array(node, "/status/addresses")
+        .iter()
+        .find(|a| meta::str_at(a, "/type") == "InternalIP")
         .map(|a| meta::str_at(a, "/address").to_string())
         .unwrap_or_default();
-    let mounts = |name: &str| {
-        pod.pointer("/spec/containers")
-            .and_then(Value::as_array)
-            .and_then(|cs| cs.iter().find(|c| meta::str_at(c, "/name") == name))
-            .and_then(|c| c.get("volumeMounts"))
-            .and_then(Value::as_array)
-            .map(|ms| {
-                ms.iter()
-                    .map(|m| {
-                        let mut m = m.clone();
-                        if m.get("readOnly") == Some(&json!(true)) {
-                            m["recursiveReadOnly"] = json!("Disabled");
-                        }
-                        m
-                    })
-                    .collect::<Vec<_>>()
-            })
-    };
-    let container_statuses: Vec<Value> = runtime
-        .containers
-        .iter()
-        .map(|c| container_status(c, mounts(&c.name), meta::is_deleting(pod)))
-        .collect();
     let mut status = Map::new();
     status.insert("conditions".into(), json!(conditions));
-    status.insert("containerStatuses".into(), json!(container_statuses));
+    status.insert("containerStatuses".into(), json!(statuses));
     status.insert("hostIP".into(), json!(node_ip));
     status.insert("hostIPs".into(), json!([{"ip": node_ip}]));
+    if !init_statuses.is_empty() {
+        status.insert("initContainerStatuses".into(), json!(init_statuses));
+    }
     status.insert("observedGeneration".into(), generation);
-    status.insert(
-        "phase".into(),
-        json!(phase(runtime, &runtime_restart_policy(pod))),
-    );
+    status.insert("phase".into(), json!(phase));
     if sandbox_ready {
         status.insert("podIP".into(), json!(runtime.ip));
         status.insert("podIPs".into(), json!([{"ip": runtime.ip}]));
@@ -137,56 +200,109 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
     Value::Object(status)
 }
 
-fn runtime_restart_policy(pod: &Value) -> String {
-    match meta::str_at(pod, "/spec/restartPolicy") {
-        "" => "Always".into(),
-        p => p.into(),
+/// Upstream's `getPhase`, over the container statuses just built.
+fn phase(
+    pod: &Value,
+    restart_policy: &str,
+    init: &[Value],
+    containers: &[Value],
+    no_init: bool,
+) -> &'static str {
+    let state = |s: &Value, k: &str| s.pointer(&format!("/state/{k}")).is_some();
+    let last_terminated = |s: &Value| s.pointer("/lastState/terminated").is_some();
+    let exit_code = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+    let sidecar = |name: &str| {
+        array(pod, "/spec/initContainers").iter().any(|c| {
+            meta::str_at(c, "/name") == name && meta::str_at(c, "/restartPolicy") == "Always"
+        })
+    };
+    let mut pending_init = 0;
+    let mut pending_sidecars = 0;
+    let mut failed_init = 0;
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    for s in init {
+        let name = meta::str_at(s, "/name");
+        if sidecar(name) {
+            if state(s, "running") {
+                if s.get("started") != Some(&json!(true)) {
+                    pending_sidecars += 1;
+                }
+                running += 1;
+            } else if state(s, "waiting") && !last_terminated(s) {
+                pending_sidecars += 1;
+                waiting += 1;
+            }
+            continue;
+        }
+        if state(s, "running") {
+            pending_init += 1;
+        } else if state(s, "terminated") {
+            if exit_code(s, "/state/terminated/exitCode") != 0 {
+                failed_init += 1;
+            }
+        } else if last_terminated(s) {
+            if exit_code(s, "/lastState/terminated/exitCode") != 0 {
+                failed_init += 1;
+            }
+        } else {
+            pending_init += 1;
+        }
     }
-}
-
-/// Running while some container runs or will restart; Succeeded/Failed once every container
-/// has exited for good; Pending before anything started.
-fn phase(runtime: &PodRuntime, restart_policy: &str) -> &'static str {
-    let all_terminated = runtime
-        .containers
-        .iter()
-        .all(|c| matches!(c.state, State::Terminated(_)));
-    if all_terminated && !runtime.containers.is_empty() {
-        let failed = runtime
-            .containers
+    let initialized_before = no_init
+        || containers
             .iter()
-            .any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
-        return if failed { "Failed" } else { "Succeeded" };
+            .any(|s| state(s, "running") || state(s, "terminated") || last_terminated(s));
+    for s in containers {
+        if state(s, "running") {
+            running += 1;
+        } else if state(s, "terminated") {
+            stopped += 1;
+            if exit_code(s, "/state/terminated/exitCode") == 0 {
+                succeeded += 1;
+            }
+        } else if last_terminated(s) {
+            stopped += 1;
+        } else {
+            waiting += 1;
+        }
     }
-    let ever_started = runtime.containers.iter().any(|c| {
-        matches!(c.state, State::Running { .. } | State::Terminated(_)) || c.restart_count > 0
-    });
-    if ever_started && restart_policy != "Never"
-        || runtime
-            .containers
-            .iter()
-            .any(|c| matches!(c.state, State::Running { .. }))
-    {
-        "Running"
-    } else {
-        "Pending"
+    if failed_init > 0 && restart_policy == "Never" {
+        return "Failed";
     }
+    if pending_init > 0 || (pending_sidecars > 0 && !initialized_before) || waiting > 0 {
+        return "Pending";
+    }
+    if running > 0 {
+        return "Running";
+    }
+    if stopped > 0 {
+        if restart_policy == "Always" {
+            return "Running";
+        }
+        if stopped == succeeded {
+            return "Succeeded";
+        }
+        if restart_policy == "Never" {
+            return "Failed";
+        }
+        return "Running";
+    }
+    "Pending"
 }
 
 fn container_status(c: &ContainerRuntime, mounts: Option<Vec<Value>>, deleting: bool) -> Value {
     let digest = super::images::digest(&c.reference);
-    let image_id = match &c.state {
-        State::Running { .. } | State::Terminated(_) => {
-            let repo = c
-                .reference
-                .full
-                .rsplit_once(':')
-                .map_or(c.reference.full.as_str(), |(r, _)| r);
-            format!("{repo}@{digest}")
-        }
-        _ => String::new(),
+    let ran = !c.container_id.is_empty();
+    let image_id = if ran && !matches!(c.state, State::Pulling { .. }) {
+        let repo = c
+            .reference
+            .full
+            .rsplit_once(':')
+            .map_or(c.reference.full.as_str(), |(r, _)| r);
+        format!("{repo}@{digest}")
+    } else {
+        String::new()
     };
-    let running = matches!(c.state, State::Running { .. });
     let state = match &c.state {
         State::Waiting {
             reason, message, ..
@@ -197,29 +313,25 @@ fn container_status(c: &ContainerRuntime, mounts: Option<Vec<Value>>, deleting: 
             }
             json!({"waiting": w})
         }
-        State::Pulling { .. } => json!({"waiting": {"reason": "ContainerCreating"}}),
-        State::Running { since, .. } => json!({"running": {"startedAt": since.rfc3339()}}),
+        State::Pulling { .. } => json!({"waiting": {"reason": c.default_reason}}),
+        State::Running { since } => json!({"running": {"startedAt": since.rfc3339()}}),
         State::Terminated(t) => json!({"terminated": terminated(t)}),
+    };
+    let ready = match c.role {
+        Role::Init => matches!(&c.state, State::Terminated(t) if t.exit_code == 0),
+        _ => c.ready() && !deleting,
     };
     let mut s = json!({
         "name": c.name,
         "image": if image_id.is_empty() { c.image.clone() } else { c.reference.full.clone() },
         "imageID": image_id,
         "lastState": c.last_terminated.as_ref().map_or(json!({}), |t| json!({"terminated": terminated(t)})),
-        "ready": running && !deleting,
+        "ready": ready,
         "restartCount": c.restart_count,
-        "started": running,
+        "started": c.started(),
         "state": state,
     });
-    if !c.container_id.is_empty()
-        && !matches!(
-            c.state,
-            State::Waiting {
-                reason: "ContainerCreating",
-                ..
-            } | State::Pulling { .. }
-        )
-    {
+    if ran && !matches!(c.state, State::Pulling { .. }) {
         s["containerID"] = json!(c.container_id);
     }
     if let Some(m) = mounts {
@@ -229,13 +341,20 @@ fn container_status(c: &ContainerRuntime, mounts: Option<Vec<Value>>, deleting: 
 }
 
 fn terminated(t: &super::runtime::Terminated) -> Value {
-    json!({
+    let mut v = json!({
         "containerID": t.container_id,
         "exitCode": t.exit_code,
         "finishedAt": t.finished_at.rfc3339(),
         "reason": t.reason,
         "startedAt": t.started_at.rfc3339(),
-    })
+    });
+    if !t.message.is_empty() {
+        v["message"] = json!(t.message);
+    }
+    if t.started_at == Time(0) {
+        v["startedAt"] = json!("1970-01-01T00:00:00Z");
+    }
+    v
 }
 
 /// Guaranteed when every container has cpu and memory limits equal to requests; BestEffort

@@ -56,7 +56,7 @@ pub fn wait(pod: &Value, node: &Value, key: &ObjectKey, ctx: &Ctx<'_>) -> Option
             event: None,
         }]));
     }
-    let mut waiting = PodRuntime::new(pod, String::new(), ctx.now);
+    let mut waiting = PodRuntime::new(pod, node, String::new(), ctx.now);
     if let Some(started) = meta::at(pod, "/status/startTime")
         .and_then(Value::as_str)
         .and_then(Time::parse_rfc3339)
