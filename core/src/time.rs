@@ -95,61 +95,6 @@ impl Time {
     }
 }
 
-/// A moment split into calendar parts (UTC), for the formats programs print (`date`, logs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DateParts {
-    pub year: i64,
-    pub month: i64,
-    pub day: i64,
-    pub hour: i64,
-    pub minute: i64,
-    pub second: i64,
-    pub millis: i64,
-    /// 0 = Sunday.
-    pub weekday: i64,
-}
-
-impl DateParts {
-    pub const MONTHS: [&'static str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    pub const WEEKDAYS: [&'static str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-
-    pub fn month_name(&self) -> &'static str {
-        Self::MONTHS
-            .get((self.month - 1).clamp(0, 11) as usize)
-            .copied()
-            .unwrap_or("Jan")
-    }
-
-    pub fn weekday_name(&self) -> &'static str {
-        Self::WEEKDAYS
-            .get(self.weekday.clamp(0, 6) as usize)
-            .copied()
-            .unwrap_or("Sun")
-    }
-}
-
-impl Time {
-    pub fn parts(self) -> DateParts {
-        let secs = self.0.div_euclid(SECOND);
-        let days = secs.div_euclid(86_400);
-        let rem = secs.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        DateParts {
-            year,
-            month,
-            day,
-            hour: rem / 3600,
-            minute: rem % 3600 / 60,
-            second: rem % 60,
-            millis: self.0.rem_euclid(SECOND),
-            // 1970-01-01 was a Thursday.
-            weekday: (days + 4).rem_euclid(7),
-        }
-    }
-}
-
 impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.rfc3339())

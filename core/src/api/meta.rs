@@ -27,6 +27,14 @@ pub fn str_at<'a>(obj: &'a Value, pointer: &str) -> &'a str {
     at(obj, pointer).and_then(Value::as_str).unwrap_or("")
 }
 
+/// `obj.pointer(path)` as a list, or an empty one when absent.
+pub fn array_at<'a>(obj: &'a Value, pointer: &str) -> &'a [Value] {
+    at(obj, pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
 /// What an Event needs to name an object (`involvedObject`): its apiVersion, kind, name,
 /// namespace, uid and resourceVersion — far cheaper to pass around than the whole object.
 pub fn reference(obj: &Value) -> Value {

@@ -10,7 +10,7 @@
 use super::fs::{Disks, Node, View};
 use super::images::{App, Image};
 use super::sh::Stream;
-use super::sh::commands::log_time;
+use super::sh::commands::{log_time, month_name, utc, weekday_name};
 use crate::time::{SECOND, Time};
 
 /// A program running as a container's main process.
@@ -184,16 +184,16 @@ impl Program {
             }
             App::Redis => {
                 let rt = |ms: i64, role: char, mark: char, text: &str| {
-                    let p = at(ms).parts();
+                    let (p, millis) = utc(at(ms));
                     format!(
                         "1:{role} {:02} {} {} {:02}:{:02}:{:02}.{:03} {mark} {text}",
                         p.day,
-                        p.month_name(),
+                        month_name(p.month),
                         p.year,
                         p.hour,
                         p.minute,
                         p.second,
-                        p.millis
+                        millis
                     )
                 };
                 out(
@@ -248,10 +248,10 @@ impl Program {
                     Stream::Out,
                     "PostgreSQL init process complete; ready for start up.".into(),
                 );
-                let p = at(950).parts();
+                let (p, millis) = utc(at(950));
                 let ts = format!(
                     "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03} UTC",
-                    p.year, p.month, p.day, p.hour, p.minute, p.second, p.millis
+                    p.year, p.month, p.day, p.hour, p.minute, p.second, millis
                 );
                 out(
                     950,
@@ -576,11 +576,11 @@ fn stress_bytes(v: &str) -> Option<u64> {
 
 /// Common log format time: `01/Jan/2026:09:00:05 +0000`.
 fn access_time(t: Time) -> String {
-    let p = t.parts();
+    let (p, _) = utc(t);
     format!(
         "{:02}/{}/{:04}:{:02}:{:02}:{:02} +0000",
         p.day,
-        p.month_name(),
+        month_name(p.month),
         p.year,
         p.hour,
         p.minute,
@@ -590,23 +590,23 @@ fn access_time(t: Time) -> String {
 
 /// Apache's error log time: `Thu Jan 01 09:00:05.123456 2026`.
 fn apache_time(t: Time) -> String {
-    let p = t.parts();
+    let (p, millis) = utc(t);
     format!(
         "{} {} {:02} {:02}:{:02}:{:02}.{:06} {}",
-        p.weekday_name(),
-        p.month_name(),
+        weekday_name(p.weekday),
+        month_name(p.month),
         p.day,
         p.hour,
         p.minute,
         p.second,
-        p.millis * 1000,
+        millis * 1000,
         p.year
     )
 }
 
 /// klog's header time: `0101 09:00:05.123456`.
 pub fn klog_time(t: Time) -> String {
-    let p = t.parts();
+    let (p, millis) = utc(t);
     format!(
         "{:02}{:02} {:02}:{:02}:{:02}.{:06}",
         p.month,
@@ -614,7 +614,7 @@ pub fn klog_time(t: Time) -> String {
         p.hour,
         p.minute,
         p.second,
-        p.millis * 1000
+        millis * 1000
     )
 }
 

@@ -88,7 +88,7 @@ pub fn kubelet_env(
         Some(entry) => entry.1 = v,
         None => env.push((k, v)),
     };
-    for source in array(container, "/envFrom") {
+    for source in meta::array_at(container, "/envFrom") {
         let prefix = meta::str_at(source, "/prefix");
         let (what, optional) = if let Some(r) = source.get("configMapRef") {
             (
@@ -113,7 +113,7 @@ pub fn kubelet_env(
             set(&mut env, format!("{prefix}{k}"), v);
         }
     }
-    for var in array(container, "/env") {
+    for var in meta::array_at(container, "/env") {
         let name = meta::str_at(var, "/name").to_string();
         let value = if let Some(v) = var.get("value").and_then(Value::as_str) {
             let known: Vec<(String, String)> =
@@ -170,13 +170,6 @@ pub fn process_env(
         env.push(("HOME".into(), home.to_string()));
     }
     env
-}
-
-fn array<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
-    meta::at(v, pointer)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
 }
 
 /// A ConfigMap's `data` or a Secret's decoded `data`, sorted by key.
@@ -263,9 +256,9 @@ fn value_from(
 }
 
 fn all_containers(pod: &Value) -> impl Iterator<Item = &Value> {
-    array(pod, "/spec/containers")
+    meta::array_at(pod, "/spec/containers")
         .iter()
-        .chain(array(pod, "/spec/initContainers"))
+        .chain(meta::array_at(pod, "/spec/initContainers"))
 }
 
 /// The downward API's `fieldRef` values.
@@ -380,7 +373,7 @@ fn service_links(pod: &Value, store: &Store) -> Vec<(String, String)> {
         if ip.is_empty() || ip == "None" {
             continue;
         }
-        let ports = array(s, "/spec/ports");
+        let ports = meta::array_at(s, "/spec/ports");
         let Some(first) = ports.first() else { continue };
         let prefix = meta::name(s).to_uppercase().replace('-', "_");
         let port_of = |p: &Value| p.get("port").and_then(Value::as_i64).unwrap_or(0);

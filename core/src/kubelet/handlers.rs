@@ -135,12 +135,7 @@ fn exec_error(target: &Target<'_>, detail: &str) -> String {
 pub fn probe(action: &Action, target: &mut Target<'_>, timeout_seconds: i64) -> Outcome {
     match action {
         Action::Exec(argv) => {
-            let result = target.process.exec(argv, target.disks, target.now, false);
-            if !result.to_main.is_empty() {
-                target
-                    .log
-                    .write(target.now, super::sh::Stream::Out, &result.to_main);
-            }
+            let result = exec(target, argv);
             if let Some(e) = result.start_error {
                 return Outcome::Error(exec_error(target, &e));
             }
@@ -199,6 +194,18 @@ pub fn probe(action: &Action, target: &mut Target<'_>, timeout_seconds: i64) -> 
     }
 }
 
+/// Runs a command in the container for a probe or hook; what it writes to PID 1's output
+/// goes to the container log.
+fn exec(target: &mut Target<'_>, argv: &[String]) -> super::process::ExecResult {
+    let result = target.process.exec(argv, target.disks, target.now, false);
+    if !result.to_main.is_empty() {
+        target
+            .log
+            .write(target.now, super::sh::Stream::Out, &result.to_main);
+    }
+    result
+}
+
 fn listens(target: &Target<'_>, port: u16) -> bool {
     match (target.process.program(), target.process.image()) {
         (Some(p), Some(i)) => p.ports(i).contains(&port),
@@ -241,12 +248,7 @@ pub fn hook(
 ) -> Result<i64, String> {
     match action {
         Action::Exec(argv) => {
-            let result = target.process.exec(argv, target.disks, target.now, false);
-            if !result.to_main.is_empty() {
-                target
-                    .log
-                    .write(target.now, super::sh::Stream::Out, &result.to_main);
-            }
+            let result = exec(target, argv);
             let error = if let Some(e) = &result.start_error {
                 Some(exec_error(target, e))
             } else if result.status != 0 {

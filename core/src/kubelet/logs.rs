@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 
 use super::sh::Stream;
+use super::sh::commands::utc;
 use crate::time::Time;
 
 /// Lines kept per container instance.
@@ -123,10 +124,10 @@ impl Log {
 
 /// The CRI log timestamp `kubectl logs --timestamps` shows (RFC 3339 with nanoseconds).
 pub fn timestamp(t: Time) -> String {
-    let p = t.parts();
+    let (p, millis) = utc(t);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}000000Z",
-        p.year, p.month, p.day, p.hour, p.minute, p.second, p.millis
+        p.year, p.month, p.day, p.hour, p.minute, p.second, millis
     )
 }
 

@@ -28,13 +28,6 @@ pub enum Source {
     Claim(String, String),
 }
 
-fn array<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
-    meta::at(v, pointer)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
-
 /// Every volume of the pod with what backs it, or the first mount failure as (volume,
 /// message).
 pub fn sources(
@@ -44,7 +37,7 @@ pub fn sources(
     let pod = facts.pod;
     let namespace = meta::namespace(pod);
     let mut out = Vec::new();
-    for v in array(pod, "/spec/volumes") {
+    for v in meta::array_at(pod, "/spec/volumes") {
         let name = meta::str_at(v, "/name").to_string();
         let fail = |message: String| (name.clone(), message);
         let source = if let Some(cm) = v.get("configMap") {
@@ -59,7 +52,7 @@ pub fn sources(
             Source::Files(downward_files(d, facts))
         } else if let Some(p) = v.get("projected") {
             let mut files = Vec::new();
-            for src in array(p, "/sources") {
+            for src in meta::array_at(p, "/sources") {
                 if let Some(cm) = src.get("configMap") {
                     files.extend(
                         keyed_files(store, "ConfigMap", "configmap", namespace, cm)
@@ -112,7 +105,7 @@ fn keyed_files(
         }
         return Err(format!("{word} \"{name}\" not found"));
     };
-    let items = array(spec, "/items");
+    let items = meta::array_at(spec, "/items");
     if items.is_empty() {
         return Ok(data);
     }
@@ -134,12 +127,12 @@ fn keyed_files(
 
 fn downward_files(spec: &Value, facts: &PodFacts<'_>) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    for item in array(spec, "/items") {
+    for item in meta::array_at(spec, "/items") {
         let path = meta::str_at(item, "/path").to_string();
         let value = if let Some(f) = item.get("fieldRef") {
             env::field_ref(meta::str_at(f, "/fieldPath"), facts)
         } else if let Some(r) = item.get("resourceFieldRef") {
-            let container = array(facts.pod, "/spec/containers")
+            let container = meta::array_at(facts.pod, "/spec/containers")
                 .iter()
                 .find(|c| meta::str_at(c, "/name") == meta::str_at(r, "/containerName"))
                 .cloned()
@@ -234,7 +227,7 @@ pub fn install(uid: &str, node: &str, sources: &[(String, Source)], disks: &mut 
 /// A container's mount table from its `volumeMounts`.
 pub fn view(uid: &str, node: &str, container: &Value, sources: &[(String, Source)]) -> View {
     let mut mounts = Vec::new();
-    for m in array(container, "/volumeMounts") {
+    for m in meta::array_at(container, "/volumeMounts") {
         let name = meta::str_at(m, "/name");
         let Some((_, source)) = sources.iter().find(|(n, _)| n == name) else {
             continue;
@@ -278,11 +271,11 @@ pub fn etc_files(pod: &Value, pod_ip: &str, node_ip: &str) -> Vec<(String, Strin
             ));
         }
     }
-    let aliases = array(pod, "/spec/hostAliases");
+    let aliases = meta::array_at(pod, "/spec/hostAliases");
     if !aliases.is_empty() {
         hosts.push_str("\n# Entries added by HostAliases.\n");
         for a in aliases {
-            let names: Vec<&str> = array(a, "/hostnames")
+            let names: Vec<&str> = meta::array_at(a, "/hostnames")
                 .iter()
                 .filter_map(Value::as_str)
                 .collect();

@@ -169,13 +169,6 @@ pub struct PodRuntime {
     pub gateway: String,
 }
 
-fn array<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
-    meta::at(v, pointer)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
-
 /// A container's spec in the pod, by role and name.
 pub fn spec_of<'a>(pod: &'a Value, role: Role, name: &str) -> Option<&'a Value> {
     let list = if role == Role::App {
@@ -183,7 +176,7 @@ pub fn spec_of<'a>(pod: &'a Value, role: Role, name: &str) -> Option<&'a Value> 
     } else {
         "/spec/initContainers"
     };
-    array(pod, list)
+    meta::array_at(pod, list)
         .iter()
         .find(|c| meta::str_at(c, "/name") == name)
 }
@@ -302,13 +295,13 @@ impl ContainerRuntime {
 
 impl PodRuntime {
     pub fn new(pod: &Value, node: &Value, ip: String, now: Time) -> PodRuntime {
-        let has_init = !array(pod, "/spec/initContainers").is_empty();
+        let has_init = !meta::array_at(pod, "/spec/initContainers").is_empty();
         let app_reason = if has_init {
             "PodInitializing"
         } else {
             "ContainerCreating"
         };
-        let init = array(pod, "/spec/initContainers")
+        let init = meta::array_at(pod, "/spec/initContainers")
             .iter()
             .map(|c| {
                 let role = if meta::str_at(c, "/restartPolicy") == "Always" {
@@ -319,11 +312,11 @@ impl PodRuntime {
                 ContainerRuntime::new(c, role, now, "PodInitializing")
             })
             .collect();
-        let containers = array(pod, "/spec/containers")
+        let containers = meta::array_at(pod, "/spec/containers")
             .iter()
             .map(|c| ContainerRuntime::new(c, Role::App, now, app_reason))
             .collect();
-        let node_ip = array(node, "/status/addresses")
+        let node_ip = meta::array_at(node, "/status/addresses")
             .iter()
             .find(|a| meta::str_at(a, "/type") == "InternalIP")
             .map(|a| meta::str_at(a, "/address").to_string())

@@ -10,13 +10,6 @@ use super::runtime::{ContainerRuntime, PodRuntime, Role, State};
 use crate::api::meta;
 use crate::time::Time;
 
-fn array<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
-    meta::at(v, pointer)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
-
 pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) -> Value {
     let generation = pod
         .pointer("/metadata/generation")
@@ -25,7 +18,7 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
     let sandbox_ready = now >= runtime.sandbox_ready;
     let deleting = meta::is_deleting(pod);
     let mounts = |list: &str, name: &str| {
-        array(pod, list)
+        meta::array_at(pod, list)
             .iter()
             .find(|c| meta::str_at(c, "/name") == name)
             .and_then(|c| c.get("volumeMounts"))
@@ -176,7 +169,7 @@ pub fn pod_status(pod: &Value, node: &Value, runtime: &PodRuntime, now: Time) ->
         .cloned()
         .collect();
     conditions.splice(0..0, foreign);
-    let node_ip = array(node, "/status/addresses")
+    let node_ip = meta::array_at(node, "/status/addresses")
         .iter()
         .find(|a| meta::str_at(a, "/type") == "InternalIP")
         .map(|a| meta::str_at(a, "/address").to_string())
@@ -212,7 +205,7 @@ fn phase(
     let last_terminated = |s: &Value| s.pointer("/lastState/terminated").is_some();
     let exit_code = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_i64).unwrap_or(0);
     let sidecar = |name: &str| {
-        array(pod, "/spec/initContainers").iter().any(|c| {
+        meta::array_at(pod, "/spec/initContainers").iter().any(|c| {
             meta::str_at(c, "/name") == name && meta::str_at(c, "/restartPolicy") == "Always"
         })
     };

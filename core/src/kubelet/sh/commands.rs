@@ -5,11 +5,12 @@
 //! Debian-based ones coreutils' (`cat: x: No such file or directory`) and no `ps`, distroless
 //! ones nothing but their program. Programs an image has that are not simulated say so.
 
-use super::machine::{Dialect, Machine, Stop};
+use super::machine::{Dialect, Machine};
 use super::{Signal, Stream, Sys, network};
+use crate::api::cron::zone::{Civil, Zone};
 use crate::kubelet::fs::{self, Errno, Node};
 use crate::kubelet::images::Flavour;
-use crate::time::{DateParts, Time};
+use crate::time::{SECOND, Time};
 
 /// A command's standard streams.
 #[derive(Clone, Debug, Default)]
@@ -79,14 +80,7 @@ fn busybox(sys: &Sys<'_>) -> bool {
 }
 
 /// Runs one program (not a shell builtin that changes the shell: the machine handles those).
-pub fn run(
-    argv: &[String],
-    io: &mut Io,
-    sys: &mut Sys<'_>,
-    shell_vars: &[(String, String)],
-    depth: usize,
-    background: bool,
-) -> (i32, Wait) {
+pub fn run(argv: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
     let full = argv.first().map(String::as_str).unwrap_or("");
     let name = full.rsplit('/').next().unwrap_or(full).to_string();
     let args: Vec<String> = argv.get(1..).unwrap_or_default().to_vec();
@@ -260,9 +254,7 @@ pub fn run(
             }
             (0, Wait::Forever)
         }
-        "sh" | "ash" | "bash" | "dash" => {
-            shell(full, &args, io, sys, shell_vars, depth, background)
-        }
+        "sh" | "ash" | "bash" | "dash" => shell(full, &args, io, sys),
         "nginx" => nginx(&args, io, sys),
         "perl" => perl(&args, io),
         "redis-cli" if args.iter().any(|a| a.eq_ignore_ascii_case("ping")) => {
@@ -514,10 +506,10 @@ fn ls(args: &[String], io: &mut Io, sys: &Sys<'_>) -> i32 {
     let mut code = 0;
     let several = paths.len() > 1;
     let mut first = true;
-    let now = sys.now.parts();
+    let (now, _) = utc(sys.now);
     let stamp = format!(
         "{} {:>2} {:02}:{:02}",
-        now.month_name(),
+        month_name(now.month),
         now.day,
         now.hour,
         now.minute
@@ -649,16 +641,41 @@ fn id(args: &[String], io: &mut Io, sys: &Sys<'_>) -> i32 {
 
 /// `date` in the C locale, UTC: `Thu Jan  1 09:01:00 UTC 2026`, or `+FORMAT`.
 fn date(args: &[String], io: &mut Io, sys: &Sys<'_>) -> i32 {
-    let p = sys.now.parts();
     let text = match args.iter().find(|a| a.starts_with('+')) {
-        Some(f) => strftime(f.trim_start_matches('+'), &p, sys.now),
-        None => strftime("%a %b %e %H:%M:%S UTC %Y", &p, sys.now),
+        Some(f) => strftime(f.trim_start_matches('+'), sys.now),
+        None => strftime("%a %b %e %H:%M:%S UTC %Y", sys.now),
     };
     io.out.push_str(&format!("{text}\n"));
     0
 }
 
-pub fn strftime(format: &str, p: &DateParts, t: Time) -> String {
+/// A moment of virtual time on a UTC wall clock, and its milliseconds.
+pub fn utc(t: Time) -> (Civil, i64) {
+    (
+        Zone::Utc.civil(t.0.div_euclid(SECOND)),
+        t.0.rem_euclid(SECOND),
+    )
+}
+
+pub fn month_name(month: i64) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS
+        .get((month - 1).clamp(0, 11) as usize)
+        .copied()
+        .unwrap_or("Jan")
+}
+
+pub fn weekday_name(weekday: i64) -> &'static str {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    DAYS.get(weekday.clamp(0, 6) as usize)
+        .copied()
+        .unwrap_or("Sun")
+}
+
+pub fn strftime(format: &str, t: Time) -> String {
+    let (p, millis) = utc(t);
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(c) = chars.next() {
@@ -677,10 +694,10 @@ pub fn strftime(format: &str, p: &DateParts, t: Time) -> String {
             Some('T') => out.push_str(&format!("{:02}:{:02}:{:02}", p.hour, p.minute, p.second)),
             Some('F') => out.push_str(&format!("{:04}-{:02}-{:02}", p.year, p.month, p.day)),
             Some('s') => out.push_str(&(t.0 / 1000).to_string()),
-            Some('a') => out.push_str(p.weekday_name()),
-            Some('b') => out.push_str(p.month_name()),
+            Some('a') => out.push_str(weekday_name(p.weekday)),
+            Some('b') => out.push_str(month_name(p.month)),
             Some('Z') => out.push_str("UTC"),
-            Some('N') => out.push_str(&format!("{:09}", p.millis * 1_000_000)),
+            Some('N') => out.push_str(&format!("{:09}", millis * 1_000_000)),
             Some('%') => out.push('%'),
             Some(o) => {
                 out.push('%');
@@ -1155,15 +1172,7 @@ fn signal_number(s: &str) -> i32 {
 
 /// A shell started as a command: `sh -c 'script' [name args...]`, `sh script.sh`, or `sh`
 /// reading its standard input.
-fn shell(
-    full: &str,
-    args: &[String],
-    io: &mut Io,
-    sys: &mut Sys<'_>,
-    shell_vars: &[(String, String)],
-    depth: usize,
-    background: bool,
-) -> (i32, Wait) {
+fn shell(full: &str, args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
     let name = full.rsplit('/').next().unwrap_or(full);
     let dialect = dialect_of(name, sys.info.flavour);
     let (script, mut argv0) = match args.first().map(String::as_str) {
@@ -1195,9 +1204,8 @@ fn shell(
         argv0.push(full.to_string());
     }
     let mut sub = Machine::script(&script, argv0, sys.now, dialect);
-    let _ = (shell_vars, depth);
     let saved = std::mem::take(&mut sys.out);
-    let (stop, slept) = sub.run_to_end(sys);
+    let result = sub.finish(sys);
     let produced = std::mem::replace(&mut sys.out, saved);
     for chunk in produced {
         match chunk.stream {
@@ -1206,20 +1214,7 @@ fn shell(
             Stream::Main => sys.out.push(chunk),
         }
     }
-    let _ = background;
-    match stop {
-        Stop::Exit(code) => (
-            code,
-            if slept > 0 {
-                Wait::Millis(slept)
-            } else {
-                Wait::None
-            },
-        ),
-        Stop::Forever => (0, Wait::Forever),
-        Stop::Become(argv) => (0, Wait::Become(argv)),
-        Stop::Sleep(_) => (0, Wait::None),
-    }
+    result
 }
 
 /// Which shell a name runs in an image: busybox's everywhere busybox is the userland; on
@@ -1482,7 +1477,7 @@ fn round_up(digits: &str) -> String {
 
 /// nginx's error log time format: `2026/01/01 09:00:00`.
 pub fn log_time(t: Time) -> String {
-    let p = t.parts();
+    let (p, _) = utc(t);
     format!(
         "{:04}/{:02}/{:02} {:02}:{:02}:{:02}",
         p.year, p.month, p.day, p.hour, p.minute, p.second
@@ -1517,7 +1512,7 @@ mod tests {
     fn date_formats() {
         let t = Time::GENESIS;
         assert_eq!(
-            strftime("%a %b %e %H:%M:%S UTC %Y", &t.parts(), t),
+            strftime("%a %b %e %H:%M:%S UTC %Y", t),
             "Thu Jan  1 09:00:00 UTC 2026"
         );
     }

@@ -237,6 +237,19 @@ impl Machine {
         (stop, self.now.since(start))
     }
 
+    /// Runs a script nested in another (`sh -c` or `eval` inside a script) to its end: its
+    /// status, and what it does to the outer script's time.
+    pub fn finish(&mut self, sys: &mut Sys<'_>) -> (i32, Wait) {
+        let (stop, slept) = self.run_to_end(sys);
+        match stop {
+            Stop::Exit(code) if slept > 0 => (code, Wait::Millis(slept)),
+            Stop::Exit(code) => (code, Wait::None),
+            Stop::Forever => (0, Wait::Forever),
+            Stop::Become(argv) => (0, Wait::Become(argv)),
+            Stop::Sleep(_) => (0, Wait::None),
+        }
+    }
+
     fn lookup(&self, name: &str, sys: &Sys<'_>) -> Option<String> {
         match name {
             "?" => return Some(self.status.to_string()),
@@ -473,7 +486,7 @@ impl Machine {
                 }
                 Wait::None
             } else {
-                let (status, wait) = self.command(&argv, &assigns, &mut io, sys, p.background);
+                let (status, wait) = self.command(&argv, &assigns, &mut io, sys);
                 self.status = status;
                 wait
             };
@@ -550,7 +563,6 @@ impl Machine {
         assigns: &[(String, String)],
         io: &mut Io,
         sys: &mut Sys<'_>,
-        background: bool,
     ) -> (i32, Wait) {
         let name = argv.first().map(String::as_str).unwrap_or("");
         let args = argv.get(1..).unwrap_or_default();
@@ -678,22 +690,10 @@ impl Machine {
                 let mut sub = Machine::script(&script, self.args.clone(), self.now, self.dialect);
                 sub.vars = std::mem::take(&mut self.vars);
                 sub.depth = self.depth + 1;
-                let (stop, slept) = sub.run_to_end(sys);
+                let result = sub.finish(sys);
                 self.vars = std::mem::take(&mut sub.vars);
                 sys.now = self.now;
-                return match stop {
-                    Stop::Exit(code) => (
-                        code,
-                        if slept > 0 {
-                            Wait::Millis(slept)
-                        } else {
-                            Wait::None
-                        },
-                    ),
-                    Stop::Forever => (0, Wait::Forever),
-                    Stop::Become(argv) => (0, Wait::Become(argv)),
-                    Stop::Sleep(_) => (0, Wait::None),
-                };
+                return result;
             }
             _ => {}
         }
@@ -702,13 +702,8 @@ impl Machine {
         for (k, v) in assigns {
             sys.setenv(k, v);
         }
-        let shell_vars: Vec<(String, String)> = self
-            .vars
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
         let result = if commands::locate(argv, sys, self.shell) {
-            commands::run(argv, io, sys, &shell_vars, self.depth, background)
+            commands::run(argv, io, sys)
         } else {
             let shell = self.args.first().cloned().unwrap_or_else(|| "sh".into());
             let message = match self.dialect {
