@@ -25,6 +25,7 @@ pub mod controllers;
 pub mod graph;
 pub mod kubectl;
 pub mod kubelet;
+pub mod quota;
 pub mod rng;
 pub mod sandbox;
 pub mod scheduler;

@@ -18,7 +18,7 @@ use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
     disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
-    node_lifecycle, persistentvolume, pod_gc, replicaset, serviceaccount, statefulset,
+    node_lifecycle, persistentvolume, pod_gc, replicaset, resourcequota, serviceaccount, statefulset,
     taint_eviction, ttl_after_finished,
 };
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -54,6 +54,7 @@ impl Sim {
             components: vec![
                 Box::new(namespace::NamespaceController),
                 Box::new(serviceaccount::ServiceAccountController),
+                Box::new(resourcequota::ResourceQuotaController),
                 Box::new(deployment::DeploymentController),
                 Box::new(replicaset::ReplicaSetController),
                 Box::new(daemonset::DaemonSetController),

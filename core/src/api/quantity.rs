@@ -322,6 +322,23 @@ impl Quantity {
         }
     }
 
+    /// `Add`: the exact sum, in this quantity's format — or the other's when this one is zero,
+    /// as upstream's does (so quota usage that starts from zero prints `600Mi`, not bytes).
+    pub fn plus(&self, other: &Quantity) -> Quantity {
+        let scale = self.scale.min(other.scale);
+        let lift = |q: &Quantity| {
+            pow10(q.scale.abs_diff(scale))
+                .and_then(|p| q.mantissa.checked_mul(p))
+                .unwrap_or(q.mantissa)
+        };
+        let format = if self.is_zero() {
+            other.format
+        } else {
+            self.format
+        };
+        Quantity::new(lift(self).saturating_add(lift(other)), scale, format)
+    }
+
     /// `Value()`: whole units, rounded away from zero.
     pub fn value(&self) -> i128 {
         self.scaled_value(0)
@@ -527,6 +544,14 @@ mod tests {
 
     fn q(s: &str) -> Quantity {
         Quantity::parse(s).unwrap()
+    }
+
+    #[test]
+    fn sums_keep_the_first_format_unless_it_is_zero() {
+        let zero = Quantity::new(0, 0, Format::DecimalSI);
+        assert_eq!(zero.plus(&q("600Mi")).plus(&q("700Mi")).to_string(), "1300Mi");
+        assert_eq!(q("400m").plus(&q("600m")).to_string(), "1");
+        assert_eq!(q("1").plus(&q("1Gi")).to_string(), "1073741825");
     }
 
     #[test]

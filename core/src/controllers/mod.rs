@@ -23,6 +23,7 @@ pub mod node_lifecycle;
 pub mod persistentvolume;
 pub mod pod_gc;
 pub mod replicaset;
+pub mod resourcequota;
 pub mod serviceaccount;
 pub mod statefulset;
 pub mod taint_eviction;

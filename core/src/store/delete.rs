@@ -44,6 +44,7 @@ impl Store {
         name: &str,
         opts: DeleteOptions,
     ) -> Result<Value> {
+        super::admission::namespace_lifecycle::check_delete(kind, name)?;
         let mut obj = self.get(kind, namespace, name)?.clone();
         let grace = if kind.kind == "Pod" {
             pod_grace_period(&obj, opts.grace_period_seconds)

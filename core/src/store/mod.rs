@@ -26,6 +26,7 @@ use crate::api::{
 use crate::rng::Rng;
 use crate::time::Time;
 
+pub use admission::namespace_lifecycle::is_namespace_terminating;
 pub use delete::{DeleteOptions, Propagation};
 pub use patch::{PatchOptions, PatchType};
 
@@ -69,6 +70,9 @@ pub struct Store {
     /// Who sends the requests being served: the field manager their writes are recorded
     /// under in `managedFields` (upstream: the request's fieldManager or the client's name).
     manager: String,
+    /// Warnings for the client of the current request (`Warning:` headers), see
+    /// [`Store::take_warnings`].
+    warnings: Vec<String>,
 }
 
 impl Store {
@@ -81,6 +85,7 @@ impl Store {
             log: Vec::new(),
             crds: CrdKinds::default(),
             manager: "kube-apiserver".into(),
+            warnings: Vec::new(),
         }
     }
 
@@ -121,6 +126,12 @@ impl Store {
     /// Takes the watch log accumulated since the last call.
     pub fn drain_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.log)
+    }
+
+    /// Takes the warnings the requests since the last call returned (admission policies with a
+    /// `Warn` action); kubectl prints them as `Warning: ...`.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Randomness for callers that name things themselves (the kubelet's pod IPs, for one).
@@ -181,6 +192,7 @@ impl Store {
         self.decode(kind, &mut obj)?;
         let (kind, mut obj) = versions::to_storage(kind, obj);
         let namespace = self.namespace_for_create(kind, &obj)?;
+        let requested = admission::request_name(&obj).to_string();
         let name = self.name_for_create(&obj)?;
         if self.get(kind, &namespace, &name).is_ok() {
             return Err(Status::already_exists(kind, &name));
@@ -202,7 +214,7 @@ impl Store {
         if tracking == Tracking::Update {
             managed::track_create(kind, &mut obj, &self.writer(""));
         }
-        admission::admit_create(self, kind, &mut obj)?;
+        admission::mutate_create(self, kind, &mut obj, &requested)?;
         if kind.kind == "Pod" {
             // The pod strategy's PrepareForCreate: a new pod is Pending, with its QoS class.
             let qos = crate::kubelet::qos_class(&obj);
@@ -224,6 +236,15 @@ impl Store {
         if kind.kind == "Job" && kind.group == "batch" {
             defaults::job_generated_selector(&mut obj);
         }
+        admission::validate(
+            self,
+            &admission::Request {
+                operation: admission::Operation::Create,
+                kind,
+                object: &obj,
+                old: None,
+            },
+        )?;
         Ok(self.put(kind, ChangeType::Added, obj))
     }
 
@@ -300,6 +321,15 @@ impl Store {
         if old == self.with_rv(&obj, &old) {
             return Ok(old); // a no-op update writes nothing, as upstream's does
         }
+        admission::validate(
+            self,
+            &admission::Request {
+                operation: admission::Operation::Update,
+                kind,
+                object: &obj,
+                old: Some(&old),
+            },
+        )?;
         if ready_to_go(&obj) {
             return self.remove(kind, &obj);
         }
@@ -426,16 +456,7 @@ impl Store {
             "" => "default",
             ns => ns,
         };
-        let Ok(namespace) = self.get(namespace_kind(), "", ns) else {
-            return Err(Status::namespace_not_found(ns));
-        };
-        if meta::is_deleting(namespace) {
-            return Err(Status::forbidden(format!(
-                "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                kind.qualified_resource(),
-                meta::name(obj),
-            )));
-        }
+        admission::namespace_lifecycle::check_create(self, kind, obj, ns)?;
         Ok(ns.to_string())
     }
 
@@ -457,10 +478,6 @@ impl Store {
 /// share a plural, so the group is part of it.
 fn type_key(kind: &Kind) -> (&'static str, &'static str) {
     (kind.group, kind.plural)
-}
-
-fn namespace_kind() -> &'static Kind {
-    kinds::by_kind("", "Namespace").unwrap_or(&kinds::KINDS[0])
 }
 
 /// Kinds whose `metadata.generation` counts spec changes.

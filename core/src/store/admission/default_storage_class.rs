@@ -1,0 +1,37 @@
+//! DefaultStorageClass: a claim that names no class gets the cluster's default one.
+
+use serde_json::{Value, json};
+
+use crate::api::{kinds, meta};
+use crate::store::Store;
+
+/// DefaultStorageClass: a claim that names no class gets the cluster's default one (the class
+/// annotated `storageclass.kubernetes.io/is-default-class: "true"`; the newest wins when there
+/// are several, as upstream picks). An explicit `storageClassName: ""` stays: it asks for a
+/// volume without a class.
+pub(super) fn admit(store: &Store, claim: &mut Value) {
+    if meta::at(claim, "/spec/storageClassName").is_some_and(|v| !v.is_null()) {
+        return;
+    }
+    let Some(class_kind) = kinds::by_kind("storage.k8s.io", "StorageClass") else {
+        return;
+    };
+    let default = store
+        .list(class_kind, None)
+        .filter(|c| {
+            meta::str_at(
+                c,
+                "/metadata/annotations/storageclass.kubernetes.io~1is-default-class",
+            ) == "true"
+        })
+        .min_by_key(|c| {
+            (
+                std::cmp::Reverse(meta::str_at(c, "/metadata/creationTimestamp").to_string()),
+                meta::name(c).to_string(),
+            )
+        });
+    if let Some(class) = default {
+        meta::ensure_object(claim, "spec")
+            .insert("storageClassName".into(), json!(meta::name(class)));
+    }
+}
