@@ -22,6 +22,7 @@ pub mod api;
 pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+pub mod event_correlator;
 pub mod graph;
 pub mod kubectl;
 pub mod kubelet;

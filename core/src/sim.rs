@@ -21,10 +21,16 @@ use crate::controllers::{
     node_lifecycle, persistentvolume, pod_gc, replicaset, resourcequota, serviceaccount, statefulset,
     taint_eviction, ttl_after_finished,
 };
+use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
 use crate::store::Store;
 use crate::time::Time;
+
+/// The work queue's rate limiter on failed syncs: first retry after 5 ms, doubling, at most
+/// 1000 s (client-go's `DefaultControllerRateLimiter` per-item part).
+const RETRY_BASE_MS: i64 = 5;
+const RETRY_MAX_MS: i64 = 1_000_000;
 
 /// Upper bound on reconciles within one instant. Reaching it means two components are fighting
 /// (a bug); the loop stops that instant rather than hang the page.
@@ -45,6 +51,8 @@ pub struct Sim {
     recorder: EventRecorder,
     /// Nodes whose kubelet the sandbox has stopped (infrastructure, not API state).
     stopped_kubelets: BTreeSet<String>,
+    /// Consecutive failed syncs per key, for the retry back-off.
+    failures: BTreeMap<(usize, ObjectKey), u32>,
 }
 
 impl Sim {
@@ -87,6 +95,7 @@ impl Sim {
             timer_seq: 0,
             recorder: EventRecorder::default(),
             stopped_kubelets: BTreeSet::new(),
+            failures: BTreeMap::new(),
         }
     }
 
@@ -150,12 +159,29 @@ impl Sim {
             );
             let manager = field_manager(component.name());
             self.store.set_manager(manager);
-            for op in outcome.ops {
-                // A failed request (a conflict, an object gone meanwhile) is dropped: the
-                // change that caused it, or the requeue below, brings the key back.
-                let _ = self.apply(op);
-            }
-            if let Some(after) = outcome.requeue_after {
+            let failed = self.apply_outcome(outcome.ops);
+            // Warnings are for the client that made the request; a controller only logs them.
+            self.store.take_warnings();
+            let slot = (index, key.clone());
+            let retry = if failed {
+                // A sync that returned an error: the work queue's per-item exponential
+                // back-off (5 ms doubling, at most 1000 s) until one succeeds.
+                let failures = self.failures.entry(slot).or_insert(0);
+                *failures += 1;
+                Some(
+                    RETRY_BASE_MS
+                        .saturating_mul(1 << (*failures - 1).min(20))
+                        .min(RETRY_MAX_MS),
+                )
+            } else {
+                self.failures.remove(&slot);
+                None
+            };
+            let after = match (outcome.requeue_after, retry) {
+                (Some(a), Some(r)) => Some(a.min(r)),
+                (a, r) => a.or(r),
+            };
+            if let Some(after) = after {
                 self.set_timer(index, key, now.plus_millis(after.max(1)));
             }
         }
@@ -264,6 +290,34 @@ impl Sim {
         Some(result)
     }
 
+    /// Sends a reconcile's operations through the API server; returns whether any failed.
+    ///
+    /// A failed request (a conflict, an object gone meanwhile) is dropped: the change that
+    /// caused it, or the retry, brings the key back. Pod creations go as upstream's
+    /// `slowStartBatch` sends them: batches of 1, 2, 4, ... and none after a batch with a
+    /// failure, so a namespace out of quota sees one refusal per sync, not one per missing pod.
+    fn apply_outcome(&mut self, ops: Vec<Op>) -> bool {
+        let mut failed = false;
+        let (mut batch_size, mut in_batch, mut batch_failed, mut stopped) = (1, 0, false, false);
+        for op in ops {
+            let pod_create = is_pod_control_create(&op);
+            if pod_create && stopped {
+                continue;
+            }
+            let ok = self.apply(op).is_ok();
+            failed |= !ok;
+            if pod_create {
+                batch_failed |= !ok;
+                in_batch += 1;
+                if in_batch == batch_size {
+                    stopped = batch_failed;
+                    (in_batch, batch_size) = (0, batch_size * 2);
+                }
+            }
+        }
+        failed
+    }
+
     /// Sends one operation through the API server.
     pub fn apply(&mut self, op: Op) -> Result<()> {
         match op {
@@ -272,7 +326,24 @@ impl Sim {
                 object,
                 event,
             } => {
-                let created = self.store.create(kind, object)?;
+                let created = match self.store.create(kind, object) {
+                    Ok(created) => created,
+                    Err(err) => {
+                        // `RealPodControl` reports a pod it could not create on its owner,
+                        // unless the namespace is going away.
+                        if let Some(note) = event.filter(is_pod_control_note)
+                            && !crate::store::is_namespace_terminating(&err)
+                        {
+                            self.record(EventNote {
+                                warning: true,
+                                reason: "FailedCreate",
+                                message: format!("Error creating: {}", err.message),
+                                ..note
+                            });
+                        }
+                        return Err(err);
+                    }
+                };
                 if let Some(mut note) = event {
                     note.message = note.message.replace("{name}", meta::name(&created));
                     self.record(note);
@@ -324,24 +395,53 @@ fn field_manager(component: &str) -> &'static str {
     }
 }
 
+/// Whether an event note is `RealPodControl`'s (the ReplicaSet, ReplicationController,
+/// DaemonSet and Job controllers create pods through it).
+fn is_pod_control_note(note: &EventNote) -> bool {
+    note.reason == "SuccessfulCreate" && note.message.starts_with("Created pod: ")
+}
+
+fn is_pod_control_create(op: &Op) -> bool {
+    matches!(op, Op::Create { event: Some(note), .. } if is_pod_control_note(note))
+}
+
 /// Writes Events, folding repeats of the same event into one object with a count, as
 /// client-go's event correlator does.
 #[derive(Default)]
 struct EventRecorder {
-    /// (involved uid, reason, message, source) → (namespace, event name).
+    /// (involved uid, reason, message, source) → (namespace, event name); for combined
+    /// events the message is [`COMBINED_PREFIX`] alone.
     seen: BTreeMap<(String, &'static str, String, &'static str), (String, String)>,
+    correlator: Correlator,
     seq: i64,
 }
 
 impl EventRecorder {
-    fn record(&mut self, store: &mut Store, note: EventNote) {
+    fn record(&mut self, store: &mut Store, mut note: EventNote) {
         let kind = controllers::kind("", "Event");
         let now = store.now();
+        let source = format!("{}/{}", note.source, note.host);
+        let verdict = self.correlator.observe(
+            now,
+            &source,
+            meta::uid(&note.about),
+            note.warning,
+            note.reason,
+            &note.message,
+        );
+        let key_message = match verdict {
+            Verdict::Skip => return,
+            Verdict::AsIs => note.message.clone(),
+            Verdict::Combined => {
+                note.message = format!("{COMBINED_PREFIX}{}", note.message);
+                COMBINED_PREFIX.to_string()
+            }
+        };
         let about = &note.about;
         let correlation = (
             meta::uid(about).to_string(),
             note.reason,
-            note.message.clone(),
+            key_message,
             note.source,
         );
         if let Some((ns, name)) = self.seen.get(&correlation)
@@ -351,6 +451,7 @@ impl EventRecorder {
             let count = event.get("count").and_then(Value::as_i64).unwrap_or(1);
             event["count"] = json!(count + 1);
             event["lastTimestamp"] = json!(now.rfc3339());
+            event["message"] = json!(note.message);
             let _ = store.update(kind, event);
             return;
         }

@@ -623,13 +623,21 @@ fn binding_row(binding: &Value, now: Time) -> Vec<String> {
 
 /// REQUEST and LIMIT: `resource: used/hard` for each hard limit, requests and limits apart.
 fn quota_row(quota: &Value, now: Time) -> Vec<String> {
-    let hard = quota.pointer("/status/hard").and_then(Value::as_object);
-    let used = |r: &str| meta::str_at(quota, &format!("/status/used/{r}")).to_string();
+    // Upstream walks `spec.hard` (sorted) and prints `used/hard` from the status, a missing
+    // value as the zero quantity.
+    let cell = |section: &str, r: &str| {
+        let key = r.replace('~', "~0").replace('/', "~1");
+        match meta::str_at(quota, &format!("/status/{section}/{key}")) {
+            "" => "0".to_string(),
+            v => v.to_string(),
+        }
+    };
+    let hard = quota.pointer("/spec/hard").and_then(Value::as_object);
     let cells = |limits: bool| {
         hard.into_iter()
             .flatten()
             .filter(|(r, _)| r.starts_with("limits.") == limits)
-            .map(|(r, h)| format!("{r}: {}/{}", used(r), h.as_str().unwrap_or("")))
+            .map(|(r, _)| format!("{r}: {}/{}", cell("used", r), cell("hard", r)))
             .collect::<Vec<_>>()
             .join(", ")
     };
