@@ -21,6 +21,8 @@ pub enum Reason {
     Unknown,
     UnsupportedMediaType,
     InternalError,
+    Unauthorized,
+    RequestEntityTooLarge,
 }
 
 impl Reason {
@@ -37,6 +39,8 @@ impl Reason {
             Reason::Unknown => "",
             Reason::UnsupportedMediaType => "UnsupportedMediaType",
             Reason::InternalError => "InternalError",
+            Reason::Unauthorized => "Unauthorized",
+            Reason::RequestEntityTooLarge => "RequestEntityTooLarge",
         }
     }
 
@@ -52,6 +56,8 @@ impl Reason {
             Reason::Unknown => 500,
             Reason::UnsupportedMediaType => 415,
             Reason::InternalError => 500,
+            Reason::Unauthorized => 401,
+            Reason::RequestEntityTooLarge => 413,
         }
     }
 }

@@ -46,6 +46,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
     };
     // Requests carry kubectl's user agent unless a command names its own field manager.
     sim.store.set_manager("kubectl");
+    sim.store.take_warnings();
     let out = match command.as_str() {
         "get" => get::run(rest, shell, sim),
         "create" => create::run(rest, shell, sim),
@@ -76,8 +77,17 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         )),
         other => Err(unknown_command(other)),
     };
+    // The API server's `Warning` headers, which kubectl prints as they arrive.
+    let warnings: String = sim
+        .store
+        .take_warnings()
+        .iter()
+        .map(|w| format!("Warning: {w}\n"))
+        .collect();
     sim.settle();
-    out.unwrap_or_else(|message| Output::error(format!("{message}\n"), 1))
+    let mut out = out.unwrap_or_else(|message| Output::error(format!("{message}\n"), 1));
+    out.stderr.insert_str(0, &warnings);
+    out
 }
 
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".

@@ -30,7 +30,7 @@ pub fn parse(value: Option<&Value>) -> Resources {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .filter_map(|(k, v)| Some((k.clone(), Quantity::parse(v.as_str()?)?)))
+        .filter_map(|(k, v)| Some((k.clone(), Quantity::parse(v.as_str()?).ok()?)))
         .collect()
 }
 
@@ -49,8 +49,8 @@ pub fn add(a: &Resources, b: &Resources) -> Resources {
     let mut sum = a.clone();
     for (k, v) in b {
         sum.entry(k.clone())
-            .and_modify(|q| *q = q.plus(*v))
-            .or_insert(*v);
+            .and_modify(|q| *q = q.plus(v))
+            .or_insert_with(|| v.clone());
     }
     sum
 }
@@ -59,16 +59,18 @@ pub fn add(a: &Resources, b: &Resources) -> Resources {
 pub fn mask<'a>(resources: &Resources, names: impl IntoIterator<Item = &'a String>) -> Resources {
     names
         .into_iter()
-        .filter_map(|n| Some((n.clone(), *resources.get(n)?)))
+        .filter_map(|n| Some((n.clone(), resources.get(n)?.clone())))
         .collect()
 }
 
 /// The zero quantity new usage starts from (`resource.Quantity{Format: DecimalSI}`).
 pub fn zero() -> Quantity {
-    Quantity {
-        milli: 0,
-        format: Format::DecimalSI,
-    }
+    count(0)
+}
+
+/// A plain count (`resource.NewQuantity(n, DecimalSI)`).
+pub fn count(n: i128) -> Quantity {
+    Quantity::new(n, 0, Format::DecimalSI)
 }
 
 /// What kind of evaluator handles a kind.
@@ -136,13 +138,13 @@ pub fn matching_resources<'a>(kind: &Kind, hard: impl Iterator<Item = &'a String
 
 /// What one object uses (`Evaluator.Usage`).
 pub fn usage(kind: &Kind, obj: &Value, now: Time) -> Resources {
-    let one = Quantity::count(1);
+    let one = count(1);
     let mut used = Resources::new();
-    used.insert(count_name(kind), one);
+    used.insert(count_name(kind), one.clone());
     match evaluator(kind) {
         Evaluator::Pods => pods::usage(obj, now, &mut used),
         Evaluator::Services => {
-            used.insert("services".into(), one);
+            used.insert("services".into(), one.clone());
             let ports = obj
                 .pointer("/spec/ports")
                 .and_then(Value::as_array)
@@ -166,31 +168,31 @@ pub fn usage(kind: &Kind, obj: &Value, now: Time) -> Resources {
                 }
                 _ => (0, 0),
             };
-            used.insert("services.nodeports".into(), Quantity::count(node_ports));
-            used.insert("services.loadbalancers".into(), Quantity::count(balancers));
+            used.insert("services.nodeports".into(), count(node_ports));
+            used.insert("services.loadbalancers".into(), count(balancers));
         }
         Evaluator::Claims => {
-            used.insert("persistentvolumeclaims".into(), one);
+            used.insert("persistentvolumeclaims".into(), one.clone());
             let class = meta::str_at(obj, "/spec/storageClassName");
             if !class.is_empty() {
                 used.insert(
                     format!("{class}.storageclass.storage.k8s.io/persistentvolumeclaims"),
-                    one,
+                    one.clone(),
                 );
             }
             if let Some(storage) = parse(obj.pointer("/spec/resources/requests")).get("storage") {
-                used.insert("requests.storage".into(), *storage);
+                used.insert("requests.storage".into(), storage.clone());
                 if !class.is_empty() {
                     used.insert(
                         format!("{class}.storageclass.storage.k8s.io/requests.storage"),
-                        *storage,
+                        storage.clone(),
                     );
                 }
             }
         }
         Evaluator::Count => {
             if let Some(legacy) = legacy_count_name(kind) {
-                used.insert(legacy.into(), one);
+                used.insert(legacy.into(), one.clone());
             }
         }
     }

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::{Resources, add};
-use crate::api::quantity::Quantity;
 use crate::api::{meta, selector};
 use crate::time::Time;
 
@@ -86,30 +85,30 @@ pub fn pod_total(pod: &Value, key: &str) -> Resources {
 
 fn take_max(total: &mut Resources, other: &Resources) {
     for (k, v) in other {
-        if total.get(k).is_none_or(|t| v.milli > t.milli) {
-            total.insert(k.clone(), *v);
+        if total.get(k).is_none_or(|t| v > t) {
+            total.insert(k.clone(), v.clone());
         }
     }
 }
 
 /// The compute usage of requests and limits (`podComputeUsageHelper`).
 fn compute_usage(requests: &Resources, limits: &Resources, used: &mut Resources) {
-    used.insert("pods".into(), Quantity::count(1));
+    used.insert("pods".into(), super::count(1));
     for r in ["cpu", "memory", "ephemeral-storage"] {
         if let Some(q) = requests.get(r) {
-            used.insert(r.into(), *q);
-            used.insert(format!("requests.{r}"), *q);
+            used.insert(r.into(), q.clone());
+            used.insert(format!("requests.{r}"), q.clone());
         }
         if let Some(q) = limits.get(r) {
-            used.insert(format!("limits.{r}"), *q);
+            used.insert(format!("limits.{r}"), q.clone());
         }
     }
     for (r, q) in requests {
         if r.starts_with("hugepages-") {
-            used.insert(r.clone(), *q);
-            used.insert(format!("requests.{r}"), *q);
+            used.insert(r.clone(), q.clone());
+            used.insert(format!("requests.{r}"), q.clone());
         } else if r.contains('/') && !r.starts_with("kubernetes.io/") {
-            used.insert(format!("requests.{r}"), *q);
+            used.insert(format!("requests.{r}"), q.clone());
         }
     }
 }

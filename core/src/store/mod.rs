@@ -241,6 +241,7 @@ impl Store {
             &admission::Request {
                 operation: admission::Operation::Create,
                 kind,
+                subresource: "",
                 object: &obj,
                 old: None,
             },
@@ -326,6 +327,7 @@ impl Store {
             &admission::Request {
                 operation: admission::Operation::Update,
                 kind,
+                subresource,
                 object: &obj,
                 old: Some(&old),
             },

@@ -177,7 +177,7 @@ fn claim_errors(limit_range: &Value, claim: &Value) -> Vec<String> {
         }
         for (name, enforced) in resources(item.get("min")) {
             // Claims have no limits that count: only requests are checked.
-            if let Some(e) = min_error(limit_type, &name, enforced, &requests, &Resources::new()) {
+            if let Some(e) = min_error(limit_type, &name, &enforced, &requests, &Resources::new()) {
                 errors.push(e);
             }
         }
@@ -186,7 +186,7 @@ fn claim_errors(limit_range: &Value, claim: &Value) -> Vec<String> {
                 None => errors.push(format!(
                     "maximum {name} usage per {limit_type} is {enforced}.  No request is specified"
                 )),
-                Some(req) if req.milli > enforced.milli => errors.push(format!(
+                Some(req) if req > &enforced => errors.push(format!(
                     "maximum {name} usage per {limit_type} is {enforced}, but request is {req}"
                 )),
                 Some(_) => {}
@@ -205,30 +205,30 @@ fn check_item(
     errors: &mut Vec<String>,
 ) {
     for (name, enforced) in resources(item.get("min")) {
-        errors.extend(min_error(limit_type, &name, enforced, requests, limits));
+        errors.extend(min_error(limit_type, &name, &enforced, requests, limits));
     }
     for (name, enforced) in resources(item.get("max")) {
-        errors.extend(max_error(limit_type, &name, enforced, requests, limits));
+        errors.extend(max_error(limit_type, &name, &enforced, requests, limits));
     }
     for (name, enforced) in resources(item.get("maxLimitRequestRatio")) {
-        errors.extend(ratio_error(limit_type, &name, enforced, requests, limits));
+        errors.extend(ratio_error(limit_type, &name, &enforced, requests, limits));
     }
 }
 
 fn min_error(
     limit_type: &str,
     name: &str,
-    enforced: Quantity,
+    enforced: &Quantity,
     requests: &Resources,
     limits: &Resources,
 ) -> Option<String> {
     let prefix = format!("minimum {name} usage per {limit_type} is {enforced}");
     match (requests.get(name), limits.get(name)) {
         (None, _) => Some(format!("{prefix}.  No request is specified")),
-        (Some(req), _) if req.milli < enforced.milli => {
+        (Some(req), _) if req < enforced => {
             Some(format!("{prefix}, but request is {req}"))
         }
-        (_, Some(lim)) if lim.milli < enforced.milli => {
+        (_, Some(lim)) if lim < enforced => {
             Some(format!("{prefix}, but limit is {lim}"))
         }
         _ => None,
@@ -238,17 +238,17 @@ fn min_error(
 fn max_error(
     limit_type: &str,
     name: &str,
-    enforced: Quantity,
+    enforced: &Quantity,
     requests: &Resources,
     limits: &Resources,
 ) -> Option<String> {
     let prefix = format!("maximum {name} usage per {limit_type} is {enforced}");
     match (requests.get(name), limits.get(name)) {
         (_, None) => Some(format!("{prefix}.  No limit is specified")),
-        (_, Some(lim)) if lim.milli > enforced.milli => {
+        (_, Some(lim)) if lim > enforced => {
             Some(format!("{prefix}, but limit is {lim}"))
         }
-        (Some(req), _) if req.milli > enforced.milli => {
+        (Some(req), _) if req > enforced => {
             Some(format!("{prefix}, but request is {req}"))
         }
         _ => None,
@@ -258,13 +258,13 @@ fn max_error(
 fn ratio_error(
     limit_type: &str,
     name: &str,
-    enforced: Quantity,
+    enforced: &Quantity,
     requests: &Resources,
     limits: &Resources,
 ) -> Option<String> {
     let prefix = format!("{name} max limit to request ratio per {limit_type} is {enforced}");
-    let req = requests.get(name).map_or(0, |q| q.milli);
-    let lim = limits.get(name).map_or(0, |q| q.milli);
+    let req = requests.get(name).map_or(0, Quantity::milli_value);
+    let lim = limits.get(name).map_or(0, Quantity::milli_value);
     if req == 0 {
         return Some(format!(
             "{prefix}, but no request is specified or request is 0"
@@ -274,6 +274,6 @@ fn ratio_error(
         return Some(format!("{prefix}, but no limit is specified or limit is 0"));
     }
     let ratio = lim as f64 / req as f64;
-    (ratio * 1000.0 > enforced.milli as f64)
+    (ratio * 1000.0 > enforced.milli_value() as f64)
         .then(|| format!("{prefix}, but provided ratio is {ratio:.6}"))
 }

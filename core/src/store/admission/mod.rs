@@ -48,6 +48,8 @@ impl Operation {
 pub(super) struct Request<'a> {
     pub operation: Operation,
     pub kind: &'static Kind,
+    /// `scale` for `kubectl scale`; empty for the resource itself.
+    pub subresource: &'static str,
     pub object: &'a Value,
     /// The stored object an update replaces.
     pub old: Option<&'a Value>,
@@ -89,6 +91,10 @@ pub(super) fn mutate_create(
 
 /// The validating plugins, on a create or an update.
 pub(super) fn validate(store: &mut Store, request: &Request<'_>) -> Result<()> {
+    if !request.subresource.is_empty() {
+        // Only policies look at subresources; quota and limits do not count a scale.
+        return policy::validate(store, request);
+    }
     limit_ranger::validate(store, request)?;
     policy::validate(store, request)?;
     resource_quota::validate(store, request)

@@ -59,7 +59,7 @@ pub(super) fn validate(store: &mut Store, request: &Request<'_>) -> Result<()> {
     let mut delta = quota::usage(kind, obj, now);
     let mut negative: Vec<&str> = delta
         .iter()
-        .filter(|(_, q)| q.milli < 0)
+        .filter(|(_, q)| q.sign() < 0)
         .map(|(k, _)| k.as_str())
         .collect();
     if !negative.is_empty() {
@@ -72,11 +72,15 @@ pub(super) fn validate(store: &mut Store, request: &Request<'_>) -> Result<()> {
     if let Some(old) = request.old {
         let before = quota::usage(kind, old, now);
         for (k, q) in delta.iter_mut() {
-            let prev = before.get(k).map_or(0, |p| p.milli);
-            q.milli = (q.milli - prev).max(0);
+            if let Some(prev) = before.get(k) {
+                let mut negated = prev.clone();
+                negated.neg();
+                let left = q.plus(&negated);
+                *q = if left.sign() < 0 { quota::zero() } else { left };
+            }
         }
     }
-    if delta.values().all(|q| q.milli == 0) || interesting.is_empty() {
+    if delta.values().all(|q| q.is_zero()) || interesting.is_empty() {
         return Ok(());
     }
     let mut charged: Vec<(usize, Resources)> = Vec::new();
@@ -92,7 +96,7 @@ pub(super) fn validate(store: &mut Store, request: &Request<'_>) -> Result<()> {
                 let (Some(n), Some(h)) = (new_used.get(*r), hard.get(*r)) else {
                     return false;
                 };
-                n.milli > h.milli
+                n > h
             })
             .cloned()
             .collect();

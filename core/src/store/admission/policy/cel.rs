@@ -1,0 +1,166 @@
+//! CEL as admission policies use it: the environment (the standard library with the strings
+//! and lists extensions), objects as CEL values (JSON integers as `int`, as unstructured
+//! objects give them), and errors in cel-go's words (`no such key: replicas`), which is what
+//! `kubectl` shows a learner.
+//!
+//! The interpreter is the `cel` crate; Kubernetes' own libraries (`quantity()`, `url()`,
+//! `isSorted()`, regex `matches()`, the authorizer) are not provided, and expressions are not
+//! type-checked against the object's schema, so a misspelled field shows up at evaluation
+//! (`no such key`) rather than as a policy warning.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use cel::{Context, Env, ExecutionError, Value};
+
+/// The shared environment: building one registers every function, so it is built once.
+fn env() -> Arc<Env> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Env::stdlib();
+        // Both only fail on a name registered twice, which cannot happen on a fresh stdlib.
+        let _ = cel::extensions::strings(&mut env);
+        let _ = cel::extensions::lists(&mut env);
+        Arc::new(env)
+    })
+    .clone()
+}
+
+/// A JSON value as CEL sees an unstructured object.
+pub fn value(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
+        serde_json::Value::Array(items) => Value::List(Arc::new(items.iter().map(value).collect())),
+        serde_json::Value::Object(map) => {
+            let map: HashMap<String, Value> =
+                map.iter().map(|(k, v)| (k.clone(), value(v))).collect();
+            Value::from(map)
+        }
+    }
+}
+
+/// The variables an expression sees (`object`, `oldObject`, `params`, `request`,
+/// `namespaceObject`, `variables`).
+pub struct Activation {
+    vars: Vec<(&'static str, Value)>,
+}
+
+impl Activation {
+    pub fn new() -> Activation {
+        Activation { vars: Vec::new() }
+    }
+
+    pub fn set(&mut self, name: &'static str, v: Value) {
+        self.vars.retain(|(n, _)| *n != name);
+        self.vars.push((name, v));
+    }
+}
+
+/// Why an expression gave no value: it does not compile, or it failed at evaluation.
+#[derive(Debug)]
+pub enum Failure {
+    Compile(String),
+    Eval(String),
+}
+
+/// Compiles and evaluates one expression.
+pub fn eval(expression: &str, activation: &Activation) -> Result<Value, Failure> {
+    let env = env();
+    let program = env
+        .compile(expression)
+        .map_err(|e| Failure::Compile(compile_message(&e.to_string())))?;
+    let mut ctx = Context::with_env(env);
+    for (name, v) in &activation.vars {
+        ctx.add_variable_from_value(*name, v.clone());
+    }
+    program
+        .execute(&ctx)
+        .map_err(|e| Failure::Eval(eval_message(&e)))
+}
+
+/// cel-go prints the source lines of a syntax error indented by one space.
+fn compile_message(message: &str) -> String {
+    message.replace("\n| ", "\n | ")
+}
+
+/// An evaluation error as cel-go words it.
+fn eval_message(err: &ExecutionError) -> String {
+    match err {
+        ExecutionError::NoSuchKey(key) => format!("no such key: {key}"),
+        ExecutionError::UndeclaredReference(name) => {
+            format!("undeclared reference to '{name}' (in container '')")
+        }
+        ExecutionError::DivisionByZero(_) => "division by zero".into(),
+        ExecutionError::RemainderByZero(_) => "modulus by zero".into(),
+        ExecutionError::NoSuchOverload(_) => "no such overload".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A CEL string result, if it is one.
+pub fn as_string(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(expr: &str, object: serde_json::Value) -> Result<Value, Failure> {
+        let mut a = Activation::new();
+        a.set("object", value(&object));
+        eval(expr, &a)
+    }
+
+    #[test]
+    fn evaluates_against_json_objects() {
+        let deploy = json!({"metadata": {"name": "web", "labels": {"env": "prod"}}, "spec": {"replicas": 7}});
+        let cases = [
+            ("object.spec.replicas <= 5", Value::Bool(false)),
+            (
+                "object.spec.replicas > 5 && has(object.metadata.labels)",
+                Value::Bool(true),
+            ),
+            (
+                "'env' in object.metadata.labels ? object.metadata.labels['env'] : 'dev'",
+                Value::String(Arc::new("prod".into())),
+            ),
+            (
+                "'max ' + string(object.spec.replicas)",
+                Value::String(Arc::new("max 7".into())),
+            ),
+            (
+                "[1, 2, 3].all(x, x > 0) && 'Web'.lowerAscii() == 'web'",
+                Value::Bool(true),
+            ),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(run(expr, deploy.clone()).ok(), Some(want), "{expr}");
+        }
+    }
+
+    #[test]
+    fn errors_read_as_cel_go_words_them() {
+        let deploy = json!({"spec": {"replicas": 7}});
+        match run("object.replicas > 1", deploy.clone()) {
+            Err(Failure::Eval(m)) => assert_eq!(m, "no such key: replicas"),
+            other => panic!("{other:?}"),
+        }
+        match run("object.spec.", deploy) {
+            Err(Failure::Compile(m)) => {
+                assert!(m.starts_with("ERROR: <input>:1:13: Syntax error"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
