@@ -29,10 +29,13 @@ pub enum Verdict {
     Skip,
 }
 
+/// What makes events similar: source, object uid, whether a warning, reason.
+type SimilarKey = (String, String, bool, String);
+
 #[derive(Default)]
 pub struct Correlator {
-    /// (source, object uid, type, reason) → distinct messages seen and when last.
-    similar: BTreeMap<(String, String, bool, String), (BTreeSet<String>, Time)>,
+    /// Distinct messages seen per kind of event, and when last.
+    similar: BTreeMap<SimilarKey, (BTreeSet<String>, Time)>,
     /// (source, object uid) → tokens left and when counted.
     spam: BTreeMap<(String, String), (f64, Time)>,
 }

@@ -254,7 +254,7 @@ pub fn constraints(kind: &Kind, required: &[String], obj: &Value) -> Result<(), 
 }
 
 /// The kinds whose objects a quota with these hard resources counts.
-fn counted_kinds<'a>(store: &Store, hard: &'a Resources) -> Vec<(&'static Kind, Vec<String>)> {
+fn counted_kinds(store: &Store, hard: &Resources) -> Vec<(&'static Kind, Vec<String>)> {
     let mut out = Vec::new();
     for kind in store.kinds() {
         if !kind.namespaced || !kind.verbs.contains(&"list") {
