@@ -18,8 +18,8 @@ use crate::api::{Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
     disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
-    node_lifecycle, persistentvolume, pod_gc, replicaset, resourcequota, serviceaccount, statefulset,
-    taint_eviction, ttl_after_finished,
+    node_lifecycle, persistentvolume, pod_gc, replicaset, resourcequota, serviceaccount,
+    statefulset, taint_eviction, ttl_after_finished,
 };
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};

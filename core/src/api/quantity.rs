@@ -549,7 +549,10 @@ mod tests {
     #[test]
     fn sums_keep_the_first_format_unless_it_is_zero() {
         let zero = Quantity::new(0, 0, Format::DecimalSI);
-        assert_eq!(zero.plus(&q("600Mi")).plus(&q("700Mi")).to_string(), "1300Mi");
+        assert_eq!(
+            zero.plus(&q("600Mi")).plus(&q("700Mi")).to_string(),
+            "1300Mi"
+        );
         assert_eq!(q("400m").plus(&q("600m")).to_string(), "1");
         assert_eq!(q("1").plus(&q("1Gi")).to_string(), "1073741825");
     }

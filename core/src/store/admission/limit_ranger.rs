@@ -225,12 +225,8 @@ fn min_error(
     let prefix = format!("minimum {name} usage per {limit_type} is {enforced}");
     match (requests.get(name), limits.get(name)) {
         (None, _) => Some(format!("{prefix}.  No request is specified")),
-        (Some(req), _) if req < enforced => {
-            Some(format!("{prefix}, but request is {req}"))
-        }
-        (_, Some(lim)) if lim < enforced => {
-            Some(format!("{prefix}, but limit is {lim}"))
-        }
+        (Some(req), _) if req < enforced => Some(format!("{prefix}, but request is {req}")),
+        (_, Some(lim)) if lim < enforced => Some(format!("{prefix}, but limit is {lim}")),
         _ => None,
     }
 }
@@ -245,12 +241,8 @@ fn max_error(
     let prefix = format!("maximum {name} usage per {limit_type} is {enforced}");
     match (requests.get(name), limits.get(name)) {
         (_, None) => Some(format!("{prefix}.  No limit is specified")),
-        (_, Some(lim)) if lim > enforced => {
-            Some(format!("{prefix}, but limit is {lim}"))
-        }
-        (Some(req), _) if req > enforced => {
-            Some(format!("{prefix}, but request is {req}"))
-        }
+        (_, Some(lim)) if lim > enforced => Some(format!("{prefix}, but limit is {lim}")),
+        (Some(req), _) if req > enforced => Some(format!("{prefix}, but request is {req}")),
         _ => None,
     }
 }
