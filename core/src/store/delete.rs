@@ -46,6 +46,16 @@ impl Store {
     ) -> Result<Value> {
         super::admission::namespace_lifecycle::check_delete(kind, name)?;
         let mut obj = self.get(kind, namespace, name)?.clone();
+        super::admission::validate(
+            self,
+            &super::admission::Request {
+                operation: super::admission::Operation::Delete,
+                kind,
+                subresource: "",
+                object: &Value::Null,
+                old: Some(&obj),
+            },
+        )?;
         let grace = if kind.kind == "Pod" {
             pod_grace_period(&obj, opts.grace_period_seconds)
         } else {

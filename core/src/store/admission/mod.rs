@@ -33,6 +33,7 @@ use crate::api::{Kind, Result, Status, meta};
 pub(super) enum Operation {
     Create,
     Update,
+    Delete,
 }
 
 impl Operation {
@@ -40,6 +41,7 @@ impl Operation {
         match self {
             Operation::Create => "CREATE",
             Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
         }
     }
 }
@@ -50,15 +52,24 @@ pub(super) struct Request<'a> {
     pub kind: &'static Kind,
     /// `scale` for `kubectl scale`; empty for the resource itself.
     pub subresource: &'static str,
+    /// The object as it will be stored (`null` for a delete).
     pub object: &'a Value,
-    /// The stored object an update replaces.
+    /// The stored object an update replaces or a delete removes.
     pub old: Option<&'a Value>,
 }
 
 impl Request<'_> {
+    /// The object the request is about: the new one, or for a delete the stored one.
+    fn subject(&self) -> &Value {
+        match (self.object, self.old) {
+            (Value::Null, Some(old)) => old,
+            (object, _) => object,
+        }
+    }
+
     fn namespace(&self) -> &str {
         if self.kind.namespaced {
-            meta::namespace(self.object)
+            meta::namespace(self.subject())
         } else {
             ""
         }
@@ -89,9 +100,9 @@ pub(super) fn mutate_create(
     Ok(())
 }
 
-/// The validating plugins, on a create or an update.
+/// The validating plugins, on a create, an update or a delete.
 pub(super) fn validate(store: &mut Store, request: &Request<'_>) -> Result<()> {
-    if !request.subresource.is_empty() {
+    if !request.subresource.is_empty() || request.operation == Operation::Delete {
         // Only policies look at subresources; quota and limits do not count a scale.
         return policy::validate(store, request);
     }

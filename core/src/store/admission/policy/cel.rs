@@ -3,14 +3,16 @@
 //! objects give them), and errors in cel-go's words (`no such key: replicas`), which is what
 //! `kubectl` shows a learner.
 //!
-//! The interpreter is the `cel` crate; Kubernetes' own libraries (`quantity()`, `url()`,
-//! `isSorted()`, regex `matches()`, the authorizer) are not provided, and expressions are not
+//! The interpreter is the `cel` crate, with `matches()` on `regex-lite`; Kubernetes' own
+//! libraries (`quantity()`, `url()`, `isSorted()`, the authorizer) are not provided, and
+//! expressions are not
 //! type-checked against the object's schema, so a misspelled field shows up at evaluation
 //! (`no such key`) rather than as a policy warning.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use cel::common::types::{CelBool, CelString};
 use cel::{Context, Env, ExecutionError, Value};
 
 /// The shared environment: building one registers every function, so it is built once.
@@ -21,9 +23,23 @@ fn env() -> Arc<Env> {
         // Both only fail on a name registered twice, which cannot happen on a fresh stdlib.
         let _ = cel::extensions::strings(&mut env);
         let _ = cel::extensions::lists(&mut env);
+        let _ =
+            cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>);
+        let _ = cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>,
+            id = "matches");
         Arc::new(env)
     })
     .clone()
+}
+
+/// `string.matches(regex)`: whether the string contains a match (RE2 syntax, unanchored).
+fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, ExecutionError> {
+    regex_lite::Regex::new(re.inner())
+        .map(|r| CelBool::from(r.is_match(this.inner())))
+        .map_err(|e| ExecutionError::FunctionError {
+            function: "matches".into(),
+            message: format!("error parsing regexp: {e}"),
+        })
 }
 
 /// A JSON value as CEL sees an unstructured object.
@@ -99,6 +115,7 @@ fn eval_message(err: &ExecutionError) -> String {
         ExecutionError::DivisionByZero(_) => "division by zero".into(),
         ExecutionError::RemainderByZero(_) => "modulus by zero".into(),
         ExecutionError::NoSuchOverload(_) => "no such overload".into(),
+        ExecutionError::FunctionError { message, .. } => message.clone(),
         other => other.to_string(),
     }
 }

@@ -57,7 +57,7 @@ fn is_empty(v: &Value) -> bool {
 fn namespace_selected(store: &Store, sel: Option<&Value>, request: &Request<'_>) -> bool {
     let is_namespace = request.kind.kind == "Namespace" && request.kind.group.is_empty();
     if is_namespace {
-        return selects(sel, meta::labels(request.object));
+        return selects(sel, meta::labels(request.subject()));
     }
     // A cluster-scoped request that is not about a namespace is never excluded.
     if !request.kind.namespaced {
@@ -69,7 +69,7 @@ fn namespace_selected(store: &Store, sel: Option<&Value>, request: &Request<'_>)
 }
 
 fn object_selected(sel: Option<&Value>, request: &Request<'_>) -> bool {
-    selects(sel, meta::labels(request.object))
+    (!request.object.is_null() && selects(sel, meta::labels(request.object)))
         || request
             .old
             .is_some_and(|old| selects(sel, meta::labels(old)))
@@ -100,7 +100,7 @@ fn rule_matches(rule: &Value, request: &Request<'_>) -> bool {
         }
     });
     let names = list("resourceNames");
-    let name_ok = names.is_empty() || names.contains(&meta::name(request.object));
+    let name_ok = names.is_empty() || names.contains(&meta::name(request.subject()));
     has("operations", request.operation.as_str())
         && has("apiGroups", kind.group)
         && has("apiVersions", kind.version)

@@ -136,7 +136,7 @@ fn refusal(request: &Request<'_>, denial: Denial) -> Status {
             denial.policy, denial.message
         ),
     };
-    let name = meta::name(request.object);
+    let name = meta::name(request.subject());
     let mut status = super::forbidden(request.kind, name, &message);
     status.reason = match denial.reason.as_deref() {
         Some("Forbidden") => Reason::Forbidden,
@@ -316,7 +316,13 @@ fn activation(store: &Store, param: Option<&Value>, request: &Request<'_>) -> Ac
             cel::value(obj)
         }
     };
-    a.set("object", seen(request.object));
+    a.set(
+        "object",
+        match request.object {
+            Value::Null => ::cel::Value::Null,
+            object => seen(object),
+        },
+    );
     a.set("oldObject", request.old.map_or(::cel::Value::Null, seen));
     a.set("params", param.map_or(::cel::Value::Null, cel::value));
     let kind = request.kind;
@@ -333,7 +339,7 @@ fn activation(store: &Store, param: Option<&Value>, request: &Request<'_>) -> Ac
         "requestKind": gvk,
         "requestResource": gvr,
         "requestSubResource": request.subresource,
-        "name": meta::name(request.object),
+        "name": meta::name(request.subject()),
         "namespace": request.namespace(),
         "operation": request.operation.as_str(),
         // The sandbox's one user, as kind's admin kubeconfig names it.
@@ -342,7 +348,11 @@ fn activation(store: &Store, param: Option<&Value>, request: &Request<'_>) -> Ac
             "groups": ["kubeadm:cluster-admins", "system:authenticated"],
         },
         "dryRun": false,
-        "options": {"apiVersion": "meta.k8s.io/v1", "kind": if request.operation == Operation::Create { "CreateOptions" } else { "UpdateOptions" }},
+        "options": {"apiVersion": "meta.k8s.io/v1", "kind": match request.operation {
+            Operation::Create => "CreateOptions",
+            Operation::Update => "UpdateOptions",
+            Operation::Delete => "DeleteOptions",
+        }},
     });
     a.set("request", cel::value(&req));
     let namespace = (request.kind.namespaced)
