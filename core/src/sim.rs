@@ -64,7 +64,7 @@ impl Sim {
                 Box::new(serviceaccount::ServiceAccountController),
                 Box::new(resourcequota::ResourceQuotaController),
                 Box::new(deployment::DeploymentController),
-                Box::new(replicaset::ReplicaSetController),
+                Box::new(replicaset::ReplicaSetController::default()),
                 Box::new(daemonset::DaemonSetController),
                 Box::new(disruption::DisruptionController),
                 Box::new(statefulset::StatefulSetController),
@@ -159,7 +159,10 @@ impl Sim {
             );
             let manager = field_manager(component.name());
             self.store.set_manager(manager);
-            let failed = self.apply_outcome(outcome.ops);
+            let (failed, create_error) = self.apply_outcome(outcome.ops);
+            if let (Some(error), Some(component)) = (create_error, self.components.get_mut(index)) {
+                component.create_failed(&key, &error);
+            }
             // Warnings are for the client that made the request; a controller only logs them.
             self.store.take_warnings();
             let slot = (index, key.clone());
@@ -296,16 +299,22 @@ impl Sim {
     /// caused it, or the retry, brings the key back. Pod creations go as upstream's
     /// `slowStartBatch` sends them: batches of 1, 2, 4, ... and none after a batch with a
     /// failure, so a namespace out of quota sees one refusal per sync, not one per missing pod.
-    fn apply_outcome(&mut self, ops: Vec<Op>) -> bool {
+    /// Also returns the first error of a pod creation.
+    fn apply_outcome(&mut self, ops: Vec<Op>) -> (bool, Option<crate::api::Status>) {
         let mut failed = false;
+        let mut create_error = None;
         let (mut batch_size, mut in_batch, mut batch_failed, mut stopped) = (1, 0, false, false);
         for op in ops {
             let pod_create = is_pod_control_create(&op);
             if pod_create && stopped {
                 continue;
             }
-            let ok = self.apply(op).is_ok();
+            let result = self.apply(op);
+            let ok = result.is_ok();
             failed |= !ok;
+            if pod_create && create_error.is_none() {
+                create_error = result.err();
+            }
             if pod_create {
                 batch_failed |= !ok;
                 in_batch += 1;
@@ -315,7 +324,7 @@ impl Sim {
                 }
             }
         }
-        failed
+        (failed, create_error)
     }
 
     /// Sends one operation through the API server.

@@ -332,6 +332,44 @@ impl<'a> Rollout<'a> {
 
     // ---- status ----
 
+    /// `getReplicaFailures`: a ReplicaSet's `ReplicaFailure` (the new one's first) becomes the
+    /// Deployment's, with the ReplicaSet's transition time; without one it goes.
+    fn move_replica_failure(&self, status: &mut Value) {
+        let failure = self
+            .new_rs
+            .iter()
+            .chain(self.old_rss.iter())
+            .find_map(|rs| super::condition(rs, "ReplicaFailure"))
+            .cloned();
+        let Some(list) = status.get_mut("conditions").and_then(Value::as_array_mut) else {
+            return;
+        };
+        let is_failure =
+            |c: &Value| c.get("type").and_then(Value::as_str) == Some("ReplicaFailure");
+        let Some(failure) = failure else {
+            list.retain(|c| !is_failure(c));
+            return;
+        };
+        let field = |c: &Value, k: &str| c.get(k).cloned().unwrap_or(Value::Null);
+        if list.iter().any(|c| {
+            is_failure(c)
+                && field(c, "status") == field(&failure, "status")
+                && field(c, "reason") == field(&failure, "reason")
+        }) {
+            return;
+        }
+        list.retain(|c| !is_failure(c));
+        let at = field(&failure, "lastTransitionTime");
+        list.push(json!({
+            "type": "ReplicaFailure",
+            "status": field(&failure, "status"),
+            "lastUpdateTime": at,
+            "lastTransitionTime": at,
+            "reason": field(&failure, "reason"),
+            "message": field(&failure, "message"),
+        }));
+    }
+
     fn sync_status(&mut self, progressed: bool) {
         let all: Vec<&Value> = self.old_rss.iter().chain(self.new_rs.iter()).collect();
         let sum = |p: &str| all.iter().map(|rs| int_at(rs, p)).sum::<i64>();
@@ -423,6 +461,7 @@ impl<'a> Rollout<'a> {
                 );
             }
         }
+        self.move_replica_failure(&mut status);
         if self.d.get("status") != Some(&status) {
             let mut d = self.d.clone();
             d["status"] = status;

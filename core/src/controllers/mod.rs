@@ -158,6 +158,11 @@ pub trait Controller {
         Vec::new()
     }
 
+    /// A pod this component asked to create was refused (quota, admission): what its sync
+    /// would have returned as an error. Only the ReplicaSet controller keeps it, for its
+    /// `ReplicaFailure` condition.
+    fn create_failed(&mut self, _key: &ObjectKey, _error: &crate::api::Status) {}
+
     /// The kubelet, which the API server reaches for `pods/log` and `pods/exec`; `None` for
     /// every other component.
     fn as_kubelet(&mut self) -> Option<&mut crate::kubelet::Kubelet> {

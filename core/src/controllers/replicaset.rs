@@ -19,7 +19,12 @@ use crate::store::{Change, DeleteOptions, Store};
 /// Upstream's `burstReplicas`: at most this many pods are created or deleted per sync.
 const BURST_REPLICAS: usize = 500;
 
-pub struct ReplicaSetController;
+/// Remembers, per ReplicaSet, why its last pod creation was refused: upstream's sync returns
+/// that error and reports it as the `ReplicaFailure` condition.
+#[derive(Default)]
+pub struct ReplicaSetController {
+    create_errors: BTreeMap<ObjectKey, String>,
+}
 
 impl Controller for ReplicaSetController {
     fn name(&self) -> &'static str {
@@ -45,6 +50,11 @@ impl Controller for ReplicaSetController {
             },
             _ => {}
         }
+    }
+
+    fn create_failed(&mut self, key: &ObjectKey, error: &crate::api::Status) {
+        self.create_errors
+            .insert(key.clone(), error.message.clone());
     }
 
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
@@ -85,7 +95,11 @@ impl Controller for ReplicaSetController {
             "availableReplicas": active.iter().filter(|p| is_pod_available(p, min_ready, ctx.now)).count(),
             "observedGeneration": int_at(rs, "/metadata/generation"),
         });
-        let status = drop_zero_counts(status);
+        let mut status = drop_zero_counts(status);
+        let failure = self.create_errors.remove(key);
+        if let Some(conditions) = failure_conditions(rs, failure, wanted, active.len(), ctx) {
+            status["conditions"] = conditions;
+        }
         let mut outcome = Outcome::ops(ops);
         if rs.get("status") != Some(&status) {
             let mut updated = rs.clone();
@@ -102,6 +116,47 @@ impl Controller for ReplicaSetController {
         }
         outcome
     }
+}
+
+/// The ReplicaSet's conditions after a sync (`calculateStatus`): a `ReplicaFailure` appears
+/// when pods could not be created (its message the API's error, kept while it lasts) and goes
+/// once a sync succeeds; `None` when there are none to show.
+fn failure_conditions(
+    rs: &Value,
+    failure: Option<String>,
+    wanted: usize,
+    active: usize,
+    ctx: &Ctx<'_>,
+) -> Option<Value> {
+    let mut conditions: Vec<Value> = rs
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let present = conditions
+        .iter()
+        .any(|c| c.get("type").and_then(Value::as_str) == Some("ReplicaFailure"));
+    match failure {
+        Some(message) if !present => {
+            let reason = if active < wanted {
+                "FailedCreate"
+            } else {
+                "FailedDelete"
+            };
+            conditions.push(json!({
+                "type": "ReplicaFailure",
+                "status": "True",
+                "lastTransitionTime": ctx.now.rfc3339(),
+                "reason": reason,
+                "message": message,
+            }));
+        }
+        None if present => {
+            conditions.retain(|c| c.get("type").and_then(Value::as_str) != Some("ReplicaFailure"));
+        }
+        _ => {}
+    }
+    (!conditions.is_empty()).then_some(Value::Array(conditions))
 }
 
 /// The pods a workload controls, found as upstream's `ClaimPods` finds them: those it already
