@@ -170,7 +170,12 @@ fn mode_verb(mode: Mode) -> &'static str {
 fn printed(m: &Manifest, obj: &Value, verb: &str, parsed: &Parsed) -> String {
     let output = parsed.get("output").unwrap_or("");
     let obj = super::get::without_managed_fields(obj, parsed.switch("show-managed-fields"));
-    super::create::print_result(&obj, m.kind, &m.name, output, verb).stdout
+    // The name the server answered with: a `generateName` manifest has none of its own.
+    let name = match crate::api::meta::name(&obj) {
+        "" => m.name.as_str(),
+        name => name,
+    };
+    super::create::print_result(&obj, m.kind, name, output, verb).stdout
 }
 
 fn suffix(dry: &str) -> &'static str {

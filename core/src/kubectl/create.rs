@@ -324,7 +324,11 @@ pub(super) fn send(
         "created"
     };
     let shown = super::get::without_managed_fields(&created, parsed.switch("show-managed-fields"));
-    Ok(print_result(&shown, kind, &name, output, suffix))
+    let name = match crate::api::meta::name(&created) {
+        "" => name.as_str(),
+        created => created,
+    };
+    Ok(print_result(&shown, kind, name, output, suffix))
 }
 
 /// How `kubectl create <kind>` reports a refused create: most generators wrap the API error
