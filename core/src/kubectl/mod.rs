@@ -20,17 +20,21 @@ pub mod delete;
 pub mod describe;
 pub mod drain;
 pub mod errors;
+pub mod exec;
 pub mod expose;
 pub mod get;
 pub mod label;
+pub mod logs;
 pub mod manifests;
 pub mod patch;
+pub mod podref;
 pub mod printers;
 pub mod replace;
 pub mod run;
 pub mod scale;
 pub mod shell;
 pub mod taint;
+pub mod top;
 pub mod wait;
 
 use crate::api::Kind;
@@ -67,6 +71,9 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "label" => label::run_label(rest, shell, sim),
         "annotate" => label::run_annotate(rest, shell, sim),
         "replace" => replace::run(rest, shell, sim),
+        "logs" => logs::run(rest, shell, sim),
+        "exec" => exec::run(rest, shell, sim),
+        "top" => top::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -96,13 +103,10 @@ const KNOWN_LATER: &[&str] = &[
     "set",
     "rollout",
     "autoscale",
-    "logs",
-    "exec",
     "attach",
     "port-forward",
     "proxy",
     "cp",
-    "top",
     "explain",
     "cluster-info",
     "config",
@@ -137,6 +141,9 @@ const COMMANDS: &[&str] = &[
     "label",
     "annotate",
     "replace",
+    "logs",
+    "exec",
+    "top",
     "version",
     "help",
 ];

@@ -454,6 +454,13 @@ impl Program {
                     },
                 }
             }
+            // metrics-server is ready once it has scraped the kubelets; on a kind cluster their
+            // serving certificates carry no IP SANs, so without --kubelet-insecure-tls every
+            // scrape fails and it never becomes ready (the well-known kind gotcha).
+            App::Component if path_only == "/readyz" && self.is_metrics_server() && !self.argv.iter().any(|a| a == "--kubelet-insecure-tls") => Response {
+                status: 500,
+                body: "[+]ping ok\n[+]log ok\n[+]poststarthook/max-in-flight-filter ok\n[-]metric-storage-ready failed: reason withheld\nreadyz check failed\n".into(),
+            },
             App::Component | App::Etcd | App::CoreDns => match path_only {
                 "/healthz" | "/livez" | "/readyz" | "/health" | "/ready" => Response {
                     status: 200,
@@ -500,14 +507,14 @@ impl Program {
             App::Memcached => 2 * mib + jitter,
             App::Etcd => 40 * mib + jitter,
             App::CoreDns => 13 * mib + jitter,
-            App::Component => 20 * mib + jitter,
+            App::Component => self.component().1 * mib + jitter,
             App::Pause => 300 * 1024,
             App::Agnhost => 5 * mib + jitter,
             App::Stress => {
                 // The worker touches its pages at about 1 GiB/s.
                 let elapsed = now.since(self.started).max(0) as u64;
                 let touched = elapsed.saturating_mul(1024 * 1024 * 1024 / 1000);
-                1024 * 1024 + touched.min(self.alloc_bytes)
+                STRESS_BASE + touched.min(self.alloc_bytes)
             }
             App::CpuStress => mib + jitter,
             App::None => 400 * 1024 + jitter / 4,
@@ -516,10 +523,10 @@ impl Program {
 
     /// When the program's memory first passes `limit`, if it ever does.
     pub fn oom_at(&self, limit: u64) -> Option<Time> {
-        if self.app != App::Stress || 1024 * 1024 + self.alloc_bytes <= limit {
+        if self.app != App::Stress || STRESS_BASE + self.alloc_bytes <= limit {
             return None;
         }
-        let needed = limit.saturating_sub(1024 * 1024);
+        let needed = limit.saturating_sub(STRESS_BASE);
         let ms = needed / (1024 * 1024 * 1024 / 1000) + 1;
         Some(self.started.plus_millis(ms as i64))
     }
@@ -529,13 +536,41 @@ impl Program {
         match self.app {
             App::Stress => 1 + i64::from(seed % 2),
             App::CpuStress => self.burn_millis,
-            App::Etcd | App::Component => 20 + i64::from(seed % 15),
+            App::Etcd => 18 + i64::from(seed % 10),
+            App::Component => self.component().0 + i64::from(seed % 3),
             App::CoreDns => 2 + i64::from(seed % 2),
             App::Mysql | App::Mongo | App::Postgres => 3 + i64::from(seed % 3),
             App::Nginx | App::Httpd | App::Redis | App::Memcached | App::Agnhost => {
                 i64::from(seed % 2)
             }
             App::Pause | App::None => 0,
+        }
+    }
+}
+
+/// What the stress process itself takes besides what it allocates (docs: 150M → ~155Mi).
+const STRESS_BASE: u64 = 5 * 1024 * 1024;
+
+impl Program {
+    /// Whether this is metrics-server (whose readiness depends on reaching the kubelets).
+    pub fn is_metrics_server(&self) -> bool {
+        self.argv
+            .first()
+            .is_some_and(|a| a.rsplit('/').next() == Some("metrics-server"))
+    }
+
+    /// A control-plane or add-on program's typical idle (CPU millicores, memory MiB).
+    fn component(&self) -> (i64, u64) {
+        let name = self.argv.first().map(String::as_str).unwrap_or("");
+        match name.rsplit('/').next().unwrap_or(name) {
+            "kube-apiserver" => (38, 236),
+            "kube-controller-manager" => (14, 48),
+            "kube-scheduler" => (3, 21),
+            "kube-proxy" => (1, 14),
+            "kindnetd" => (1, 9),
+            "local-path-provisioner" => (1, 8),
+            "metrics-server" => (4, 19),
+            _ => (2, 16),
         }
     }
 }

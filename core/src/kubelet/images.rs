@@ -282,6 +282,11 @@ const fn component(
     port: u16,
     binary: &'static [&'static str],
 ) -> Image {
+    // The first program is the one the image starts.
+    let entrypoint: &'static [&'static str] = match binary {
+        [first, ..] => std::slice::from_ref(first),
+        [] => &[],
+    };
     Image {
         repository,
         size_bytes: size,
@@ -294,7 +299,7 @@ const fn component(
         app: App::Component,
         binaries: binary,
         env: &[DISTROLESS_PATH],
-        entrypoint: binary,
+        entrypoint,
         cmd: &[],
         workdir: "/",
         latest_version: "",

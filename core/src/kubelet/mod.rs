@@ -9,7 +9,8 @@
 //! back-off, and graceful stop on deletion. The kubelet keeps that runtime state to itself (it
 //! is the node's, not the API server's), writes the pod status derived from it
 //! ([`status`]), and asks the event loop to wake it when the next thing is due. The API
-//! server reaches it for `kubectl logs` and `kubectl exec` through [`server`].
+//! server reaches it for `kubectl logs` and `kubectl exec` through [`server`]; [`metrics`] is
+//! the resource usage metrics-server reads.
 
 pub mod apps;
 pub mod base_fs;
@@ -19,6 +20,7 @@ pub mod handlers;
 pub mod heartbeat;
 pub mod images;
 pub mod logs;
+pub mod metrics;
 pub mod mounts;
 pub mod probes;
 pub mod process;
@@ -51,6 +53,8 @@ pub struct Kubelet {
     stopped: BTreeSet<String>,
     /// Every container's and volume's files, on every node.
     disks: Disks,
+    /// Extra CPU load per pod, from a load generator ([`metrics`]).
+    load: BTreeMap<ObjectKey, i64>,
 }
 
 impl Kubelet {

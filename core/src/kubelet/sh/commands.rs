@@ -117,8 +117,8 @@ pub fn run(argv: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         }
         "id" => done(id(&args, io, sys)),
         "whoami" => {
-            if sys.info.uid == 0 {
-                io.out.push_str("root\n");
+            if let Some(name) = name_of(sys, "/etc/passwd", sys.info.uid) {
+                io.out.push_str(&format!("{name}\n"));
                 done(0)
             } else if busybox(sys) {
                 io.err
@@ -602,14 +602,22 @@ fn printenv(name: &str, args: &[String], io: &mut Io, sys: &Sys<'_>) -> i32 {
     code
 }
 
+/// The name `/etc/passwd` (or `/etc/group`) gives an id, as `id` and `whoami` look it up.
+pub fn name_of(sys: &Sys<'_>, file: &str, id: u32) -> Option<String> {
+    let text = sys.view.read(sys.disks, file).ok()?;
+    text.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let _password = fields.next()?;
+        (fields.next()?.parse::<u32>().ok()? == id).then(|| name.to_string())
+    })
+}
+
 fn id(args: &[String], io: &mut Io, sys: &Sys<'_>) -> i32 {
     let info = sys.info;
-    let user = |uid: u32| {
-        if uid == 0 {
-            "(root)".to_string()
-        } else {
-            String::new()
-        }
+    let named = |file: &str, id: u32| match name_of(sys, file, id) {
+        Some(name) => format!("{id}({name})"),
+        None => id.to_string(),
     };
     if args.iter().any(|a| a == "-u") {
         io.out.push_str(&format!("{}\n", info.uid));
@@ -619,22 +627,19 @@ fn id(args: &[String], io: &mut Io, sys: &Sys<'_>) -> i32 {
         io.out.push_str(&format!("{}\n", info.gid));
         return 0;
     }
-    let groups: Vec<String> = info
-        .groups
-        .iter()
-        .map(|g| format!("{g}{}", user(*g)))
-        .collect();
-    let groups = if groups.is_empty() {
-        format!("{}{}", info.gid, user(info.gid))
+    let groups: Vec<String> = if info.groups.is_empty() {
+        vec![named("/etc/group", info.gid)]
     } else {
-        groups.join(",")
+        info.groups
+            .iter()
+            .map(|g| named("/etc/group", *g))
+            .collect()
     };
     io.out.push_str(&format!(
-        "uid={}{} gid={}{} groups={groups}\n",
-        info.uid,
-        user(info.uid),
-        info.gid,
-        user(info.gid)
+        "uid={} gid={} groups={}\n",
+        named("/etc/passwd", info.uid),
+        named("/etc/group", info.gid),
+        groups.join(",")
     ));
     0
 }
