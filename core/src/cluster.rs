@@ -4,6 +4,9 @@
 //! [`Cluster::advance`] lets virtual time pass; [`Cluster::graph`] describes the cluster for
 //! pictures. Same seed and same calls give the same bytes.
 
+use std::sync::Arc;
+
+use crate::api::openapi::OpenApi;
 use crate::graph::{self, Graph};
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
@@ -94,6 +97,25 @@ impl Cluster {
         self.shell
             .files
             .insert(path.to_string(), contents.to_string());
+    }
+
+    /// Hands the cluster the OpenAPI schemas `kubectl explain` renders: the text of
+    /// `static/explain/v1.35.json`, which the host loads when it can (the CLI at start, the page
+    /// lazily); until then explain says the data is still loading. Fails on unreadable data.
+    pub fn load_explain_data(&mut self, json: &str) -> Result<(), String> {
+        self.set_explain_data(Arc::new(OpenApi::parse(json)?));
+        Ok(())
+    }
+
+    /// [`Cluster::load_explain_data`] with schemas already parsed, to share them between
+    /// clusters.
+    pub fn set_explain_data(&mut self, data: Arc<OpenApi>) {
+        self.sim.store.set_openapi(data);
+    }
+
+    /// Whether `kubectl explain` has its data.
+    pub fn has_explain_data(&self) -> bool {
+        self.sim.store.openapi().is_some()
     }
 
     /// Lets the host (the CLI) supply files that `kubectl apply -f` reads from outside the

@@ -50,6 +50,15 @@ impl Kind {
         }
     }
 
+    /// Whether an unqualified, lowercased name names this kind: its plural, singular, a short
+    /// name or the kind itself.
+    pub fn answers_to(&self, lower: &str) -> bool {
+        self.plural == lower
+            || self.singular == lower
+            || self.short_names.contains(&lower)
+            || self.kind.eq_ignore_ascii_case(lower)
+    }
+
     /// The group-qualified plural used in API messages: `pods`, `deployments.apps`.
     pub fn qualified_resource(&self) -> String {
         if self.group.is_empty() {
@@ -166,13 +175,7 @@ pub fn resolve_among(
     typed: &str,
 ) -> Option<&'static Kind> {
     let lower = typed.to_ascii_lowercase();
-    let matches_name = |k: &Kind, name: &str| {
-        k.plural == name
-            || k.singular == name
-            || k.short_names.contains(&name)
-            || k.kind.eq_ignore_ascii_case(name)
-    };
-    if let Some(k) = kinds.clone().find(|k| matches_name(k, &lower)) {
+    if let Some(k) = kinds.clone().find(|k| k.answers_to(&lower)) {
         return Some(k);
     }
     // `NAME.GROUP` or `NAME.VERSION.GROUP`; groups have dots of their own, so every split
@@ -181,7 +184,7 @@ pub fn resolve_among(
     split.find_map(|i| {
         let (name, qualifier) = (&lower[..i], &lower[i + 1..]);
         kinds.clone().find(|k| {
-            matches_name(k, name)
+            k.answers_to(name)
                 && (qualifier == k.group
                     || qualifier
                         .split_once('.')

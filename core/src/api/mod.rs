@@ -12,6 +12,7 @@ pub mod fields;
 pub mod kinds;
 pub mod labels;
 pub mod meta;
+pub mod openapi;
 pub mod pdb;
 pub mod quantity;
 pub mod selector;

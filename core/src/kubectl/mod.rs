@@ -21,6 +21,7 @@ pub mod describe;
 pub mod drain;
 pub mod errors;
 pub mod exec;
+pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod label;
@@ -74,6 +75,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "logs" => logs::run(rest, shell, sim),
         "exec" => exec::run(rest, shell, sim),
         "top" => top::run(rest, shell, sim),
+        "explain" => explain::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -107,7 +109,6 @@ const KNOWN_LATER: &[&str] = &[
     "port-forward",
     "proxy",
     "cp",
-    "explain",
     "cluster-info",
     "config",
     "auth",
@@ -144,6 +145,7 @@ const COMMANDS: &[&str] = &[
     "logs",
     "exec",
     "top",
+    "explain",
     "version",
     "help",
 ];

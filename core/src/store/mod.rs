@@ -17,9 +17,11 @@ pub mod patch;
 mod schema;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::api::openapi::OpenApi;
 use crate::api::{
     Kind, Result, Status, crds::CrdKinds, defaults, kinds, meta, validation, versions,
 };
@@ -73,6 +75,8 @@ pub struct Store {
     /// Warnings for the client of the current request (`Warning:` headers), see
     /// [`Store::take_warnings`].
     warnings: Vec<String>,
+    /// The built-in kinds' OpenAPI schemas (`/openapi/v3`), once the host has loaded them.
+    openapi: Option<Arc<OpenApi>>,
 }
 
 impl Store {
@@ -86,7 +90,18 @@ impl Store {
             crds: CrdKinds::default(),
             manager: "kube-apiserver".into(),
             warnings: Vec::new(),
+            openapi: None,
         }
+    }
+
+    /// Publishes the built-in kinds' OpenAPI schemas (see `api::openapi`).
+    pub fn set_openapi(&mut self, openapi: Arc<OpenApi>) {
+        self.openapi = Some(openapi);
+    }
+
+    /// The built-in kinds' OpenAPI schemas, if loaded yet.
+    pub fn openapi(&self) -> Option<&OpenApi> {
+        self.openapi.as_deref()
     }
 
     /// Names the client whose requests follow (`kubectl-create`, `kube-controller-manager`...).
