@@ -76,9 +76,17 @@ impl RunOptions {
     }
 }
 
-/// A cluster whose `kubectl apply -f` can also read files from the disk, relative to `base`.
+/// The OpenAPI schemas `kubectl explain` renders. Built into the CLI (its size does not
+/// matter, unlike the page's wasm, which fetches the same file when first needed).
+const EXPLAIN_DATA: &str = include_str!("../../static/explain/v1.35.json");
+
+/// A cluster whose `kubectl apply -f` can also read files from the disk, relative to `base`,
+/// and whose `kubectl explain` has its data.
 fn cluster_reading_files(seed: u64, base: std::path::PathBuf) -> Cluster {
     let mut cluster = Cluster::new_default(seed);
+    if let Err(e) = cluster.load_explain_data(EXPLAIN_DATA) {
+        eprintln!("kubeplay: {e}");
+    }
     cluster.set_file_reader(Box::new(move |path| {
         std::fs::read_to_string(base.join(path)).ok()
     }));

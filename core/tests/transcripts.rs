@@ -4,20 +4,37 @@
 //! (determinism). A command with here-documents (`$ kubectl apply -f - <<EOF`) takes the lines
 //! that follow, up to each delimiter line, as its input, as a terminal would; so does a line
 //! that ends with a backslash.
+//! Every cluster gets the `kubectl explain` data first (`static/explain/v1.35.json`, parsed
+//! once and shared), as the CLI and the page hand it over; a transcript cannot see it
+//! loading.
 //! `UPDATE_TRANSCRIPTS=1 cargo test --test transcripts` rewrites the files from
 //! the current behaviour — review the diff before committing it.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use kubeplay_core::Cluster;
+use kubeplay_core::api::openapi::OpenApi;
 
 fn transcripts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/transcripts")
 }
 
+/// The explain data, read and parsed once for all transcripts.
+fn explain_data() -> Arc<OpenApi> {
+    static DATA: OnceLock<Arc<OpenApi>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/explain/v1.35.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        Arc::new(OpenApi::parse(&text).unwrap_or_default())
+    })
+    .clone()
+}
+
 /// Runs the `$ ` lines of a transcript and returns the transcript as it comes out now.
 fn replay(text: &str) -> String {
     let mut cluster = Cluster::new_default(1);
+    cluster.set_explain_data(explain_data());
     let mut out = String::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {

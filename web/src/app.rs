@@ -5,14 +5,16 @@
 //! lifetime), so every access is a plain `&mut self` borrow: no `RefCell` needed. A 200 ms
 //! [`Interval`] advances the clock by the real time that passed; the graph is rebuilt only when
 //! the cluster's revision changed, and child components re-render only when their props change.
+//! The `kubectl explain` data is fetched after the page has started ([`crate::explain_data`]).
 
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use kubeplay_core::graph::{Graph, Options};
 use kubeplay_core::{Cluster, Output};
 use yew::prelude::*;
 
+use crate::explain_data;
 use crate::graph_view::GraphView;
 use crate::terminal::{Entry, Terminal};
 use crate::text::texts;
@@ -24,11 +26,17 @@ const TICK_MS: u32 = 200;
 /// The most virtual time one tick may add. A tab in the background gets few timer calls; on
 /// return we catch up in bounded steps instead of freezing the page on one huge `advance`.
 const MAX_STEP_MS: f64 = 10_000.0;
+/// How long after the page starts the explain data is fetched (unless asked for sooner), so
+/// that it does not compete with the page's own first load.
+const EXPLAIN_DELAY_MS: u32 = 3_000;
 
 pub enum Msg {
     Tick,
     Run(String),
     ShowSystem(bool),
+    /// Fetch the explain data, unless already asked for.
+    FetchExplain,
+    ExplainFetched(Result<String, String>),
 }
 
 pub struct App {
@@ -43,8 +51,11 @@ pub struct App {
     last_tick: f64,
     /// Sub-millisecond remainder not yet given to the cluster.
     carry: f64,
+    /// Whether the explain data has been asked for (a failed fetch clears it, to try again).
+    explain_requested: bool,
     /// Dropping the interval stops it; kept for the component's lifetime.
     _interval: Interval,
+    _explain_timer: Timeout,
 }
 
 /// Milliseconds since the page started, from the browser's monotonic clock.
@@ -85,6 +96,7 @@ impl Component for App {
         let options = Options::default();
         let graph = Rc::new(cluster.graph(&options));
         let link = ctx.link().clone();
+        let explain_link = ctx.link().clone();
         App {
             drawn_revision: cluster.revision(),
             clock: cluster.now().rfc3339(),
@@ -94,11 +106,15 @@ impl Component for App {
             entries: Rc::default(),
             last_tick: now_ms(),
             carry: 0.0,
+            explain_requested: false,
             _interval: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
+            _explain_timer: Timeout::new(EXPLAIN_DELAY_MS, move || {
+                explain_link.send_message(Msg::FetchExplain)
+            }),
         }
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Tick => {
                 let now = now_ms();
@@ -112,6 +128,9 @@ impl Component for App {
                 self.refresh(false)
             }
             Msg::Run(line) => {
+                if line.contains("explain") {
+                    ctx.link().send_message(Msg::FetchExplain);
+                }
                 let prompt = self.cluster.prompt();
                 let output = if line.trim().is_empty() {
                     Output::default()
@@ -137,6 +156,23 @@ impl Component for App {
             Msg::ShowSystem(show) => {
                 self.options.include_system = show;
                 self.refresh(true)
+            }
+            Msg::FetchExplain => {
+                if !self.explain_requested && !self.cluster.has_explain_data() {
+                    self.explain_requested = true;
+                    ctx.link().send_future(async {
+                        Msg::ExplainFetched(explain_data::fetch_text(explain_data::URL).await)
+                    });
+                }
+                false
+            }
+            Msg::ExplainFetched(fetched) => {
+                let loaded = fetched.and_then(|text| self.cluster.load_explain_data(&text));
+                if let Err(e) = loaded {
+                    web_sys::console::warn_1(&format!("kubectl explain data: {e}").into());
+                    self.explain_requested = false;
+                }
+                false
             }
         }
     }

@@ -5,13 +5,15 @@
 //! virtual clock follow real time with [`Cluster::advance`], and draws [`Cluster::graph`].
 //!
 //! Modules: [`app`] (state and clock), [`terminal`] (the terminal pane), [`graph_view`] (the SVG
-//! picture), [`text`] (every string the page shows).
+//! picture), [`text`] (every string the page shows), [`explain_data`] (fetching the schemas
+//! `kubectl explain` renders, which are not compiled in).
 //!
 //! [`Cluster::exec`]: kubeplay_core::Cluster::exec
 //! [`Cluster::advance`]: kubeplay_core::Cluster::advance
 //! [`Cluster::graph`]: kubeplay_core::Cluster::graph
 
 mod app;
+mod explain_data;
 mod graph_view;
 mod terminal;
 mod text;
