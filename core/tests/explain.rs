@@ -2,6 +2,8 @@
 //! std::fs as the CLI and the page would load it): every served kind can be explained, before
 //! loading explain says so, and custom resources explain from their CRD's schema.
 
+#![allow(clippy::expect_used)]
+
 use std::path::Path;
 
 use kubeplay_core::Cluster;
@@ -38,12 +40,17 @@ fn every_served_kind_has_a_schema_and_explains() {
         let out = cluster.exec(&line);
         assert!(out.success(), "{line}: {}", out.stderr);
         assert!(
-            out.stdout
-                .contains(&format!("KIND:       {}\nVERSION:    {}\n", kind.kind, kind.version)),
+            out.stdout.contains(&format!(
+                "KIND:       {}\nVERSION:    {}\n",
+                kind.kind, kind.version
+            )),
             "{line}:\n{}",
             out.stdout
         );
-        assert!(out.stdout.contains("FIELD: metadata <ObjectMeta>\n"), "{line}");
+        assert!(
+            out.stdout.contains("FIELD: metadata <ObjectMeta>\n"),
+            "{line}"
+        );
     }
 }
 
@@ -105,14 +112,28 @@ fn custom_resources_explain_from_their_schema() {
     assert!(out.stdout.starts_with(
         "GROUP:      stable.example.com\nKIND:       CronTab\nVERSION:    v1\n\nDESCRIPTION:\n    A CronTab runs a command on a schedule.\n    \nFIELDS:\n  apiVersion\t<string>\n"
     ), "{}", out.stdout);
-    assert!(out.stdout.contains("  metadata\t<ObjectMeta>\n    Standard object's metadata."));
-    assert!(out.stdout.ends_with("  spec\t<Object>\n    <no description>\n\n\n"));
+    assert!(
+        out.stdout
+            .contains("  metadata\t<ObjectMeta>\n    Standard object's metadata.")
+    );
+    assert!(
+        out.stdout
+            .ends_with("  spec\t<Object>\n    <no description>\n\n\n")
+    );
     let out = cluster.exec("kubectl explain crontabs.stable.example.com.spec --recursive");
-    assert!(out.stdout.ends_with(
-        "FIELDS:\n  cronSpec\t<string> -required-\n  mode\t<string>\n  enum: Once, Repeat\n\n"
-    ), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with(
+            "FIELDS:\n  cronSpec\t<string> -required-\n  mode\t<string>\n  enum: Once, Repeat\n\n"
+        ),
+        "{}",
+        out.stdout
+    );
     let out = cluster.exec("kubectl explain ct.metadata.name");
-    assert!(out.stdout.contains("FIELD: name <string>\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("FIELD: name <string>\n"),
+        "{}",
+        out.stdout
+    );
     let out = cluster.exec("kubectl explain ct.spec.nope");
     assert_eq!(out.stderr, "error: field \"nope\" does not exist\n");
 }

@@ -84,7 +84,9 @@ pub fn run(words: &[String], _shell: &mut Shell, sim: &mut Sim) -> Result<Output
         recursive: parsed.switch("recursive"),
     };
     let resolve = |name: &str| openapi.schema(name);
-    let custom = store.crd_of(target).map(|c| crd::schema(c, target, openapi));
+    let custom = store
+        .crd_of(target)
+        .map(|c| crd::schema(c, target, openapi));
     let root = match &custom {
         Some(schema) => Some(schema),
         None => openapi.kind_schema(target.group, target.version, target.kind),
@@ -92,11 +94,11 @@ pub fn run(words: &[String], _shell: &mut Shell, sim: &mut Sim) -> Result<Output
     let rendered = match root {
         Some(root) => render::render(&request, root, &resolve),
         None => render::Rendered {
-                out: render::header(&request),
-                error: Some(format!(
-                    "error: GVK map[group:{group} kind:{} version:{version}] not found in OpenAPI schema",
-                    target.kind
-                )),
+            out: render::header(&request),
+            error: Some(format!(
+                "error: GVK map[group:{group} kind:{} version:{version}] not found in OpenAPI schema",
+                target.kind
+            )),
         },
     };
     Ok(match rendered.error {
@@ -171,7 +173,10 @@ fn split_with_matching_prefix(
         }
     }
     let kind = kinds.first().ok_or_else(|| unknown(resource))?;
-    Ok((kind, field_names(all.get(1..).unwrap_or_default(), BAD_PATH)?))
+    Ok((
+        kind,
+        field_names(all.get(1..).unwrap_or_default(), BAD_PATH)?,
+    ))
 }
 
 /// upstream `SplitAndParseResourceRequest` (with `--api-version`).

@@ -418,20 +418,27 @@ mod tests {
                 .contains("FIELD: policy <string>\nENUM:\n    \"\"\n    A\n    B\n    C\n    D\n\nDESCRIPTION:\n    Policy.\n    \n\n")
         );
         let r = run(&["limits"], false);
-        assert!(r.out.contains("DESCRIPTION:\n    Quantity is a number.\n    \n\n"));
+        assert!(
+            r.out
+                .contains("DESCRIPTION:\n    Quantity is a number.\n    \n\n")
+        );
     }
 
     #[test]
     fn recursive_lists_stop_at_cycles() {
         let r = run(&["node"], true);
         assert!(
-            r.out
-                .ends_with("FIELDS:\n  next\t<Node>\n    next\t<Node>\n    v\t<integer>\n  v\t<integer>\n\n"),
+            r.out.ends_with(
+                "FIELDS:\n  next\t<Node>\n    next\t<Node>\n    v\t<integer>\n  v\t<integer>\n\n"
+            ),
             "{}",
             r.out
         );
         let r = run(&["probe"], true);
-        assert!(r.out.ends_with("FIELDS:\n  exec\t<Exec>\n    command\t<[]string>\n\n"));
+        assert!(
+            r.out
+                .ends_with("FIELDS:\n  exec\t<Exec>\n    command\t<[]string>\n\n")
+        );
     }
 
     #[test]
