@@ -9,11 +9,13 @@
 //! type-checked against the object's schema, so a misspelled field shows up at evaluation
 //! (`no such key`) rather than as a policy warning.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use cel::common::types::{CelBool, CelString};
-use cel::{Context, Env, ExecutionError, Value};
+use cel::{Context, Env, ExecutionError, Program, Value};
 
 /// The shared environment: building one registers every function, so it is built once.
 fn env() -> Arc<Env> {
@@ -85,12 +87,39 @@ pub enum Failure {
     Eval(String),
 }
 
-/// Compiles and evaluates one expression.
+/// A compiled expression, or why it does not compile.
+type Compiled = Result<Rc<Program>, String>;
+
+thread_local! {
+    /// Expressions compiled so far: a policy's expressions run on every matching write, and
+    /// parsing them is most of the cost. Bounded, as policies can be rewritten at will.
+    static PROGRAMS: RefCell<HashMap<String, Compiled>> = RefCell::new(HashMap::new());
+}
+
+const MAX_CACHED: usize = 512;
+
+fn compile(env: &Env, expression: &str) -> Compiled {
+    PROGRAMS.with(|cache| {
+        if let Some(hit) = cache.borrow().get(expression) {
+            return hit.clone();
+        }
+        let compiled = env
+            .compile(expression)
+            .map(Rc::new)
+            .map_err(|e| compile_message(&e.to_string()));
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= MAX_CACHED {
+            cache.clear();
+        }
+        cache.insert(expression.to_string(), compiled.clone());
+        compiled
+    })
+}
+
+/// Compiles (once) and evaluates one expression.
 pub fn eval(expression: &str, activation: &Activation) -> Result<Value, Failure> {
     let env = env();
-    let program = env
-        .compile(expression)
-        .map_err(|e| Failure::Compile(compile_message(&e.to_string())))?;
+    let program = compile(&env, expression).map_err(Failure::Compile)?;
     let mut ctx = Context::with_env(env);
     for (name, v) in &activation.vars {
         ctx.add_variable_from_value(*name, v.clone());
