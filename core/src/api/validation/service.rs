@@ -235,7 +235,7 @@ fn service_port<'a>(
 
 /// `IsValidIP` with upstream's wording; values must be in canonical form.
 fn ip_errors(ip: &str, path: &Path) -> ErrorList {
-    match ip.parse::<std::net::IpAddr>() {
+    match ip.parse::<core::net::IpAddr>() {
         Ok(addr) if addr.to_string() == ip => Vec::new(),
         Ok(addr) => vec![FieldError::invalid(
             path,
