@@ -38,8 +38,8 @@ pub enum Wait {
 
 /// Builtins every shell has, whatever the image ships.
 const SHELL_BUILTINS: &[&str] = &[
-    "echo", "printf", "test", "[", "true", "false", ":", "pwd", "kill", "type", "command", "times",
-    "alias", "getopts", "let", "source", ".",
+    "echo", "printf", "test", "[", "[[", "true", "false", ":", "pwd", "kill", "type", "command",
+    "times", "alias", "getopts", "let", "source", ".",
 ];
 
 /// Whether `argv[0]` can be run here: a builtin of the interpreting shell, or a program the
@@ -91,10 +91,11 @@ pub fn run(argv: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         "true" | ":" => done(0),
         "false" => done(1),
         "test" => done(test(&args, sys)),
-        "[" => {
+        "[" | "[[" => {
+            let close = if name == "[" { "]" } else { "]]" };
             let mut a = args.clone();
-            if a.last().map(String::as_str) != Some("]") {
-                io.err.push_str("[: missing ]\n");
+            if a.last().map(String::as_str) != Some(close) {
+                io.err.push_str(&format!("{name}: missing {close}\n"));
                 return done(2);
             }
             a.pop();
