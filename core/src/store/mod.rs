@@ -353,11 +353,20 @@ impl Store {
         Ok(self.put(kind, ChangeType::Modified, obj))
     }
 
-    /// Replaces an object's status only (the `/status` subresource).
+    /// Replaces an object's status only (the `/status` subresource). A Deployment's status
+    /// update also carries its annotations, as upstream's status strategy lets it (only spec
+    /// and labels are kept): that is how the controller records the revision.
     pub fn update_status(&mut self, kind: &'static Kind, obj: &Value) -> Result<Value> {
         let old = self.existing_for_update(kind, obj)?;
         let mut new = old.clone();
         new["status"] = obj.get("status").cloned().unwrap_or(json!({}));
+        if kind.kind == "Deployment" {
+            let m = meta::metadata_mut(&mut new);
+            match obj.pointer("/metadata/annotations") {
+                Some(a) => m.insert("annotations".into(), a.clone()),
+                None => m.remove("annotations"),
+            };
+        }
         if &new == old {
             return Ok(new);
         }
