@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::{Value, json};
 
-use crate::api::{Result, meta};
+use crate::api::{Kind, Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
     disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
@@ -24,7 +24,7 @@ use crate::controllers::{
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
-use crate::store::Store;
+use crate::store::{Change, Store};
 use crate::time::Time;
 
 /// The work queue's rate limiter on failed syncs: first retry after 5 ms, doubling, at most
@@ -53,6 +53,18 @@ pub struct Sim {
     stopped_kubelets: BTreeSet<String>,
     /// Consecutive failed syncs per key, for the retry back-off.
     failures: BTreeMap<(usize, ObjectKey), u32>,
+    /// Watches clients hold open (`kubectl rollout status`): the changes each one sees.
+    watches: BTreeMap<u64, Watch>,
+    next_watch: u64,
+}
+
+/// A client's watch on one object: the changes to it since the client last looked, in order,
+/// as a watch stream delivers them.
+struct Watch {
+    kind: &'static Kind,
+    namespace: String,
+    name: String,
+    events: Vec<Change>,
 }
 
 impl Sim {
@@ -96,6 +108,8 @@ impl Sim {
             recorder: EventRecorder::default(),
             stopped_kubelets: BTreeSet::new(),
             failures: BTreeMap::new(),
+            watches: BTreeMap::new(),
+            next_watch: 0,
         }
     }
 
@@ -239,6 +253,40 @@ impl Sim {
         }
     }
 
+    /// Opens a watch on one object (`?fieldSelector=metadata.name=...&watch=true`); its
+    /// changes collect until [`Sim::watch_events`] takes them.
+    pub fn watch(&mut self, kind: &'static Kind, namespace: &str, name: &str) -> u64 {
+        self.route_changes();
+        self.next_watch += 1;
+        self.watches.insert(
+            self.next_watch,
+            Watch {
+                kind,
+                namespace: if kind.namespaced {
+                    namespace.to_string()
+                } else {
+                    String::new()
+                },
+                name: name.to_string(),
+                events: Vec::new(),
+            },
+        );
+        self.next_watch
+    }
+
+    /// The changes a watch has seen since the last call.
+    pub fn watch_events(&mut self, id: u64) -> Vec<Change> {
+        self.route_changes();
+        self.watches
+            .get_mut(&id)
+            .map(|w| std::mem::take(&mut w.events))
+            .unwrap_or_default()
+    }
+
+    pub fn unwatch(&mut self, id: u64) {
+        self.watches.remove(&id);
+    }
+
     fn enqueue(&mut self, index: usize, key: ObjectKey) {
         if self.queued.insert((index, key.clone())) {
             self.pending.push_back((index, key));
@@ -258,6 +306,18 @@ impl Sim {
     /// Offers every new change in the watch log to every component.
     fn route_changes(&mut self) {
         let changes = self.store.drain_changes();
+        for watch in self.watches.values_mut() {
+            watch.events.extend(
+                changes
+                    .iter()
+                    .filter(|c| {
+                        std::ptr::eq(c.kind, watch.kind)
+                            && meta::name(&c.object) == watch.name
+                            && meta::namespace(&c.object) == watch.namespace
+                    })
+                    .cloned(),
+            );
+        }
         let mut keys = Vec::new();
         let mut routed = Vec::new();
         for change in &changes {
