@@ -16,6 +16,7 @@ pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbage_collector;
+pub mod history;
 pub mod job;
 pub mod local_path;
 pub mod namespace;

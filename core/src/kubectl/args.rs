@@ -49,6 +49,8 @@ pub struct Parsed {
     pub args: Vec<String>,
     pub flags: BTreeMap<&'static str, Vec<String>>,
     pub after_dash: Option<Vec<String>>,
+    /// Every flag value in the order given (what `--record` writes into change-cause).
+    pub order: Vec<(&'static str, String)>,
 }
 
 impl Parsed {
@@ -65,6 +67,11 @@ impl Parsed {
 
     pub fn is_set(&self, long: &str) -> bool {
         self.flags.contains_key(long)
+    }
+
+    fn push(&mut self, long: &'static str, value: String) {
+        self.order.push((long, value.clone()));
+        self.flags.entry(long).or_default().push(value);
     }
 
     /// A switch: true when given bare or as `=true`.
@@ -123,7 +130,7 @@ pub fn parse_tables(words: &[String], tables: &[&[Flag]], command: &str) -> Resu
             } else {
                 inline.unwrap_or_else(|| "true".into())
             };
-            parsed.flags.entry(flag.long).or_default().push(v);
+            parsed.push(flag.long, v);
         } else if word.len() > 1 && word.starts_with('-') && !is_negative_number(word) {
             let shorts: Vec<char> = word.chars().skip(1).collect();
             let mut j = 0;
@@ -146,14 +153,16 @@ pub fn parse_tables(words: &[String], tables: &[&[Flag]], command: &str) -> Resu
                             "error: flag needs an argument: '{c}' in -{c}\n{usage}"
                         ));
                     };
-                    parsed.flags.entry(flag.long).or_default().push(v);
+                    parsed.push(flag.long, v);
                     break;
                 }
-                parsed
-                    .flags
-                    .entry(flag.long)
-                    .or_default()
-                    .push("true".into());
+                // A switch may take its value inline, as pflag reads `-w=false`.
+                if shorts.get(j + 1) == Some(&'=') {
+                    let v: String = shorts[j + 2..].iter().collect();
+                    parsed.push(flag.long, v);
+                    break;
+                }
+                parsed.push(flag.long, "true".into());
                 j += 1;
             }
         } else {
@@ -165,6 +174,54 @@ pub fn parse_tables(words: &[String], tables: &[&[Flag]], command: &str) -> Resu
 
 fn is_negative_number(word: &str) -> bool {
     word[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// A duration flag's value as Go's `time.ParseDuration` reads it (`30s`, `1m30s`, `1.5h`,
+/// `500ms`, `0`), in milliseconds; the error is Go's (`time: invalid duration "abc"`).
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration \"{text}\"");
+    let (negative, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut nanos: f64 = 0.0;
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (number, tail) = rest.split_at(number_end);
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return Err(invalid());
+        }
+        let unit_end = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_end);
+        let scale = match unit {
+            "" => return Err(format!("time: missing unit in duration \"{text}\"")),
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            other => {
+                return Err(format!(
+                    "time: unknown unit \"{other}\" in duration \"{text}\""
+                ));
+            }
+        };
+        nanos += number.parse::<f64>().map_err(|_| invalid())? * scale;
+        rest = tail;
+    }
+    let millis = (nanos / 1e6) as i64;
+    Ok(if negative { -millis } else { millis })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use crate::api::validation::field::go_quote;
 use crate::api::{Reason, Status};
+use crate::cluster::Output;
 
 /// The line(s) kubectl prints for a failed API request (without the trailing newline).
 pub fn render(status: &Status) -> String {
@@ -134,4 +135,26 @@ pub fn report(failures: &[Failure]) -> Option<String> {
                 .join("\n"),
         ),
     }
+}
+
+/// Ends a command that collected errors as `CheckErr` ends one with an aggregate error: one
+/// error as it is, several as `error: [a, b]`; either way, exit code 1.
+pub fn aggregate(mut out: Output, errors: Vec<String>) -> Output {
+    let errors: Vec<String> = errors
+        .into_iter()
+        .map(|e| e.trim_end_matches('\n').to_string())
+        .collect();
+    match errors.as_slice() {
+        [] => return out,
+        [one] if one.starts_with("error: ") || one.starts_with("Error from server") => {
+            out.stderr.push_str(one);
+        }
+        [one] => out.stderr.push_str(&format!("error: {one}")),
+        many => out
+            .stderr
+            .push_str(&format!("error: [{}]", many.join(", "))),
+    }
+    out.stderr.push('\n');
+    out.exit_code = 1;
+    out
 }

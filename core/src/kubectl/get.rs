@@ -348,7 +348,7 @@ fn list(items: Vec<Value>) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
-fn render_structured(format: &str, doc: &Value) -> String {
+pub fn render_structured(format: &str, doc: &Value) -> String {
     if format == "json" {
         let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
         // kubectl indents JSON with four spaces.

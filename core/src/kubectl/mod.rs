@@ -31,8 +31,10 @@ pub mod patch;
 pub mod podref;
 pub mod printers;
 pub mod replace;
+pub mod rollout;
 pub mod run;
 pub mod scale;
+pub mod set;
 pub mod shell;
 pub mod taint;
 pub mod top;
@@ -59,6 +61,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "delete" => delete::run(rest, shell, sim),
         "describe" => describe::run(rest, shell, sim),
         "scale" => scale::run(rest, shell, sim),
+        "rollout" => rollout::run(rest, shell, sim),
+        "set" => set::run(rest, shell, sim),
         "run" => run::run(rest, shell, sim),
         "expose" => expose::run(rest, shell, sim),
         "wait" => wait::run(rest, shell, sim),
@@ -102,8 +106,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
 const KNOWN_LATER: &[&str] = &[
     "edit",
-    "set",
-    "rollout",
     "autoscale",
     "attach",
     "port-forward",
@@ -129,6 +131,8 @@ const COMMANDS: &[&str] = &[
     "delete",
     "describe",
     "scale",
+    "rollout",
+    "set",
     "run",
     "expose",
     "wait",

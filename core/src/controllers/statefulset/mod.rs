@@ -1,7 +1,7 @@
 //! The StatefulSet controller: pods with stable names, storage and order.
 //!
 //! Follows upstream's `pkg/controller/statefulset` (`stateful_set_control.go`): the set's
-//! template history lives in ControllerRevisions ([`revision`]); pods `<set>-0 .. <set>-(n-1)`
+//! template history lives in ControllerRevisions ([`super::history`]); pods `<set>-0 .. <set>-(n-1)`
 //! are created from the revision their ordinal calls for, each with its own claims from
 //! `volumeClaimTemplates` ([`pods`]). With `OrderedReady`, a pod is created only once every lower
 //! ordinal is Running and Ready, surplus pods go from the highest ordinal down, one at a time,
@@ -10,10 +10,10 @@
 //! `maxUnavailable` pods unavailable; `OnDelete` leaves replacement to whoever deletes pods.
 
 pub mod pods;
-pub mod revision;
 
 use serde_json::{Value, json};
 
+use super::history as revision;
 use super::{
     Controller, Ctx, EventNote, ObjectKey, Op, Outcome, int_at, is_controlled_by, is_pod_available,
     is_pod_ready, kind, owner_key,
@@ -23,6 +23,8 @@ use crate::store::{Change, DeleteOptions, Store};
 use crate::time::Time;
 
 const SOURCE: &str = "statefulset-controller";
+/// The label a StatefulSet's revisions carry their hash in.
+pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
 
 pub struct StatefulSetController;
 
@@ -210,7 +212,8 @@ impl<'a> Sync<'a> {
         let set = self.set;
         let rev_kind = kind("apps", "ControllerRevision");
         for _ in 0..100 {
-            let candidate = revision::new_revision(set, number, *collisions);
+            let hash = revision::hash(&revision::patch(set), *collisions);
+            let candidate = revision::new_revision(set, number, &hash, HASH_LABEL);
             let name = meta::name(&candidate).to_string();
             match self.store.get(rev_kind, meta::namespace(set), &name) {
                 Ok(existing) if existing.get("data") == candidate.get("data") => return name,

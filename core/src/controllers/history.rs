@@ -1,18 +1,21 @@
-//! A StatefulSet's history as ControllerRevisions, as upstream's `controller/history` keeps it.
+//! Template history as ControllerRevisions, as upstream's `controller/history` keeps it for
+//! StatefulSets and DaemonSets (and as `kubectl rollout history|undo` reads it).
 //!
 //! A revision stores the pod template as a patch (`{"spec":{"template":{..., "$patch":"replace"}}}`)
-//! and is named `<set>-<hash>`, the hash being FNV-1 over the patch's JSON bytes and the
-//! collision count (`HashControllerRevision`). Pods carry the name of the revision they were made
-//! from in their `controller-revision-hash` label.
+//! and is named `<owner>-<hash>`. A StatefulSet's hash is FNV-1 over the patch's JSON bytes and
+//! the collision count (`HashControllerRevision`); a DaemonSet's is the template hash its pods
+//! carry. Pods carry the hash of the revision they were made from in their
+//! `controller-revision-hash` label.
 
 use serde_json::{Value, json};
 
-use super::super::{int_at, is_controlled_by, kind};
+use super::{int_at, is_controlled_by, kind};
 use crate::api::{meta, selector};
 use crate::rng::{fnv1_32, safe_encode};
 use crate::store::Store;
 
-pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
+/// The label a pod (and a DaemonSet's revision) carries with its revision's hash.
+pub const POD_HASH_LABEL: &str = "controller-revision-hash";
 
 /// The revision data of a set: its template, marked to replace the whole template when applied.
 pub fn patch(set: &Value) -> Value {
@@ -44,17 +47,17 @@ pub fn name(set_name: &str, hash: &str) -> String {
     format!("{prefix}-{hash}")
 }
 
-/// A new ControllerRevision object for the set's current template.
-pub fn new_revision(set: &Value, number: i64, collision_count: i64) -> Value {
+/// A new ControllerRevision object for the owner's current template, named after `hash`,
+/// which it also carries in the label `label` next to the template's labels.
+pub fn new_revision(set: &Value, number: i64, hash: &str, label: &str) -> Value {
     let data = patch(set);
-    let hash = hash(&data, collision_count);
     let mut labels = set
         .pointer("/spec/template/metadata/labels")
         .cloned()
         .unwrap_or(json!({}));
-    meta::as_object_mut(&mut labels).insert(HASH_LABEL.into(), json!(hash));
+    meta::as_object_mut(&mut labels).insert(label.into(), json!(hash));
     let mut metadata = json!({
-        "name": name(meta::name(set), &hash),
+        "name": name(meta::name(set), hash),
         "namespace": meta::namespace(set),
         "labels": labels,
         "ownerReferences": [meta::controller_ref(set)],
@@ -71,7 +74,7 @@ pub fn new_revision(set: &Value, number: i64, collision_count: i64) -> Value {
     })
 }
 
-/// The set's revisions (controlled by it and matching its selector), oldest first — upstream's
+/// The owner's revisions (controlled by it and matching its selector), oldest first — upstream's
 /// `SortControllerRevisions`: by revision number, then creation, then name.
 pub fn list<'a>(set: &Value, store: &'a Store) -> Vec<&'a Value> {
     let uid = meta::uid(set);
@@ -107,7 +110,10 @@ pub fn template(revision: &Value) -> Value {
 
 /// The revision a pod was made from.
 pub fn of_pod(pod: &Value) -> &str {
-    meta::str_at(pod, "/metadata/labels/controller-revision-hash")
+    meta::labels(pod)
+        .and_then(|l| l.get(POD_HASH_LABEL))
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -118,7 +124,10 @@ mod tests {
     fn revision_names_follow_the_data() {
         let set = json!({"metadata": {"name": "web", "namespace": "default", "uid": "u"},
             "spec": {"template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}});
-        let r = new_revision(&set, 1, 0);
+        let label = "controller.kubernetes.io/hash";
+        let revision =
+            |set: &Value, collisions| new_revision(set, 1, &hash(&patch(set), collisions), label);
+        let r = revision(&set, 0);
         let name = meta::name(&r).to_string();
         assert!(name.starts_with("web-"), "{name}");
         assert_eq!(
@@ -129,8 +138,8 @@ mod tests {
         // Another image, another name; another collision count, another name.
         let mut other = set.clone();
         other["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.28");
-        assert_ne!(meta::name(&new_revision(&other, 2, 0)), name);
-        assert_ne!(meta::name(&new_revision(&set, 1, 1)), name);
+        assert_ne!(meta::name(&revision(&other, 0)), name);
+        assert_ne!(meta::name(&revision(&set, 1)), name);
     }
 
     #[test]

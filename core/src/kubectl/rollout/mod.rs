@@ -1,0 +1,163 @@
+//! `kubectl rollout`: watch, inspect, undo, pause, resume and restart the rollouts of
+//! Deployments, DaemonSets and StatefulSets.
+//!
+//! Each subcommand has its own module, as upstream's `pkg/cmd/rollout` does; what they share is
+//! here: finding the objects named on the line (`TYPE NAME`, `TYPE/NAME`, a type alone for all
+//! of them, `-l`, `-f`) and printing one-line results (`deployment.apps/web paused`).
+
+mod history;
+mod pause;
+mod status;
+mod undo;
+
+use serde_json::Value;
+
+use super::args::Parsed;
+use super::shell::Shell;
+use super::{errors, namespace_of, object_name};
+use crate::api::{Kind, meta, yaml};
+use crate::cluster::Output;
+use crate::sim::Sim;
+
+pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let Some((sub, rest)) = words.split_first() else {
+        return Ok(Output {
+            stdout: HELP.into(),
+            stderr: String::new(),
+            exit_code: 1,
+        });
+    };
+    match sub.as_str() {
+        "status" => status::run(rest, shell, sim),
+        "history" => history::run(rest, shell, sim),
+        "undo" => undo::run(rest, shell, sim),
+        "pause" => pause::run(rest, shell, sim, pause::Action::Pause),
+        "resume" => pause::run(rest, shell, sim, pause::Action::Resume),
+        "restart" => pause::run(rest, shell, sim, pause::Action::Restart),
+        "-h" | "--help" | "help" => Ok(Output::ok(HELP)),
+        other => Err(format!(
+            "error: unknown command \"{other}\"\nSee 'kubectl rollout -h' for help and examples"
+        )),
+    }
+}
+
+/// The objects a rollout subcommand works on, read from the API server, and the errors met
+/// finding them (each reported, the others still worked on, as `ContinueOnError` does).
+struct Found {
+    objects: Vec<(&'static Kind, Value)>,
+    errors: Vec<String>,
+}
+
+/// Resolves the resources of the line the way the builder does with
+/// `ResourceTypeOrNameArgs(true, ...)`: a type alone (or with `-l`) means all of that type.
+fn find(parsed: &Parsed, shell: &Shell, sim: &Sim) -> Result<Found, String> {
+    let namespace = namespace_of(parsed, shell);
+    let mut found = Found {
+        objects: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut wanted: Vec<(&'static Kind, String, String)> = Vec::new();
+    for file in parsed.all("filename") {
+        let text = shell
+            .read_file(file)
+            .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?;
+        let docs = yaml::decode_documents(&text).map_err(|e| {
+            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
+        })?;
+        for doc in docs {
+            let kind = sim
+                .store
+                .kind_for(meta::str_at(&doc, "/apiVersion"), meta::str_at(&doc, "/kind"))
+                .ok_or_else(|| {
+                    format!(
+                        "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first",
+                        meta::name(&doc),
+                        meta::namespace(&doc),
+                        meta::str_at(&doc, "/kind"),
+                        meta::str_at(&doc, "/apiVersion")
+                    )
+                })?;
+            let ns = match meta::namespace(&doc) {
+                "" => namespace.clone(),
+                ns => ns.to_string(),
+            };
+            wanted.push((kind, ns, meta::name(&doc).to_string()));
+        }
+    }
+    if !parsed.args.is_empty() {
+        let type_only = !parsed.args.iter().any(|a| a.contains('/')) && parsed.args.len() == 1;
+        wanted.extend(super::delete::targets(
+            &parsed.args,
+            type_only,
+            parsed.get("selector"),
+            &namespace,
+            false,
+            sim,
+        )?);
+    }
+    let selector = parsed
+        .get("selector")
+        .map(super::get::parse_selector)
+        .transpose()?;
+    for (kind, ns, name) in wanted {
+        match sim.store.get(kind, &ns, &name) {
+            Ok(obj) if selector.as_ref().is_none_or(|s| s.matches(obj)) => {
+                found.objects.push((kind, obj.clone()));
+            }
+            Ok(_) => {}
+            Err(status) => found.errors.push(errors::render(&status)),
+        }
+    }
+    Ok(found)
+}
+
+/// The name printer: `deployment.apps/web paused` (`-o name` drops the operation).
+fn name_line(kind: &Kind, name: &str, operation: &str, parsed: &Parsed) -> String {
+    let short = parsed.get("output") == Some("name");
+    if operation.is_empty() || short {
+        format!("{}\n", object_name(kind, name))
+    } else {
+        format!("{} {operation}\n", object_name(kind, name))
+    }
+}
+
+/// `the plural.group "name"` form of per-object errors (`deployments.apps "web" ...`).
+fn resource_string(kind: &Kind, name: &str) -> String {
+    format!("{} \"{name}\"", kind.qualified_resource())
+}
+
+const HELP: &str = "Manage the rollout of one or many resources.
+        
+ Valid resource types include:
+
+  *  deployments
+  *  daemonsets
+  *  statefulsets
+
+Examples:
+  # Rollback to the previous deployment
+  kubectl rollout undo deployment/abc
+  
+  # Check the rollout status of a daemonset
+  kubectl rollout status daemonset/foo
+  
+  # Restart a deployment
+  kubectl rollout restart deployment/abc
+  
+  # Restart deployments with the 'app=nginx' label
+  kubectl rollout restart deployment --selector=app=nginx
+
+Available Commands:
+  history       View rollout history
+  pause         Mark the provided resource as paused
+  restart       Restart a resource
+  resume        Resume a paused resource
+  status        Show the status of the rollout
+  undo          Undo a previous rollout
+
+Usage:
+  kubectl rollout SUBCOMMAND [options]
+
+Use \"kubectl rollout <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";

@@ -1,0 +1,323 @@
+//! `kubectl rollout status`: prints the rollout's progress each time the object changes, until
+//! it is done, fails, or `--timeout` passes — letting virtual time run meanwhile, as the real
+//! command blocks on a watch. The wording is upstream's status viewers'
+//! (`polymorphichelpers/rollout_status.go`).
+
+use serde_json::Value;
+
+use super::{Found, find};
+use crate::api::{Kind, meta};
+use crate::cluster::Output;
+use crate::controllers::deployment::util as dutil;
+use crate::controllers::int_at;
+use crate::kubectl::args::{self, Flag, switch, value};
+use crate::kubectl::namespace_of;
+use crate::kubectl::shell::Shell;
+use crate::sim::Sim;
+use crate::store::ChangeType;
+use crate::time::SECOND;
+
+const FLAGS: &[Flag] = &[
+    value("filename", Some('f')),
+    value("kustomize", Some('k')),
+    switch("recursive", Some('R')),
+    value("revision", None),
+    value("selector", Some('l')),
+    value("timeout", None),
+    switch("watch", Some('w')),
+];
+
+/// Without `--timeout`, the real command waits for ever; here the wait ends after this much
+/// virtual time, with a note saying so.
+const WAIT_LIMIT_MILLIS: i64 = 3600 * SECOND;
+
+pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let parsed = args::parse(words, FLAGS, "kubectl rollout status")?;
+    let usage = "See 'kubectl rollout status --help' for usage.";
+    let revision: i64 = match parsed.get("revision") {
+        None => 0,
+        Some(r) => r.parse().map_err(|_| {
+            format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\n{usage}")
+        })?,
+    };
+    let timeout = match parsed.get("timeout") {
+        None => 0,
+        Some(t) => args::parse_duration(t).map_err(|e| {
+            format!("error: invalid argument \"{t}\" for \"--timeout\" flag: {e}\n{usage}")
+        })?,
+    };
+    let watch = parsed.get("watch").is_none_or(|w| w == "true");
+    if parsed.args.is_empty() && parsed.all("filename").is_empty() {
+        return Err("error: required resource not specified".into());
+    }
+    if revision < 0 {
+        return Err(format!(
+            "error: revision must be a positive integer: {revision}"
+        ));
+    }
+    let Found { objects, errors } = find(&parsed, shell, sim)?;
+    let mut out = Output::default();
+    if objects.is_empty() && errors.is_empty() {
+        out.stderr = format!(
+            "No resources found in {} namespace.\n",
+            namespace_of(&parsed, shell)
+        );
+        return Ok(out);
+    }
+    let mut errors = errors;
+    for (kind, obj) in objects {
+        if let Err(e) = follow(kind, &obj, revision, watch, timeout, sim, &mut out) {
+            errors.push(e);
+            break;
+        }
+    }
+    Ok(crate::kubectl::errors::aggregate(out, errors))
+}
+
+/// Watches one object until its rollout is done, printing the status at every change.
+fn follow(
+    kind: &'static Kind,
+    obj: &Value,
+    revision: i64,
+    watch: bool,
+    timeout: i64,
+    sim: &mut Sim,
+    out: &mut Output,
+) -> Result<(), String> {
+    if !matches!(kind.kind, "Deployment" | "DaemonSet" | "StatefulSet") || kind.group != "apps" {
+        return Err(format!(
+            "error: no status viewer has been implemented for {}",
+            group_kind(kind)
+        ));
+    }
+    let (namespace, name) = (
+        meta::namespace(obj).to_string(),
+        meta::name(obj).to_string(),
+    );
+    // The informer's initial list: the object as it is now.
+    if report(kind, obj, revision, out)? || !watch {
+        return Ok(());
+    }
+    let id = sim.watch(kind, &namespace, &name);
+    let limited = timeout > 0;
+    let deadline = sim
+        .now()
+        .plus_millis(if limited { timeout } else { WAIT_LIMIT_MILLIS });
+    let result = loop {
+        let mut done = None;
+        for change in sim.watch_events(id) {
+            if change.change == ChangeType::Deleted {
+                done = Some(Err("error: object has been deleted".to_string()));
+                break;
+            }
+            match report(kind, &change.object, revision, out) {
+                Ok(true) => {
+                    done = Some(Ok(()));
+                    break;
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    done = Some(Err(e));
+                    break;
+                }
+            }
+        }
+        if let Some(result) = done {
+            break result;
+        }
+        if sim.now() >= deadline {
+            break Err(if limited {
+                "error: timed out waiting for the condition".to_string()
+            } else {
+                format!(
+                    "error: stopped watching after {} of cluster time without the rollout finishing (kubectl would keep waiting; use --timeout to choose how long)",
+                    crate::time::human_duration(WAIT_LIMIT_MILLIS)
+                )
+            });
+        }
+        match sim.next_timer().filter(|t| *t <= deadline) {
+            Some(t) => sim.advance_to(t),
+            None => sim.advance_to(deadline),
+        }
+    };
+    sim.unwatch(id);
+    result
+}
+
+/// Prints the status line of one observed state; returns whether the rollout is done.
+fn report(kind: &Kind, obj: &Value, revision: i64, out: &mut Output) -> Result<bool, String> {
+    let (line, done) = match kind.kind {
+        "Deployment" => deployment_status(obj, revision)?,
+        "DaemonSet" => daemon_set_status(obj)?,
+        _ => stateful_set_status(obj)?,
+    };
+    out.stdout.push_str(&line);
+    Ok(done)
+}
+
+/// `schema.GroupKind`'s `String()`: `ReplicaSet.apps`, `Pod`.
+fn group_kind(kind: &Kind) -> String {
+    if kind.group.is_empty() {
+        kind.kind.to_string()
+    } else {
+        format!("{}.{}", kind.kind, kind.group)
+    }
+}
+
+/// `DeploymentStatusViewer`.
+pub fn deployment_status(d: &Value, revision: i64) -> Result<(String, bool), String> {
+    let name = meta::name(d);
+    if revision > 0 {
+        let current = dutil::revision(d);
+        if revision != current {
+            return Err(format!(
+                "error: desired revision ({revision}) is different from the running revision ({current})"
+            ));
+        }
+    }
+    if int_at(d, "/metadata/generation") > int_at(d, "/status/observedGeneration") {
+        return Ok((
+            "Waiting for deployment spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let status = d.get("status").cloned().unwrap_or_default();
+    if dutil::condition(&status, "Progressing")
+        .is_some_and(|c| meta::str_at(c, "/reason") == dutil::TIMED_OUT)
+    {
+        return Err(format!(
+            "error: deployment \"{name}\" exceeded its progress deadline"
+        ));
+    }
+    let replicas = int_at(d, "/spec/replicas");
+    let updated = int_at(d, "/status/updatedReplicas");
+    let current = int_at(d, "/status/replicas");
+    let available = int_at(d, "/status/availableReplicas");
+    let waiting = |what: String| {
+        Ok((
+            format!("Waiting for deployment \"{name}\" rollout to finish: {what}...\n"),
+            false,
+        ))
+    };
+    if updated < replicas {
+        return waiting(format!(
+            "{updated} out of {replicas} new replicas have been updated"
+        ));
+    }
+    if current > updated {
+        return waiting(format!(
+            "{} old replicas are pending termination",
+            current - updated
+        ));
+    }
+    if available < updated {
+        return waiting(format!(
+            "{available} of {updated} updated replicas are available"
+        ));
+    }
+    Ok((
+        format!("deployment \"{name}\" successfully rolled out\n"),
+        true,
+    ))
+}
+
+/// `DaemonSetStatusViewer`.
+fn daemon_set_status(ds: &Value) -> Result<(String, bool), String> {
+    let name = meta::name(ds);
+    if meta::str_at(ds, "/spec/updateStrategy/type") != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
+    }
+    if int_at(ds, "/metadata/generation") > int_at(ds, "/status/observedGeneration") {
+        return Ok((
+            "Waiting for daemon set spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let desired = int_at(ds, "/status/desiredNumberScheduled");
+    let updated = int_at(ds, "/status/updatedNumberScheduled");
+    let available = int_at(ds, "/status/numberAvailable");
+    if updated < desired {
+        return Ok((
+            format!(
+                "Waiting for daemon set \"{name}\" rollout to finish: {updated} out of {desired} new pods have been updated...\n"
+            ),
+            false,
+        ));
+    }
+    if available < desired {
+        return Ok((
+            format!(
+                "Waiting for daemon set \"{name}\" rollout to finish: {available} of {desired} updated pods are available...\n"
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!("daemon set \"{name}\" successfully rolled out\n"),
+        true,
+    ))
+}
+
+/// `StatefulSetStatusViewer`.
+fn stateful_set_status(sts: &Value) -> Result<(String, bool), String> {
+    if meta::str_at(sts, "/spec/updateStrategy/type") != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
+    }
+    let observed = int_at(sts, "/status/observedGeneration");
+    if observed == 0 || int_at(sts, "/metadata/generation") > observed {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let replicas = int_at(sts, "/spec/replicas");
+    let ready = int_at(sts, "/status/readyReplicas");
+    if ready < replicas {
+        return Ok((
+            format!("Waiting for {} pods to be ready...\n", replicas - ready),
+            false,
+        ));
+    }
+    let updated = int_at(sts, "/status/updatedReplicas");
+    if let Some(rolling) = sts
+        .pointer("/spec/updateStrategy/rollingUpdate")
+        .filter(|r| r.is_object())
+    {
+        if let Some(partition) = rolling.get("partition").and_then(Value::as_i64)
+            && updated < replicas - partition
+        {
+            return Ok((
+                format!(
+                    "Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...\n",
+                    replicas - partition
+                ),
+                false,
+            ));
+        }
+        return Ok((
+            format!("partitioned roll out complete: {updated} new pods have been updated...\n"),
+            true,
+        ));
+    }
+    let update_rev = meta::str_at(sts, "/status/updateRevision");
+    let current_rev = meta::str_at(sts, "/status/currentRevision");
+    if update_rev != current_rev {
+        return Ok((
+            format!(
+                "waiting for statefulset rolling update to complete {updated} pods at revision {update_rev}...\n"
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {current_rev}...\n",
+            int_at(sts, "/status/currentReplicas")
+        ),
+        true,
+    ))
+}

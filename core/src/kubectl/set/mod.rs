@@ -1,0 +1,365 @@
+//! `kubectl set`: change one aspect of objects in place — container images, environment,
+//! resource requirements, a Service's selector, the service account of a pod template.
+//!
+//! Each subcommand has its own module (upstream's `pkg/cmd/set`); what they share is here:
+//! finding the objects (from the API server by `TYPE NAME`, `TYPE/NAME`, `--all`, `-l` or
+//! `-f`, or with `--local` only from the files), reaching the pod spec inside each kind
+//! (`UpdatePodSpecForObject`), `--record`, and writing the change back and printing the result
+//! (`deployment.apps/web image updated`, `-o yaml`, `--dry-run`). A change that changes nothing
+//! is not sent and not reported, as kubectl skips empty patches.
+
+mod env;
+mod image;
+mod resources;
+mod selector;
+
+use serde_json::{Value, json};
+
+use super::args::Parsed;
+use super::get::render_structured;
+use super::shell::Shell;
+use super::{dry_run, errors, namespace_of, object_name};
+use crate::api::{Kind, meta, yaml};
+use crate::cluster::Output;
+use crate::sim::Sim;
+
+pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let Some((sub, rest)) = words.split_first() else {
+        return Ok(Output {
+            stdout: HELP.into(),
+            stderr: String::new(),
+            exit_code: 1,
+        });
+    };
+    match sub.as_str() {
+        "image" => image::run(rest, shell, sim),
+        "env" => env::run(rest, shell, sim),
+        "resources" => resources::run(rest, shell, sim),
+        "selector" => selector::run_selector(rest, shell, sim),
+        "serviceaccount" | "sa" => selector::run_service_account(rest, shell, sim),
+        "subject" => {
+            Err("error: \"kubectl set subject\" is not available in this sandbox yet".into())
+        }
+        "-h" | "--help" | "help" => Ok(Output::ok(HELP)),
+        other => Err(format!(
+            "error: unknown command \"{other}\"\nSee 'kubectl set -h' for help and examples"
+        )),
+    }
+}
+
+/// What every `set` subcommand was asked to do with the objects it changes.
+struct Options {
+    local: bool,
+    /// "none", "client" or "server".
+    dry: String,
+    output: String,
+    /// The `kubernetes.io/change-cause` to write (`--record`), if any.
+    record: Option<String>,
+    /// The operation the name printer reports (`image updated`).
+    operation: &'static str,
+}
+
+impl Options {
+    /// Reads the flags the subcommands share; `command` is e.g. `set image` (for `--record`).
+    fn new(parsed: &Parsed, command: &str, operation: &'static str) -> Result<Options, String> {
+        let local = parsed.switch("local");
+        let dry = dry_run(parsed)?.to_string();
+        if local && dry == "server" {
+            return Err(
+                "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?"
+                    .into(),
+            );
+        }
+        let output = parsed.get("output").unwrap_or("").to_string();
+        if !matches!(output.as_str(), "" | "yaml" | "json" | "name") {
+            return Err(format!(
+                "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,yaml (more in later versions of this sandbox)"
+            ));
+        }
+        let record = parsed
+            .switch("record")
+            .then(|| change_cause(parsed, command));
+        Ok(Options {
+            local,
+            dry,
+            output,
+            record,
+            operation,
+        })
+    }
+}
+
+/// The command line as `--record` writes it: `kubectl set image deployment/web nginx=nginx:1.27
+/// --record=true` — positional words, then every flag by its long name, in the order given.
+fn change_cause(parsed: &Parsed, command: &str) -> String {
+    let mut cause = format!("kubectl {command}");
+    for arg in &parsed.args {
+        cause.push(' ');
+        cause.push_str(arg);
+    }
+    for (flag, value) in &parsed.order {
+        cause.push_str(&format!(" --{flag}={value}"));
+    }
+    cause
+}
+
+/// Where a kind keeps its pod spec (`UpdatePodSpecForObject`), or kubectl's error for kinds
+/// without one.
+fn pod_spec_pointer(kind: &Kind) -> Result<&'static str, String> {
+    match (kind.group, kind.kind) {
+        ("", "Pod") => Ok("/spec"),
+        ("", "ReplicationController")
+        | ("apps", "Deployment" | "DaemonSet" | "ReplicaSet" | "StatefulSet")
+        | ("batch", "Job") => Ok("/spec/template/spec"),
+        ("batch", "CronJob") => Ok("/spec/jobTemplate/spec/template/spec"),
+        (_, other) => Err(format!(
+            "the object is not a pod or does not have a pod template: *v1.{other}"
+        )),
+    }
+}
+
+/// `info.ObjectName()`, as per-object errors name the object: by resource for objects from the
+/// server (`deployments/web`), by kind for objects read with `--local` (`deployment.apps/web`).
+fn info_name(kind: &Kind, name: &str, local: bool) -> String {
+    if local {
+        object_name(kind, name)
+    } else {
+        format!("{}/{name}", kind.plural)
+    }
+}
+
+/// The objects a `set` subcommand works on: from the files alone with `--local`, else from the
+/// API server (files, names, `--all`, `-l`).
+fn objects(
+    parsed: &Parsed,
+    resources: &[String],
+    local: bool,
+    shell: &Shell,
+    sim: &Sim,
+) -> Result<Vec<(&'static Kind, Value)>, String> {
+    let files = parsed.all("filename");
+    if local && !resources.is_empty() {
+        return Err("error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'".into());
+    }
+    if files.is_empty() && resources.is_empty() {
+        return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
+    }
+    let namespace = namespace_of(parsed, shell);
+    let mut found = Vec::new();
+    for file in files {
+        let text = shell
+            .read_file(file)
+            .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?;
+        let docs = yaml::decode_documents(&text).map_err(|e| {
+            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
+        })?;
+        for doc in docs {
+            let (api_version, kind_name) = (
+                meta::str_at(&doc, "/apiVersion").to_string(),
+                meta::str_at(&doc, "/kind").to_string(),
+            );
+            let kind = sim.store.kind_for(&api_version, &kind_name).ok_or_else(|| {
+                format!(
+                    "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{kind_name}\" in version \"{api_version}\"\nensure CRDs are installed first",
+                    meta::name(&doc),
+                    meta::namespace(&doc),
+                )
+            })?;
+            if local {
+                found.push((kind, doc));
+                continue;
+            }
+            let ns = match meta::namespace(&doc) {
+                "" => namespace.as_str(),
+                ns => ns,
+            };
+            let live = sim
+                .store
+                .get(kind, ns, meta::name(&doc))
+                .map_err(|s| errors::render(&s))?;
+            found.push((kind, live.clone()));
+        }
+    }
+    if !resources.is_empty() {
+        let all = parsed.switch("all");
+        if all && parsed.is_set("selector") {
+            return Err("error: cannot set --all and --selector at the same time".into());
+        }
+        for (kind, ns, name) in super::delete::targets(
+            resources,
+            all,
+            parsed.get("selector"),
+            &namespace,
+            false,
+            sim,
+        )? {
+            let live = sim
+                .store
+                .get(kind, &ns, &name)
+                .map_err(|s| errors::render(&s))?;
+            found.push((kind, live.clone()));
+        }
+    }
+    Ok(found)
+}
+
+/// Sends one changed object (unless local or a client dry run) and prints the result.
+fn write(
+    kind: &'static Kind,
+    mut changed: Value,
+    options: &Options,
+    sim: &mut Sim,
+    out: &mut Output,
+    printed: &mut usize,
+) -> Result<(), String> {
+    if let Some(cause) = &options.record {
+        meta::child_object(meta::metadata_mut(&mut changed), "annotations")
+            .insert(CHANGE_CAUSE.into(), json!(cause));
+    }
+    let shown = if options.local || options.dry != "none" {
+        changed
+    } else {
+        sim.store
+            .update(kind, changed)
+            .map_err(|s| errors::render(&s))?
+    };
+    *printed += 1;
+    match options.output.as_str() {
+        "yaml" => {
+            if *printed > 1 {
+                out.stdout.push_str("---\n");
+            }
+            out.stdout.push_str(&render_structured("yaml", &shown));
+        }
+        "json" => out.stdout.push_str(&render_structured("json", &shown)),
+        "name" => {
+            out.stdout
+                .push_str(&format!("{}\n", object_name(kind, meta::name(&shown))));
+        }
+        _ => {
+            let suffix = match options.dry.as_str() {
+                "client" => " (dry run)",
+                "server" => " (server dry run)",
+                _ => "",
+            };
+            out.stdout.push_str(&format!(
+                "{} {}{suffix}\n",
+                object_name(kind, meta::name(&shown)),
+                options.operation
+            ));
+        }
+    }
+    Ok(())
+}
+
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
+/// cobra's deprecation notice for `--record`.
+fn record_warning(parsed: &Parsed, out: &mut Output) {
+    if parsed.is_set("record") {
+        out.stderr.push_str(
+            "Flag --record has been deprecated, --record will be removed in the future\n",
+        );
+    }
+}
+
+/// `GetResourcesAndPairs`: resources first, then `key=value` / `key-` pairs.
+fn resources_and_pairs(
+    args: &[String],
+    pair_type: &str,
+) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut resources = Vec::new();
+    let mut pairs = Vec::new();
+    for s in args {
+        let is_pair = (s.contains('=') && !s.starts_with('=')) || (s.ends_with('-') && s != "-");
+        if is_pair {
+            pairs.push(s.clone());
+        } else if pairs.is_empty() {
+            resources.push(s.clone());
+        } else {
+            return Err(format!(
+                "error: all resources must be specified before {pair_type} changes: {s}"
+            ));
+        }
+    }
+    Ok((resources, pairs))
+}
+
+/// `selectString`: a container name against a pattern with `*` wildcards.
+fn select_container(name: &str, pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    if !pattern.contains('*') {
+        return name == pattern;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = name;
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        match rest.find(part) {
+            Some(at) if i == 0 && at != 0 => return false,
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    parts.last().is_none_or(|p| p.is_empty()) || rest.is_empty()
+}
+
+const HELP: &str = "Configure application resources.
+
+ These commands help you make changes to existing application resources.
+
+Available Commands:
+  env              Update environment variables on a pod template
+  image            Update the image of a pod template
+  resources        Update resource requests/limits on objects with pod templates
+  selector         Set the selector on a resource
+  serviceaccount   Update the service account of a resource
+  subject          Update the user, group, or service account in a role binding or cluster role binding
+
+Usage:
+  kubectl set SUBCOMMAND [options]
+
+Use \"kubectl set <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_patterns_match_as_kubectl_matches_them() {
+        for (name, pattern, want) in [
+            ("nginx", "*", true),
+            ("nginx", "nginx", true),
+            ("nginx", "ngin", false),
+            ("nginx", "ng*", true),
+            ("nginx", "*x", true),
+            ("nginx", "*n*", true),
+            ("sidecar", "ng*", false),
+            ("nginx", "x*", false),
+            ("nginx", "*y", false),
+        ] {
+            assert_eq!(select_container(name, pattern), want, "{name} {pattern}");
+        }
+    }
+
+    #[test]
+    fn resources_come_before_pairs() {
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            resources_and_pairs(&words("deploy web a=b c-"), "image"),
+            Ok((words("deploy web"), words("a=b c-")))
+        );
+        assert_eq!(
+            resources_and_pairs(&words("deploy a=b web"), "image")
+                .err()
+                .as_deref(),
+            Some("error: all resources must be specified before image changes: web")
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! `kubectl set resources TYPE NAME --limits=cpu=200m,memory=512Mi --requests=...`: resource
+//! requirements of the containers selected by `-c` (all by default).
+
+use serde_json::{Map, Value, json};
+
+use super::image::bare_dry_run;
+use super::{Options, objects, pod_spec_pointer, record_warning, select_container, write};
+use crate::api::{meta, quantity};
+use crate::cluster::Output;
+use crate::kubectl::args::{self, Flag, switch, value};
+use crate::kubectl::errors;
+use crate::kubectl::shell::Shell;
+use crate::sim::Sim;
+
+const FLAGS: &[Flag] = &[
+    switch("all", None),
+    switch("allow-missing-template-keys", None),
+    value("containers", Some('c')),
+    value("dry-run", None),
+    value("field-manager", None),
+    value("filename", Some('f')),
+    value("kustomize", Some('k')),
+    value("limits", None),
+    switch("local", None),
+    value("output", Some('o')),
+    switch("recursive", Some('R')),
+    value("requests", None),
+    value("selector", Some('l')),
+    switch("show-managed-fields", None),
+    value("template", None),
+    switch("record", None),
+];
+
+pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let words = bare_dry_run(words);
+    let parsed = args::parse(&words, FLAGS, "kubectl set resources")?;
+    let options = Options::new(&parsed, "set resources", "resource requirements updated")?;
+    let found = objects(&parsed, &parsed.args, options.local, shell, sim)?;
+    let limits = parsed.get("limits").unwrap_or("");
+    let requests = parsed.get("requests").unwrap_or("");
+    if limits.is_empty() && requests.is_empty() {
+        return Err("error: you must specify an update to requests or limits (in the form of --requests/--limits)".into());
+    }
+    let limits = resource_list(limits)?;
+    let requests = resource_list(requests)?;
+    let pattern = parsed.get("containers").unwrap_or("*");
+    let mut out = Output::default();
+    record_warning(&parsed, &mut out);
+    let mut problems = Vec::new();
+    let mut printed = 0;
+    for (kind, obj) in found {
+        let pointer = match pod_spec_pointer(kind) {
+            Ok(p) => p,
+            Err(e) => {
+                problems.push(format!(
+                    "error: {} {e}",
+                    super::info_name(kind, meta::name(&obj), options.local)
+                ));
+                continue;
+            }
+        };
+        let mut changed = obj.clone();
+        let mut matched = false;
+        if let Some(spec) = changed.pointer_mut(pointer) {
+            for list in ["containers", "initContainers"] {
+                for c in spec
+                    .get_mut(list)
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if !select_container(meta::str_at(c, "/name"), pattern) {
+                        continue;
+                    }
+                    matched = true;
+                    let resources = meta::ensure_object(c, "resources");
+                    for (field, values) in [("limits", &limits), ("requests", &requests)] {
+                        if values.is_empty() {
+                            continue;
+                        }
+                        let target = meta::child_object(resources, field);
+                        for (k, v) in values {
+                            target.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if !matched {
+            problems.push(format!("error: unable to find container named {pattern}"));
+            continue;
+        }
+        if changed == obj {
+            continue;
+        }
+        if let Err(e) = write(kind, changed, &options, sim, &mut out, &mut printed) {
+            problems.push(format!(
+                "failed to patch resources update to pod template {e}"
+            ));
+        }
+    }
+    Ok(errors::aggregate(out, problems))
+}
+
+/// `parseResourceList`: `cpu=200m,memory=512Mi`.
+fn resource_list(spec: &str) -> Result<Map<String, Value>, String> {
+    let mut out = Map::new();
+    if spec.is_empty() {
+        return Ok(out);
+    }
+    for statement in spec.split(',') {
+        let parts: Vec<&str> = statement.split('=').collect();
+        let [name, amount] = parts.as_slice() else {
+            return Err(format!(
+                "error: Invalid argument syntax {statement}, expected <resource>=<value>"
+            ));
+        };
+        if quantity::parse_milli(amount).is_none() {
+            return Err("error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".into());
+        }
+        out.insert((*name).to_string(), json!(amount));
+    }
+    Ok(out)
+}

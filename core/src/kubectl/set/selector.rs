@@ -1,0 +1,148 @@
+//! `kubectl set selector` (a Service's selector, replaced whole) and `kubectl set
+//! serviceaccount` (the service account of a pod template). Unlike the other `set` commands,
+//! both report every object, changed or not.
+
+use serde_json::{Map, Value, json};
+
+use super::image::bare_dry_run;
+use super::{Options, objects, pod_spec_pointer, record_warning, write};
+use crate::api::meta;
+use crate::cluster::Output;
+use crate::kubectl::args::{self, Flag, switch, value};
+use crate::kubectl::errors;
+use crate::kubectl::get::parse_selector;
+use crate::kubectl::shell::Shell;
+use crate::sim::Sim;
+
+const SELECTOR_FLAGS: &[Flag] = &[
+    switch("all", None),
+    switch("allow-missing-template-keys", None),
+    value("dry-run", None),
+    value("field-manager", None),
+    value("filename", Some('f')),
+    switch("local", None),
+    value("output", Some('o')),
+    switch("recursive", Some('R')),
+    value("resource-version", None),
+    switch("show-managed-fields", None),
+    value("template", None),
+    switch("record", None),
+];
+
+const SERVICE_ACCOUNT_FLAGS: &[Flag] = &[
+    switch("all", None),
+    switch("allow-missing-template-keys", None),
+    value("dry-run", None),
+    value("field-manager", None),
+    value("filename", Some('f')),
+    value("kustomize", Some('k')),
+    switch("local", None),
+    value("output", Some('o')),
+    switch("recursive", Some('R')),
+    switch("show-managed-fields", None),
+    value("template", None),
+    switch("record", None),
+];
+
+pub fn run_selector(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
+    let words = bare_dry_run(words);
+    let parsed = args::parse(&words, SELECTOR_FLAGS, "kubectl set selector")?;
+    let options = Options::new(&parsed, "set selector", "selector updated")?;
+    let Some((expression, resources)) = parsed.args.split_last() else {
+        return Err("error: one selector is required".into());
+    };
+    let (labels, expressions) = label_selector(expression)?;
+    let found = objects(&parsed, resources, options.local, shell, sim)?;
+    let mut out = Output::default();
+    record_warning(&parsed, &mut out);
+    let mut printed = 0;
+    for (kind, obj) in found {
+        if !(kind.group.is_empty() && kind.kind == "Service") {
+            return Err("error: setting a selector is only supported for Services".into());
+        }
+        if !expressions.is_empty() {
+            return Err(format!(
+                "error: match expression [{}] not supported on this object",
+                expressions.join(" ")
+            ));
+        }
+        let mut changed = obj.clone();
+        if let Some(rv) = parsed.get("resource-version") {
+            meta::metadata_mut(&mut changed).insert("resourceVersion".into(), json!(rv));
+        }
+        meta::ensure_object(&mut changed, "spec")
+            .insert("selector".into(), Value::Object(labels.clone()));
+        write(kind, changed, &options, sim, &mut out, &mut printed)?;
+    }
+    Ok(out)
+}
+
+/// `ParseToLabelSelector`: equality requirements become match labels, the others match
+/// expressions (printed as Go prints them, `{app In [a b]}`).
+fn label_selector(expression: &str) -> Result<(Map<String, Value>, Vec<String>), String> {
+    let parsed = parse_selector(expression)?;
+    let mut labels = Map::new();
+    let mut expressions = Vec::new();
+    for (key, op, values) in parsed.requirements() {
+        let operator = match op.as_str() {
+            "=" => {
+                labels.insert(
+                    key.clone(),
+                    json!(values.first().cloned().unwrap_or_default()),
+                );
+                continue;
+            }
+            "in" => "In",
+            "notin" => "NotIn",
+            "exists" => "Exists",
+            "!" => "DoesNotExist",
+            other => {
+                return Err(format!(
+                    "error: \"{other}\" is not a valid label selector operator"
+                ));
+            }
+        };
+        let mut values = values.clone();
+        values.sort();
+        expressions.push(format!("{{{key} {operator} [{}]}}", values.join(" ")));
+    }
+    Ok((labels, expressions))
+}
+
+pub fn run_service_account(
+    words: &[String],
+    shell: &mut Shell,
+    sim: &mut Sim,
+) -> Result<Output, String> {
+    let words = bare_dry_run(words);
+    let parsed = args::parse(&words, SERVICE_ACCOUNT_FLAGS, "kubectl set serviceaccount")?;
+    let options = Options::new(&parsed, "set serviceaccount", "serviceaccount updated")?;
+    let Some((account, resources)) = parsed.args.split_last() else {
+        return Err("error: serviceaccount is required".into());
+    };
+    let found = objects(&parsed, resources, options.local, shell, sim)?;
+    let mut out = Output::default();
+    record_warning(&parsed, &mut out);
+    let mut problems = Vec::new();
+    let mut printed = 0;
+    for (kind, obj) in found {
+        let pointer = match pod_spec_pointer(kind) {
+            Ok(p) => p,
+            Err(e) => {
+                problems.push(format!(
+                    "error: {} {e}",
+                    super::info_name(kind, meta::name(&obj), options.local)
+                ));
+                continue;
+            }
+        };
+        let mut changed = obj.clone();
+        if let Some(spec) = changed.pointer_mut(pointer) {
+            meta::as_object_mut(spec).insert("serviceAccountName".into(), json!(account));
+        }
+        if let Err(e) = write(kind, changed, &options, sim, &mut out, &mut printed) {
+            problems.push(format!("failed to patch ServiceAccountName {e}"));
+        }
+    }
+    Ok(errors::aggregate(out, problems))
+}
