@@ -251,6 +251,9 @@ impl Store {
         if kind.kind == "Job" && kind.group == "batch" {
             defaults::job_generated_selector(&mut obj);
         }
+        if kind.kind == "DaemonSet" {
+            daemon_set_template_generation(None, &mut obj);
+        }
         admission::validate(
             self,
             &admission::Request {
@@ -333,6 +336,9 @@ impl Store {
         }
         if tracking == Tracking::Update {
             managed::track_update(kind, &old, &mut obj, &self.writer(subresource));
+        }
+        if kind.kind == "DaemonSet" {
+            daemon_set_template_generation(Some(&old), &mut obj);
         }
         if old == self.with_rv(&obj, &old) {
             return Ok(old); // a no-op update writes nothing, as upstream's does
@@ -571,4 +577,30 @@ fn finalizers_empty(obj: &Value) -> bool {
     obj.pointer("/metadata/finalizers")
         .and_then(Value::as_array)
         .is_none_or(Vec::is_empty)
+}
+
+/// The DaemonSet strategy's template generation, which apps/v1 shows as the
+/// `deprecated.daemonset.template.generation` annotation: 1 at creation, one more each time the
+/// pod template changes. Daemon pods carry it in their `pod-template-generation` label.
+fn daemon_set_template_generation(old: Option<&Value>, obj: &mut Value) {
+    const KEY: &str = "deprecated.daemonset.template.generation";
+    let read = |o: &Value| {
+        o.pointer("/metadata/annotations")
+            .and_then(|a| a.get(KEY))
+            .and_then(Value::as_str)
+            .and_then(|v| v.parse::<i64>().ok())
+    };
+    let generation = match old {
+        None => read(obj).filter(|g| *g >= 1).unwrap_or(1),
+        Some(old) => {
+            let before = read(old).unwrap_or(1);
+            if old.pointer("/spec/template") != obj.pointer("/spec/template") {
+                before + 1
+            } else {
+                before
+            }
+        }
+    };
+    meta::child_object(meta::metadata_mut(obj), "annotations")
+        .insert(KEY.into(), json!(generation.to_string()));
 }
