@@ -18,8 +18,8 @@ use crate::api::{Kind, Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
     disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
-    node_lifecycle, persistentvolume, pod_gc, replicaset, resourcequota, serviceaccount,
-    statefulset, taint_eviction, ttl_after_finished,
+    node_lifecycle, persistentvolume, pod_gc, replicaset, replication_controller, resourcequota,
+    serviceaccount, statefulset, taint_eviction, ttl_after_finished,
 };
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -76,7 +76,8 @@ impl Sim {
                 Box::new(serviceaccount::ServiceAccountController),
                 Box::new(resourcequota::ResourceQuotaController),
                 Box::new(deployment::DeploymentController),
-                Box::new(replicaset::ReplicaSetController::default()),
+                Box::new(replicaset::ReplicaManager::replica_sets()),
+                Box::new(replication_controller::manager()),
                 Box::new(daemonset::DaemonSetController),
                 Box::new(disruption::DisruptionController),
                 Box::new(statefulset::StatefulSetController),

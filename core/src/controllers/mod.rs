@@ -24,6 +24,7 @@ pub mod node_lifecycle;
 pub mod persistentvolume;
 pub mod pod_gc;
 pub mod replicaset;
+pub mod replication_controller;
 pub mod resourcequota;
 pub mod serviceaccount;
 pub mod statefulset;

@@ -3,6 +3,10 @@
 //! Counts the active pods it controls (adopting matching orphans), creates the missing ones from
 //! the template with `generateName`, deletes the surplus in upstream's order (unscheduled,
 //! pending, not ready and crowded pods first), and reports counts in status.
+//!
+//! The same manager runs ReplicationControllers ([`super::replication_controller`]), as
+//! upstream's replication manager is the ReplicaSet controller over another kind: only the kind,
+//! the event source and the selector's shape (a plain label map) differ.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -19,36 +23,56 @@ use crate::store::{Change, DeleteOptions, Store};
 /// Upstream's `burstReplicas`: at most this many pods are created or deleted per sync.
 const BURST_REPLICAS: usize = 500;
 
-/// Remembers, per ReplicaSet, why its last pod creation was refused: upstream's sync returns
-/// that error and reports it as the `ReplicaFailure` condition.
-#[derive(Default)]
-pub struct ReplicaSetController {
+/// A controller keeping a count of pods from a template: the ReplicaSet controller, or the
+/// replication manager. It remembers, per owner, why its last pod creation was refused:
+/// upstream's sync returns that error and reports it as the `ReplicaFailure` condition.
+pub struct ReplicaManager {
+    pub group: &'static str,
+    pub kind: &'static str,
+    /// The component name events are reported by.
+    pub source: &'static str,
     create_errors: BTreeMap<ObjectKey, String>,
 }
 
-impl Controller for ReplicaSetController {
+impl ReplicaManager {
+    pub fn new(group: &'static str, kind: &'static str, source: &'static str) -> ReplicaManager {
+        ReplicaManager {
+            group,
+            kind,
+            source,
+            create_errors: BTreeMap::new(),
+        }
+    }
+
+    /// The ReplicaSet controller.
+    pub fn replica_sets() -> ReplicaManager {
+        ReplicaManager::new("apps", "ReplicaSet", "replicaset-controller")
+    }
+}
+
+impl Controller for ReplicaManager {
     fn name(&self) -> &'static str {
-        "replicaset-controller"
+        self.source
     }
 
     fn keys_for(&self, change: &Change, store: &Store, out: &mut Vec<ObjectKey>) {
-        match change.kind.kind {
-            "ReplicaSet" => out.push(ObjectKey::of(&change.object)),
-            "Pod" => match owner_key(&change.object, "ReplicaSet") {
+        if change.kind.kind == self.kind && change.kind.group == self.group {
+            out.push(ObjectKey::of(&change.object));
+        } else if change.kind.kind == "Pod" {
+            match owner_key(&change.object, self.kind) {
                 Some(key) => out.push(key),
                 None if meta::controller_of(&change.object).is_none() => {
-                    // An orphan: any ReplicaSet that selects it may adopt it.
+                    // An orphan: any owner of ours that selects it may adopt it.
                     let labels = meta::labels(&change.object);
-                    let rs_kind = kind("apps", "ReplicaSet");
-                    for rs in store.list(rs_kind, Some(meta::namespace(&change.object))) {
-                        if selector::matches(rs.pointer("/spec/selector"), labels) {
-                            out.push(ObjectKey::of(rs));
+                    let owner_kind = kind(self.group, self.kind);
+                    for owner in store.list(owner_kind, Some(meta::namespace(&change.object))) {
+                        if selector::matches(pod_selector(owner).as_ref(), labels) {
+                            out.push(ObjectKey::of(owner));
                         }
                     }
                 }
                 None => {}
-            },
-            _ => {}
+            }
         }
     }
 
@@ -58,7 +82,7 @@ impl Controller for ReplicaSetController {
     }
 
     fn reconcile(&mut self, key: &ObjectKey, ctx: &Ctx<'_>) -> Outcome {
-        let rs_kind = kind("apps", "ReplicaSet");
+        let rs_kind = kind(self.group, self.kind);
         let Ok(rs) = ctx.store.get(rs_kind, &key.namespace, &key.name) else {
             return Outcome::default();
         };
@@ -75,12 +99,12 @@ impl Controller for ReplicaSetController {
             if active.len() < wanted {
                 let missing = (wanted - active.len()).min(BURST_REPLICAS);
                 for _ in 0..missing {
-                    ops.push(create_pod(rs));
+                    ops.push(create_pod(rs, self.source));
                 }
             } else if active.len() > wanted {
                 let surplus = (active.len() - wanted).min(BURST_REPLICAS);
                 for pod in pods_to_delete(&active, surplus) {
-                    ops.push(delete_pod(rs, pod));
+                    ops.push(delete_pod(rs, pod, self.source));
                 }
             }
         }
@@ -169,7 +193,8 @@ pub struct PodSet<'a> {
 impl<'a> PodSet<'a> {
     pub fn claim(owner: &Value, store: &'a Store) -> PodSet<'a> {
         let uid = meta::uid(owner);
-        let sel = owner.pointer("/spec/selector");
+        let sel = pod_selector(owner);
+        let sel = sel.as_ref();
         let mut set = PodSet {
             pods: Vec::new(),
             adoptions: Vec::new(),
@@ -224,7 +249,23 @@ pub fn pod_from_template(owner: &Value) -> Value {
     pod
 }
 
-fn create_pod(rs: &Value) -> Op {
+/// The owner's pod selector as a `LabelSelector`: a ReplicationController's is a plain map of
+/// labels, which reads as `matchLabels`.
+pub fn pod_selector(owner: &Value) -> Option<Value> {
+    let selector = owner.pointer("/spec/selector").cloned();
+    if meta::str_at(owner, "/kind") == "ReplicationController" {
+        return match selector {
+            Some(Value::Object(labels)) if !labels.is_empty() => {
+                Some(json!({"matchLabels": labels}))
+            }
+            // An empty or absent selector selects nothing here (defaulting fills it in).
+            _ => None,
+        };
+    }
+    selector
+}
+
+fn create_pod(rs: &Value, source: &'static str) -> Op {
     Op::Create {
         kind: kind("", "Pod"),
         object: pod_from_template(rs),
@@ -233,13 +274,13 @@ fn create_pod(rs: &Value) -> Op {
             warning: false,
             reason: "SuccessfulCreate",
             message: "Created pod: {name}".into(),
-            source: "replicaset-controller",
+            source,
             host: String::new(),
         }),
     }
 }
 
-fn delete_pod(rs: &Value, pod: &Value) -> Op {
+fn delete_pod(rs: &Value, pod: &Value, source: &'static str) -> Op {
     Op::Delete {
         kind: kind("", "Pod"),
         key: ObjectKey::of(pod),
@@ -249,7 +290,7 @@ fn delete_pod(rs: &Value, pod: &Value) -> Op {
             warning: false,
             reason: "SuccessfulDelete",
             message: format!("Deleted pod: {}", meta::name(pod)),
-            source: "replicaset-controller",
+            source,
             host: String::new(),
         }),
     }

@@ -96,6 +96,16 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("IMAGES", true),
             ("SELECTOR", true),
         ]),
+        "ReplicationController" => Table::new(&[
+            ("NAME", false),
+            ("DESIRED", false),
+            ("CURRENT", false),
+            ("READY", false),
+            ("AGE", false),
+            ("CONTAINERS", true),
+            ("IMAGES", true),
+            ("SELECTOR", true),
+        ]),
         "DaemonSet" => Table::new(&[
             ("NAME", false),
             ("DESIRED", false),
@@ -290,6 +300,21 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     names,
                     images,
                     selector::format(obj.pointer("/spec/selector")),
+                ]
+            }
+            "ReplicationController" => {
+                let (names, images) = containers(obj, "/spec/template/spec/containers");
+                vec![
+                    meta::name(obj).into(),
+                    int(obj, "/spec/replicas"),
+                    int(obj, "/status/replicas"),
+                    int(obj, "/status/readyReplicas"),
+                    age(obj, now),
+                    names,
+                    images,
+                    selector::format_labels(
+                        obj.pointer("/spec/selector").and_then(Value::as_object),
+                    ),
                 ]
             }
             "DaemonSet" => {
