@@ -20,6 +20,9 @@ mod rolling;
 mod sync;
 pub mod util;
 
+#[cfg(test)]
+mod tests;
+
 use serde_json::{Map, Value, json};
 
 use super::{Controller, Ctx, ObjectKey, Op, Outcome, is_controlled_by, kind, owner_key};
