@@ -386,7 +386,9 @@ pub fn compare_root(
             continue;
         }
         let skip = if status_only {
-            key != "status"
+            // Metadata a status strategy lets through (a Deployment's revision annotation) is
+            // owned by the status writer too.
+            key != "status" && key != "metadata"
         } else {
             key == "status" && has_status(kind)
         };
