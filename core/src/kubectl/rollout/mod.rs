@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::args::Parsed;
 use super::shell::Shell;
-use super::{errors, namespace_of, object_name};
-use crate::api::{Kind, meta, yaml};
+use super::{errors, manifests, namespace_of, object_name};
+use crate::api::Kind;
 use crate::cluster::Output;
 use crate::sim::Sim;
 
@@ -57,32 +57,9 @@ fn find(parsed: &Parsed, shell: &Shell, sim: &Sim) -> Result<Found, String> {
         errors: Vec::new(),
     };
     let mut wanted: Vec<(&'static Kind, String, String)> = Vec::new();
-    for file in parsed.all("filename") {
-        let text = shell
-            .read_file(file)
-            .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?;
-        let docs = yaml::decode_documents(&text).map_err(|e| {
-            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
-        })?;
-        for doc in docs {
-            let kind = sim
-                .store
-                .kind_for(meta::str_at(&doc, "/apiVersion"), meta::str_at(&doc, "/kind"))
-                .ok_or_else(|| {
-                    format!(
-                        "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first",
-                        meta::name(&doc),
-                        meta::namespace(&doc),
-                        meta::str_at(&doc, "/kind"),
-                        meta::str_at(&doc, "/apiVersion")
-                    )
-                })?;
-            let ns = match meta::namespace(&doc) {
-                "" => namespace.clone(),
-                ns => ns.to_string(),
-            };
-            wanted.push((kind, ns, meta::name(&doc).to_string()));
-        }
+    let docs = manifests::read(parsed.all("filename"), shell)?;
+    for m in manifests::map_all(&sim.store, docs, &namespace, parsed.is_set("namespace"))? {
+        wanted.push((m.kind, m.namespace, m.name));
     }
     if !parsed.args.is_empty() {
         let type_only = !parsed.args.iter().any(|a| a.contains('/')) && parsed.args.len() == 1;

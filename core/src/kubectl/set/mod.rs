@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use super::args::Parsed;
 use super::get::render_structured;
 use super::shell::Shell;
-use super::{dry_run, errors, namespace_of, object_name};
-use crate::api::{Kind, meta, yaml};
+use super::{dry_run, errors, manifests, namespace_of, object_name};
+use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::sim::Sim;
 
@@ -146,39 +146,24 @@ fn objects(
     }
     let namespace = namespace_of(parsed, shell);
     let mut found = Vec::new();
-    for file in files {
-        let text = shell
-            .read_file(file)
-            .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?;
-        let docs = yaml::decode_documents(&text).map_err(|e| {
-            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
-        })?;
-        for doc in docs {
-            let (api_version, kind_name) = (
-                meta::str_at(&doc, "/apiVersion").to_string(),
-                meta::str_at(&doc, "/kind").to_string(),
-            );
-            let kind = sim.store.kind_for(&api_version, &kind_name).ok_or_else(|| {
-                format!(
-                    "error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{file}\": no matches for kind \"{kind_name}\" in version \"{api_version}\"\nensure CRDs are installed first",
-                    meta::name(&doc),
-                    meta::namespace(&doc),
-                )
-            })?;
-            if local {
-                found.push((kind, doc));
-                continue;
-            }
-            let ns = match meta::namespace(&doc) {
-                "" => namespace.as_str(),
-                ns => ns,
-            };
-            let live = sim
-                .store
-                .get(kind, ns, meta::name(&doc))
-                .map_err(|s| errors::render(&s))?;
-            found.push((kind, live.clone()));
+    let docs = manifests::read(files, shell)?;
+    let mapped = manifests::map_all(
+        &sim.store,
+        docs.clone(),
+        &namespace,
+        parsed.is_set("namespace"),
+    )?;
+    for (m, (_, original)) in mapped.into_iter().zip(docs) {
+        if local {
+            // Read as written: the builder names a namespace, the object keeps none.
+            found.push((m.kind, original));
+            continue;
         }
+        let live = sim
+            .store
+            .get(m.kind, &m.namespace, &m.name)
+            .map_err(|s| errors::render(&s))?;
+        found.push((m.kind, live.clone()));
     }
     if !resources.is_empty() {
         let all = parsed.switch("all");
