@@ -17,7 +17,7 @@ mod node;
 mod pod;
 mod policy;
 mod storage;
-mod template;
+pub mod template;
 mod volumes;
 mod workloads;
 pub mod writer;

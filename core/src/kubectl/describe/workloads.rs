@@ -12,7 +12,7 @@ use super::fields::{
 use super::template::{PodCounts, describe_claim_templates, describe_pod_template};
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::api::{meta, selector};
-use crate::controllers::deployment::same_template;
+use crate::controllers::deployment::util::equal_ignore_hash;
 use crate::controllers::is_controlled_by;
 use crate::time::{Time, human_duration};
 
@@ -125,7 +125,10 @@ fn replica_sets<'a>(ctx: &Ctx<'a>, d: &Value) -> (Vec<&'a Value>, Option<&'a Val
             .cmp(&stamp(b))
             .then_with(|| meta::name(a).cmp(meta::name(b)))
     });
-    let new = owned.iter().copied().find(|rs| same_template(d, rs));
+    let new = owned
+        .iter()
+        .copied()
+        .find(|rs| equal_ignore_hash(d.pointer("/spec/template"), rs.pointer("/spec/template")));
     let old = owned
         .into_iter()
         .filter(|rs| new.is_none_or(|n| meta::uid(n) != meta::uid(rs)))

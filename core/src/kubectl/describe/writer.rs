@@ -61,6 +61,12 @@ impl PrefixWriter {
     pub fn finish(self) -> String {
         align(&self.text, 2)
     }
+
+    /// The text as written, tabs and all: what a prefix writer straight onto a buffer gives
+    /// (`rollout history --revision` prints a pod template that way).
+    pub fn unaligned(self) -> String {
+        self.text
+    }
 }
 
 /// `printers.WriteEscaped`: terminal escape and carriage return characters from object data

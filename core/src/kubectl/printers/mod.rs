@@ -6,6 +6,5 @@ pub mod custom;
 pub mod custom_columns;
 pub mod jsonpath;
 pub mod pod_status;
-pub mod pod_template;
 pub mod table;
 pub mod yaml;

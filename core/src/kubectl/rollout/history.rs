@@ -12,8 +12,9 @@ use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
 use crate::controllers::{history, int_at, is_controlled_by, kind};
 use crate::kubectl::args::{self, Flag, Parsed, switch, value};
+use crate::kubectl::describe::template::describe_pod_template;
+use crate::kubectl::describe::writer::PrefixWriter;
 use crate::kubectl::get::render_structured;
-use crate::kubectl::printers::pod_template;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 use crate::store::Store;
@@ -82,7 +83,7 @@ fn one(
         let Some(entry) = history.get(&revision) else {
             return Err("error: unable to find the specified revision".into());
         };
-        pod_template::describe(Some(&entry.template))
+        pod_template(Some(&entry.template))
     } else {
         table(&history)
     };
@@ -233,4 +234,11 @@ fn structured(
         }
     }
     Ok(text)
+}
+
+/// `printTemplate`: describe's pod template section, unaligned.
+pub fn pod_template(template: Option<&Value>) -> String {
+    let mut w = PrefixWriter::new();
+    describe_pod_template(&mut w, template);
+    w.unaligned()
 }

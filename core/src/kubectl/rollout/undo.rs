@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::history::pod_template;
 use super::history::{replica_sets, revisions};
 use super::{Found, find, name_line};
 use crate::api::{Kind, meta};
@@ -13,7 +14,6 @@ use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
 use crate::controllers::history;
 use crate::kubectl::args::{self, Flag, Parsed, switch, value};
-use crate::kubectl::printers::pod_template;
 use crate::kubectl::shell::Shell;
 use crate::kubectl::{dry_run, errors};
 use crate::sim::Sim;
@@ -126,7 +126,7 @@ fn rollback(
             if dry == "client" {
                 return Ok(format!(
                     "will roll back to {}",
-                    pod_template::describe(Some(&entry.template))
+                    pod_template(Some(&entry.template))
                 ));
             }
             if history::patch(obj) == entry.record.get("data").cloned().unwrap_or_default() {
@@ -192,9 +192,7 @@ fn deployment_target(d: &Value, to_revision: i64, dry: &str, sim: &Sim) -> Resul
         }
     };
     if dry == "client" {
-        return Ok(Target::Done(pod_template::describe(
-            chosen.pointer("/spec/template"),
-        )));
+        return Ok(Target::Done(pod_template(chosen.pointer("/spec/template"))));
     }
     if d.pointer("/spec/paused") == Some(&json!(true)) {
         return Err("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
