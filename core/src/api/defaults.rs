@@ -381,6 +381,20 @@ pub fn pod_spec(spec: &mut Map<String, Value>) {
     default(spec, "terminationGracePeriodSeconds", json!(30));
     default(spec, "schedulerName", json!("default-scheduler"));
     default(spec, "securityContext", json!({}));
+    // The v1 conversion keeps the deprecated `serviceAccount` equal to `serviceAccountName`
+    // (taking it from there when only the old field is given).
+    let account = match spec.get("serviceAccountName").and_then(Value::as_str) {
+        Some(name) if !name.is_empty() => Some(name.to_string()),
+        _ => spec
+            .get("serviceAccount")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+    };
+    if let Some(account) = account {
+        spec.insert("serviceAccountName".into(), json!(account));
+        spec.insert("serviceAccount".into(), json!(account));
+    }
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in containers.iter_mut() {

@@ -138,7 +138,8 @@ pub fn report(failures: &[Failure]) -> Option<String> {
 }
 
 /// Ends a command that collected errors as `CheckErr` ends one with an aggregate error: one
-/// error as it is, several as `error: [a, b]`; either way, exit code 1.
+/// error alone (prefixed `error: ` unless it says so already), several one per line as
+/// `MultipleErrors` prints them; either way, exit code 1.
 pub fn aggregate(mut out: Output, errors: Vec<String>) -> Output {
     let errors: Vec<String> = errors
         .into_iter()
@@ -150,9 +151,7 @@ pub fn aggregate(mut out: Output, errors: Vec<String>) -> Output {
             out.stderr.push_str(one);
         }
         [one] => out.stderr.push_str(&format!("error: {one}")),
-        many => out
-            .stderr
-            .push_str(&format!("error: [{}]", many.join(", "))),
+        many => out.stderr.push_str(&many.join("\n")),
     }
     out.stderr.push('\n');
     out.exit_code = 1;

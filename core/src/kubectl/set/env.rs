@@ -150,8 +150,9 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             continue;
         }
         if let Some(e) = failure {
+            // kubectl v1.35 prints this one with the message on a line of its own.
             problems.push(format!(
-                "error: {} {e}",
+                "error: {}\n {e}",
                 super::info_name(kind, &name, options.local)
             ));
             continue;

@@ -12,6 +12,7 @@ mod env;
 mod image;
 mod resources;
 mod selector;
+mod typed;
 
 use serde_json::{Value, json};
 
@@ -153,9 +154,11 @@ fn objects(
         &namespace,
         parsed.is_set("namespace"),
     )?;
-    for (m, (_, original)) in mapped.into_iter().zip(docs) {
+    for (m, (_, mut original)) in mapped.into_iter().zip(docs) {
         if local {
-            // Read as written: the builder names a namespace, the object keeps none.
+            // Read as written (the builder names a namespace, the object keeps none), through
+            // the typed round-trip.
+            typed::with_go_zero_values(m.kind, &mut original);
             found.push((m.kind, original));
             continue;
         }
