@@ -43,7 +43,7 @@ fn apply(cluster: &mut Cluster, image: &str, strategy: &str) {
 }
 
 /// The DaemonSet's pods, terminating ones included.
-fn pods_by_image<'a>(cluster: &'a Cluster) -> Vec<&'a Value> {
+fn pods_by_image(cluster: &Cluster) -> Vec<&Value> {
     cluster
         .store()
         .list(kind("", "Pod"), Some("default"))

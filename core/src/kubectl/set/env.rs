@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::image::bare_dry_run;
-use super::{Options, objects, pod_spec_pointer, select_container, write};
+use super::{COMMON_FLAGS, Options, change_each, objects, pod_spec, selected_containers};
 use crate::api::meta;
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, switch, value};
@@ -14,31 +14,20 @@ use crate::kubectl::{errors, namespace_of};
 use crate::sim::Sim;
 
 const FLAGS: &[Flag] = &[
-    switch("all", None),
-    switch("allow-missing-template-keys", None),
     value("containers", Some('c')),
-    value("dry-run", None),
     value("env", Some('e')),
-    value("field-manager", None),
-    value("filename", Some('f')),
     value("from", None),
     value("keys", None),
-    value("kustomize", Some('k')),
     switch("list", None),
-    switch("local", None),
-    value("output", Some('o')),
     switch("overwrite", None),
     value("prefix", None),
-    switch("recursive", Some('R')),
     switch("resolve", None),
     value("selector", Some('l')),
-    switch("show-managed-fields", None),
-    value("template", None),
 ];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = bare_dry_run(words);
-    let parsed = args::parse(&words, FLAGS, "kubectl set env")?;
+    let parsed = args::parse_tables(&words, &[COMMON_FLAGS, FLAGS], "kubectl set env")?;
     if parsed.switch("all") && parsed.is_set("selector") {
         return Err("error: cannot set --all and --selector at the same time".into());
     }
@@ -84,86 +73,58 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let found = objects(&parsed, &resources, options.local, shell, sim)?;
     let pattern = parsed.get("containers").unwrap_or("*");
     let overwrite = parsed.get("overwrite").is_none_or(|o| o == "true");
-    let mut problems = Vec::new();
-    let mut printed = 0;
-    for (kind, obj) in found {
-        let name = meta::name(&obj).to_string();
-        let pointer = match pod_spec_pointer(kind) {
-            Ok(p) => p,
-            Err(e) => {
-                problems.push(format!(
-                    "error: {} {e}",
-                    super::info_name(kind, &name, options.local)
+    let mut listing = String::new();
+    let mut warnings = String::new();
+    let problems = change_each(
+        found,
+        &options,
+        sim,
+        &mut out,
+        false,
+        "failed to patch env update to pod template: ",
+        |kind, info, obj| {
+            let name = meta::name(obj).to_string();
+            let containers = selected_containers(pod_spec(kind, info, obj)?, pattern);
+            if containers.is_empty() {
+                warnings.push_str(&format!(
+                    "Warning: {}/{name} does not have any containers matching \"{pattern}\"\n",
+                    kind.kind
                 ));
-                continue;
+                return Ok(false);
             }
-        };
-        let mut changed = obj.clone();
-        let mut matched = 0;
-        let mut failure = None;
-        if let Some(spec) = changed.pointer_mut(pointer) {
-            for list_name in ["containers", "initContainers"] {
-                for c in spec
-                    .get_mut(list_name)
-                    .and_then(Value::as_array_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    if !select_container(meta::str_at(c, "/name"), pattern) {
-                        continue;
-                    }
-                    matched += 1;
-                    let existing = c
-                        .get("env")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    if !overwrite && let Some(e) = overwrite_problem(&existing, &env) {
-                        failure = Some(e);
-                        break;
-                    }
-                    let updated = update_env(&existing, &env, &remove);
-                    if list {
-                        out.stdout.push_str(&format!(
-                            "# {} {name}, container {}\n",
-                            kind.kind,
-                            meta::str_at(c, "/name")
-                        ));
-                        for e in &updated {
-                            out.stdout.push_str(&list_line(e));
-                        }
-                    }
-                    let map = meta::as_object_mut(c);
-                    if updated.is_empty() {
-                        map.remove("env");
-                    } else {
-                        map.insert("env".into(), Value::Array(updated));
+            for c in containers {
+                let existing = c
+                    .get("env")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                if !overwrite && let Some(e) = overwrite_problem(&existing, &env) {
+                    // kubectl v1.35 prints this one with the message on a line of its own.
+                    return Err(format!("error: {info}\n {e}"));
+                }
+                let updated = update_env(&existing, &env, &remove);
+                if list {
+                    listing.push_str(&format!(
+                        "# {} {name}, container {}\n",
+                        kind.kind,
+                        meta::str_at(c, "/name")
+                    ));
+                    for e in &updated {
+                        listing.push_str(&list_line(e));
                     }
                 }
+                let map = meta::as_object_mut(c);
+                if updated.is_empty() {
+                    map.remove("env");
+                } else {
+                    map.insert("env".into(), Value::Array(updated));
+                }
             }
-        }
-        if matched == 0 {
-            out.stderr.push_str(&format!(
-                "Warning: {}/{name} does not have any containers matching \"{pattern}\"\n",
-                kind.kind
-            ));
-            continue;
-        }
-        if let Some(e) = failure {
-            // kubectl v1.35 prints this one with the message on a line of its own.
-            problems.push(format!(
-                "error: {}\n {e}",
-                super::info_name(kind, &name, options.local)
-            ));
-            continue;
-        }
-        if list || changed == obj {
-            continue;
-        }
-        if let Err(e) = write(kind, changed, &options, sim, &mut out, &mut printed) {
-            problems.push(format!("failed to patch env update to pod template: {e}"));
-        }
-    }
+            Ok(!list)
+        },
+    );
+    out.stdout.insert_str(0, &listing);
+    out.stderr.insert_str(0, &warnings);
     Ok(errors::aggregate(out, problems))
 }
 

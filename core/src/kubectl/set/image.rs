@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Options, objects, pod_spec_pointer, record_warning, resources_and_pairs, write};
+use super::{
+    COMMON_FLAGS, Options, change_each, objects, pod_spec, record_warning, resources_and_pairs,
+};
 use crate::api::meta;
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, switch, value};
@@ -13,25 +15,11 @@ use crate::kubectl::errors;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
-    switch("all", None),
-    switch("allow-missing-template-keys", None),
-    value("dry-run", None),
-    value("field-manager", None),
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
-    switch("local", None),
-    value("output", Some('o')),
-    switch("recursive", Some('R')),
-    value("selector", Some('l')),
-    switch("show-managed-fields", None),
-    value("template", None),
-    switch("record", None),
-];
+const FLAGS: &[Flag] = &[value("selector", Some('l')), switch("record", None)];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = bare_dry_run(words);
-    let parsed = args::parse(&words, FLAGS, "kubectl set image")?;
+    let parsed = args::parse_tables(&words, &[COMMON_FLAGS, FLAGS], "kubectl set image")?;
     let options = Options::new(&parsed, "set image", "image updated")?;
     let (resources, pairs) = resources_and_pairs(&parsed.args, "image")?;
     let images = parse_pairs(&pairs, "image")?;
@@ -44,36 +32,28 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     }
     let mut out = Output::default();
     record_warning(&parsed, &mut out);
-    let mut problems = Vec::new();
-    let mut printed = 0;
-    for (kind, obj) in found {
-        let pointer = match pod_spec_pointer(kind) {
-            Ok(p) => p,
-            Err(e) => {
-                problems.push(format!(
-                    "error: {} {e}",
-                    super::info_name(kind, meta::name(&obj), options.local)
-                ));
-                continue;
-            }
-        };
-        let mut changed = obj.clone();
-        if let Some(spec) = changed.pointer_mut(pointer) {
+    let mut missing = Vec::new();
+    let failed = change_each(
+        found,
+        &options,
+        sim,
+        &mut out,
+        false,
+        "failed to patch image update to pod template: ",
+        |kind, info, obj| {
+            let spec = pod_spec(kind, info, obj)?;
             for (name, image) in &images {
                 let in_init = set_image(spec, "initContainers", name, image);
                 let in_main = set_image(spec, "containers", name, image);
                 if !in_init && !in_main {
-                    problems.push(format!("error: unable to find container named \"{name}\""));
+                    missing.push(format!("error: unable to find container named \"{name}\""));
                 }
             }
-        }
-        if changed == obj {
-            continue;
-        }
-        if let Err(e) = write(kind, changed, &options, sim, &mut out, &mut printed) {
-            problems.push(format!("failed to patch image update to pod template: {e}"));
-        }
-    }
+            Ok(true)
+        },
+    );
+    let mut problems = missing;
+    problems.extend(failed);
     Ok(errors::aggregate(out, problems))
 }
 

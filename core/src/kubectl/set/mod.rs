@@ -16,7 +16,7 @@ mod typed;
 
 use serde_json::{Value, json};
 
-use super::args::Parsed;
+use super::args::{Flag, Parsed, switch, value};
 use super::get::render_structured;
 use super::shell::Shell;
 use super::{dry_run, errors, manifests, namespace_of, object_name};
@@ -47,6 +47,21 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         )),
     }
 }
+
+/// The flags every `set` subcommand takes (the resource builder's and the print flags).
+const COMMON_FLAGS: &[Flag] = &[
+    switch("all", None),
+    switch("allow-missing-template-keys", None),
+    value("dry-run", None),
+    value("field-manager", None),
+    value("filename", Some('f')),
+    value("kustomize", Some('k')),
+    switch("local", None),
+    value("output", Some('o')),
+    switch("recursive", Some('R')),
+    switch("show-managed-fields", None),
+    value("template", None),
+];
 
 /// What every `set` subcommand was asked to do with the objects it changes.
 struct Options {
@@ -189,6 +204,71 @@ fn objects(
         }
     }
     Ok(found)
+}
+
+/// The per-object loop of the pod-template commands (`CalculatePatches` and the writes after
+/// it): `change` gets each object's kind, its `info` name and a copy to change (`Ok(false)`
+/// skips it, `Err` is that object's error); a copy that changed is written back — or every
+/// copy, when `always_write` (kubectl then sends even empty patches). `failure` words a failed
+/// write. Returns the errors met.
+fn change_each(
+    found: Vec<(&'static Kind, Value)>,
+    options: &Options,
+    sim: &mut Sim,
+    out: &mut Output,
+    always_write: bool,
+    failure: &str,
+    mut change: impl FnMut(&'static Kind, &str, &mut Value) -> Result<bool, String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut printed = 0;
+    for (kind, obj) in found {
+        let info = info_name(kind, meta::name(&obj), options.local);
+        let mut changed = obj.clone();
+        match change(kind, &info, &mut changed) {
+            Ok(true) if always_write || changed != obj => {}
+            Ok(_) => continue,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        }
+        if let Err(e) = write(kind, changed, options, sim, out, &mut printed) {
+            problems.push(format!("{failure}{e}"));
+        }
+    }
+    problems
+}
+
+/// The pod spec inside an object, or kubectl's error naming the object.
+fn pod_spec<'v>(kind: &Kind, info: &str, obj: &'v mut Value) -> Result<&'v mut Value, String> {
+    let pointer = pod_spec_pointer(kind).map_err(|e| format!("error: {info} {e}"))?;
+    obj.pointer_mut(pointer)
+        .ok_or_else(|| format!("error: {info} the object has no pod template"))
+}
+
+/// The containers of a pod spec that a `-c` pattern selects: regular ones, then init ones.
+fn selected_containers<'v>(spec: &'v mut Value, pattern: &str) -> Vec<&'v mut Value> {
+    let map = meta::as_object_mut(spec);
+    let mut selected = Vec::new();
+    let mut init = Vec::new();
+    for (list, into) in map.iter_mut().filter_map(|(k, v)| match k.as_str() {
+        "containers" => Some((v, 0)),
+        "initContainers" => Some((v, 1)),
+        _ => None,
+    }) {
+        for c in list.as_array_mut().into_iter().flatten() {
+            if select_container(meta::str_at(c, "/name"), pattern) {
+                if into == 0 {
+                    selected.push(c);
+                } else {
+                    init.push(c);
+                }
+            }
+        }
+    }
+    selected.extend(init);
+    selected
 }
 
 /// Sends one changed object (unless local or a client dry run) and prints the result.

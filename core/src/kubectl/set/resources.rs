@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::image::bare_dry_run;
-use super::{Options, objects, pod_spec_pointer, record_warning, select_container, write};
+use super::{
+    COMMON_FLAGS, Options, change_each, objects, pod_spec, record_warning, selected_containers,
+};
 use crate::api::{meta, quantity};
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, switch, value};
@@ -13,27 +15,16 @@ use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
 const FLAGS: &[Flag] = &[
-    switch("all", None),
-    switch("allow-missing-template-keys", None),
     value("containers", Some('c')),
-    value("dry-run", None),
-    value("field-manager", None),
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
     value("limits", None),
-    switch("local", None),
-    value("output", Some('o')),
-    switch("recursive", Some('R')),
     value("requests", None),
     value("selector", Some('l')),
-    switch("show-managed-fields", None),
-    value("template", None),
     switch("record", None),
 ];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = bare_dry_run(words);
-    let parsed = args::parse(&words, FLAGS, "kubectl set resources")?;
+    let parsed = args::parse_tables(&words, &[COMMON_FLAGS, FLAGS], "kubectl set resources")?;
     let options = Options::new(&parsed, "set resources", "resource requirements updated")?;
     let found = objects(&parsed, &parsed.args, options.local, shell, sim)?;
     let limits = parsed.get("limits").unwrap_or("");
@@ -46,59 +37,37 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let pattern = parsed.get("containers").unwrap_or("*");
     let mut out = Output::default();
     record_warning(&parsed, &mut out);
-    let mut problems = Vec::new();
-    let mut printed = 0;
-    for (kind, obj) in found {
-        let pointer = match pod_spec_pointer(kind) {
-            Ok(p) => p,
-            Err(e) => {
-                problems.push(format!(
-                    "error: {} {e}",
-                    super::info_name(kind, meta::name(&obj), options.local)
-                ));
-                continue;
+    let mut missing = Vec::new();
+    let failed = change_each(
+        found,
+        &options,
+        sim,
+        &mut out,
+        false,
+        "failed to patch resources update to pod template ",
+        |kind, info, obj| {
+            let containers = selected_containers(pod_spec(kind, info, obj)?, pattern);
+            if containers.is_empty() {
+                missing.push(format!("error: unable to find container named {pattern}"));
+                return Ok(false);
             }
-        };
-        let mut changed = obj.clone();
-        let mut matched = false;
-        if let Some(spec) = changed.pointer_mut(pointer) {
-            for list in ["containers", "initContainers"] {
-                for c in spec
-                    .get_mut(list)
-                    .and_then(Value::as_array_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    if !select_container(meta::str_at(c, "/name"), pattern) {
+            for c in containers {
+                let resources = meta::ensure_object(c, "resources");
+                for (field, values) in [("limits", &limits), ("requests", &requests)] {
+                    if values.is_empty() {
                         continue;
                     }
-                    matched = true;
-                    let resources = meta::ensure_object(c, "resources");
-                    for (field, values) in [("limits", &limits), ("requests", &requests)] {
-                        if values.is_empty() {
-                            continue;
-                        }
-                        let target = meta::child_object(resources, field);
-                        for (k, v) in values {
-                            target.insert(k.clone(), v.clone());
-                        }
+                    let target = meta::child_object(resources, field);
+                    for (k, v) in values {
+                        target.insert(k.clone(), v.clone());
                     }
                 }
             }
-        }
-        if !matched {
-            problems.push(format!("error: unable to find container named {pattern}"));
-            continue;
-        }
-        if changed == obj {
-            continue;
-        }
-        if let Err(e) = write(kind, changed, &options, sim, &mut out, &mut printed) {
-            problems.push(format!(
-                "failed to patch resources update to pod template {e}"
-            ));
-        }
-    }
+            Ok(true)
+        },
+    );
+    let mut problems = missing;
+    problems.extend(failed);
     Ok(errors::aggregate(out, problems))
 }
 

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::image::bare_dry_run;
-use super::{Options, objects, pod_spec_pointer, record_warning, write};
+use super::{COMMON_FLAGS, Options, change_each, objects, pod_spec, record_warning, write};
 use crate::api::meta;
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, switch, value};
@@ -14,39 +14,17 @@ use crate::kubectl::get::parse_selector;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
-const SELECTOR_FLAGS: &[Flag] = &[
-    switch("all", None),
-    switch("allow-missing-template-keys", None),
-    value("dry-run", None),
-    value("field-manager", None),
-    value("filename", Some('f')),
-    switch("local", None),
-    value("output", Some('o')),
-    switch("recursive", Some('R')),
-    value("resource-version", None),
-    switch("show-managed-fields", None),
-    value("template", None),
-    switch("record", None),
-];
+const SELECTOR_FLAGS: &[Flag] = &[value("resource-version", None), switch("record", None)];
 
-const SERVICE_ACCOUNT_FLAGS: &[Flag] = &[
-    switch("all", None),
-    switch("allow-missing-template-keys", None),
-    value("dry-run", None),
-    value("field-manager", None),
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
-    switch("local", None),
-    value("output", Some('o')),
-    switch("recursive", Some('R')),
-    switch("show-managed-fields", None),
-    value("template", None),
-    switch("record", None),
-];
+const SERVICE_ACCOUNT_FLAGS: &[Flag] = &[switch("record", None)];
 
 pub fn run_selector(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = bare_dry_run(words);
-    let parsed = args::parse(&words, SELECTOR_FLAGS, "kubectl set selector")?;
+    let parsed = args::parse_tables(
+        &words,
+        &[COMMON_FLAGS, SELECTOR_FLAGS],
+        "kubectl set selector",
+    )?;
     let options = Options::new(&parsed, "set selector", "selector updated")?;
     let Some((expression, resources)) = parsed.args.split_last() else {
         return Err("error: one selector is required".into());
@@ -115,7 +93,11 @@ pub fn run_service_account(
     sim: &mut Sim,
 ) -> Result<Output, String> {
     let words = bare_dry_run(words);
-    let parsed = args::parse(&words, SERVICE_ACCOUNT_FLAGS, "kubectl set serviceaccount")?;
+    let parsed = args::parse_tables(
+        &words,
+        &[COMMON_FLAGS, SERVICE_ACCOUNT_FLAGS],
+        "kubectl set serviceaccount",
+    )?;
     let options = Options::new(&parsed, "set serviceaccount", "serviceaccount updated")?;
     let Some((account, resources)) = parsed.args.split_last() else {
         return Err("error: serviceaccount is required".into());
@@ -123,26 +105,18 @@ pub fn run_service_account(
     let found = objects(&parsed, resources, options.local, shell, sim)?;
     let mut out = Output::default();
     record_warning(&parsed, &mut out);
-    let mut problems = Vec::new();
-    let mut printed = 0;
-    for (kind, obj) in found {
-        let pointer = match pod_spec_pointer(kind) {
-            Ok(p) => p,
-            Err(e) => {
-                problems.push(format!(
-                    "error: {} {e}",
-                    super::info_name(kind, meta::name(&obj), options.local)
-                ));
-                continue;
-            }
-        };
-        let mut changed = obj.clone();
-        if let Some(spec) = changed.pointer_mut(pointer) {
-            meta::as_object_mut(spec).insert("serviceAccountName".into(), json!(account));
-        }
-        if let Err(e) = write(kind, changed, &options, sim, &mut out, &mut printed) {
-            problems.push(format!("failed to patch ServiceAccountName {e}"));
-        }
-    }
+    let problems = change_each(
+        found,
+        &options,
+        sim,
+        &mut out,
+        true,
+        "failed to patch ServiceAccountName ",
+        |kind, info, obj| {
+            meta::as_object_mut(pod_spec(kind, info, obj)?)
+                .insert("serviceAccountName".into(), json!(account));
+            Ok(true)
+        },
+    );
     Ok(errors::aggregate(out, problems))
 }
