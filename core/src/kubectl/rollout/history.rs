@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Found, find, name_line};
+use super::{COMMON_FLAGS, Found, find, group_kind, name_line};
 use crate::api::{Kind, meta, selector};
 use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
 use crate::controllers::{history, int_at, is_controlled_by, kind};
-use crate::kubectl::args::{self, Flag, Parsed, switch, value};
+use crate::kubectl::args::{self, Flag, Parsed, value};
 use crate::kubectl::describe::template::describe_pod_template;
 use crate::kubectl::describe::writer::PrefixWriter;
 use crate::kubectl::get::render_structured;
@@ -19,22 +19,12 @@ use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 use crate::store::Store;
 
-const FLAGS: &[Flag] = &[
-    value("revision", None),
-    value("selector", Some('l')),
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
-    switch("recursive", Some('R')),
-    value("output", Some('o')),
-    switch("show-managed-fields", None),
-    value("template", None),
-    switch("allow-missing-template-keys", None),
-];
+const FLAGS: &[Flag] = &[value("revision", None)];
 
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let parsed = args::parse(words, FLAGS, "kubectl rollout history")?;
+    let parsed = args::parse_tables(words, &[COMMON_FLAGS, FLAGS], "kubectl rollout history")?;
     let revision: i64 = match parsed.get("revision") {
         None => 0,
         Some(r) => r.parse().map_err(|_| {
@@ -152,11 +142,7 @@ pub fn revisions(
         _ => {
             return Err(format!(
                 "error: no history viewer has been implemented for \"{}\"",
-                if kind.group.is_empty() {
-                    kind.kind.to_string()
-                } else {
-                    format!("{}.{}", kind.kind, kind.group)
-                }
+                group_kind(kind)
             ));
         }
     }

@@ -12,7 +12,7 @@ mod undo;
 
 use serde_json::Value;
 
-use super::args::Parsed;
+use super::args::{Flag, Parsed, switch, value};
 use super::shell::Shell;
 use super::{errors, manifests, namespace_of, object_name};
 use crate::api::Kind;
@@ -38,6 +38,28 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         other => Err(format!(
             "error: unknown command \"{other}\"\nSee 'kubectl rollout -h' for help and examples"
         )),
+    }
+}
+
+/// The flags the rollout subcommands share: the resource builder's and the print flags.
+const COMMON_FLAGS: &[Flag] = &[
+    value("selector", Some('l')),
+    value("filename", Some('f')),
+    value("kustomize", Some('k')),
+    switch("recursive", Some('R')),
+    value("output", Some('o')),
+    switch("show-managed-fields", None),
+    value("template", None),
+    switch("allow-missing-template-keys", None),
+];
+
+/// `schema.GroupKind`'s `String()`, as "not implemented for" errors name a kind:
+/// `ReplicaSet.apps`, `Pod`.
+fn group_kind(kind: &Kind) -> String {
+    if kind.group.is_empty() {
+        kind.kind.to_string()
+    } else {
+        format!("{}.{}", kind.kind, kind.group)
     }
 }
 

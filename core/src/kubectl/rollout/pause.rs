@@ -5,10 +5,10 @@
 
 use serde_json::{Value, json};
 
-use super::{Found, find, name_line, resource_string};
+use super::{COMMON_FLAGS, Found, find, name_line, resource_string};
 use crate::api::meta;
 use crate::cluster::Output;
-use crate::kubectl::args::{self, Flag, switch, value};
+use crate::kubectl::args::{self, Flag, value};
 use crate::kubectl::shell::Shell;
 use crate::kubectl::{errors, namespace_of};
 use crate::sim::Sim;
@@ -20,17 +20,7 @@ pub enum Action {
     Restart,
 }
 
-const FLAGS: &[Flag] = &[
-    value("selector", Some('l')),
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
-    switch("recursive", Some('R')),
-    value("field-manager", None),
-    value("output", Some('o')),
-    switch("show-managed-fields", None),
-    value("template", None),
-    switch("allow-missing-template-keys", None),
-];
+const FLAGS: &[Flag] = &[value("field-manager", None)];
 
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
@@ -45,7 +35,11 @@ pub fn run(
         Action::Resume => ("resume", "resumed"),
         Action::Restart => ("restart", "restarted"),
     };
-    let parsed = args::parse(words, FLAGS, &format!("kubectl rollout {command}"))?;
+    let parsed = args::parse_tables(
+        words,
+        &[COMMON_FLAGS, FLAGS],
+        &format!("kubectl rollout {command}"),
+    )?;
     if parsed.args.is_empty() && parsed.all("filename").is_empty() {
         return Err("error: required resource not specified".into());
     }

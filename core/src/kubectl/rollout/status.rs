@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Found, find};
+use super::{COMMON_FLAGS, Found, find, group_kind};
 use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
@@ -18,11 +18,7 @@ use crate::store::ChangeType;
 use crate::time::SECOND;
 
 const FLAGS: &[Flag] = &[
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
-    switch("recursive", Some('R')),
     value("revision", None),
-    value("selector", Some('l')),
     value("timeout", None),
     switch("watch", Some('w')),
 ];
@@ -32,7 +28,7 @@ const FLAGS: &[Flag] = &[
 const WAIT_LIMIT_MILLIS: i64 = 3600 * SECOND;
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let parsed = args::parse(words, FLAGS, "kubectl rollout status")?;
+    let parsed = args::parse_tables(words, &[COMMON_FLAGS, FLAGS], "kubectl rollout status")?;
     let usage = "See 'kubectl rollout status --help' for usage.";
     let revision: i64 = match parsed.get("revision") {
         None => 0,
@@ -153,15 +149,6 @@ fn report(kind: &Kind, obj: &Value, revision: i64, out: &mut Output) -> Result<b
     };
     out.stdout.push_str(&line);
     Ok(done)
-}
-
-/// `schema.GroupKind`'s `String()`: `ReplicaSet.apps`, `Pod`.
-fn group_kind(kind: &Kind) -> String {
-    if kind.group.is_empty() {
-        kind.kind.to_string()
-    } else {
-        format!("{}.{}", kind.kind, kind.group)
-    }
 }
 
 /// `DeploymentStatusViewer`.

@@ -8,38 +8,21 @@ use serde_json::{Map, Value, json};
 
 use super::history::pod_template;
 use super::history::{replica_sets, revisions};
-use super::{Found, find, name_line};
+use super::{COMMON_FLAGS, Found, find, group_kind, name_line};
 use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
 use crate::controllers::history;
-use crate::kubectl::args::{self, Flag, Parsed, switch, value};
+use crate::kubectl::args::{self, Flag, Parsed, value};
 use crate::kubectl::shell::Shell;
 use crate::kubectl::{dry_run, errors};
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
-    value("to-revision", None),
-    value("selector", Some('l')),
-    value("filename", Some('f')),
-    value("kustomize", Some('k')),
-    switch("recursive", Some('R')),
-    value("dry-run", None),
-    value("output", Some('o')),
-    switch("show-managed-fields", None),
-    value("template", None),
-    switch("allow-missing-template-keys", None),
-];
+const FLAGS: &[Flag] = &[value("to-revision", None), value("dry-run", None)];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let mut words = words.to_vec();
-    // `--dry-run` may be given bare (meaning client).
-    for w in &mut words {
-        if w == "--dry-run" {
-            *w = "--dry-run=client".into();
-        }
-    }
-    let parsed = args::parse(&words, FLAGS, "kubectl rollout undo")?;
+    let words = crate::kubectl::cordon::bare_dry_run(words);
+    let parsed = args::parse_tables(&words, &[COMMON_FLAGS, FLAGS], "kubectl rollout undo")?;
     let to_revision: i64 = match parsed.get("to-revision") {
         None => 0,
         Some(r) => r.parse().map_err(|_| {
@@ -139,11 +122,7 @@ fn rollback(
         _ => {
             return Err(format!(
                 "error: no rollbacker has been implemented for \"{}\"",
-                if kind.group.is_empty() {
-                    kind.kind.to_string()
-                } else {
-                    format!("{}.{}", kind.kind, kind.group)
-                }
+                group_kind(kind)
             ));
         }
     };

@@ -18,7 +18,7 @@ use crate::sim::Sim;
 const FLAGS: &[Flag] = &[value("selector", Some('l')), switch("record", None)];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
-    let words = bare_dry_run(words);
+    let words = crate::kubectl::cordon::bare_dry_run(words);
     let parsed = args::parse_tables(&words, &[COMMON_FLAGS, FLAGS], "kubectl set image")?;
     let options = Options::new(&parsed, "set image", "image updated")?;
     let (resources, pairs) = resources_and_pairs(&parsed.args, "image")?;
@@ -97,18 +97,4 @@ pub(super) fn parse_pairs(
         ));
     }
     Ok(out)
-}
-
-/// `--dry-run` given bare means `--dry-run=client`.
-pub(super) fn bare_dry_run(words: &[String]) -> Vec<String> {
-    words
-        .iter()
-        .map(|w| {
-            if w == "--dry-run" {
-                "--dry-run=client".to_string()
-            } else {
-                w.clone()
-            }
-        })
-        .collect()
 }

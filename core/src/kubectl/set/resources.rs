@@ -3,13 +3,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::image::bare_dry_run;
 use super::{
     COMMON_FLAGS, Options, change_each, objects, pod_spec, record_warning, selected_containers,
 };
 use crate::api::{meta, quantity};
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, switch, value};
+use crate::kubectl::cordon::bare_dry_run;
 use crate::kubectl::errors;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
