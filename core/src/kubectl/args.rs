@@ -176,54 +176,6 @@ fn is_negative_number(word: &str) -> bool {
     word[1..].chars().all(|c| c.is_ascii_digit())
 }
 
-/// A duration flag's value as Go's `time.ParseDuration` reads it (`30s`, `1m30s`, `1.5h`,
-/// `500ms`, `0`), in milliseconds; the error is Go's (`time: invalid duration "abc"`).
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let invalid = || format!("time: invalid duration \"{text}\"");
-    let (negative, mut rest) = match text.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    if rest == "0" {
-        return Ok(0);
-    }
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut nanos: f64 = 0.0;
-    while !rest.is_empty() {
-        let number_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let (number, tail) = rest.split_at(number_end);
-        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-            return Err(invalid());
-        }
-        let unit_end = tail
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(tail.len());
-        let (unit, tail) = tail.split_at(unit_end);
-        let scale = match unit {
-            "" => return Err(format!("time: missing unit in duration \"{text}\"")),
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            other => {
-                return Err(format!(
-                    "time: unknown unit \"{other}\" in duration \"{text}\""
-                ));
-            }
-        };
-        nanos += number.parse::<f64>().map_err(|_| invalid())? * scale;
-        rest = tail;
-    }
-    let millis = (nanos / 1e6) as i64;
-    Ok(if negative { -millis } else { millis })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -289,34 +289,13 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     selector::format(obj.pointer("/spec/selector")),
                 ]
             }
-            "ReplicaSet" => {
-                let (names, images) = containers(obj, "/spec/template/spec/containers");
-                vec![
-                    meta::name(obj).into(),
-                    int(obj, "/spec/replicas"),
-                    int(obj, "/status/replicas"),
-                    int(obj, "/status/readyReplicas"),
-                    age(obj, now),
-                    names,
-                    images,
-                    selector::format(obj.pointer("/spec/selector")),
-                ]
-            }
-            "ReplicationController" => {
-                let (names, images) = containers(obj, "/spec/template/spec/containers");
-                vec![
-                    meta::name(obj).into(),
-                    int(obj, "/spec/replicas"),
-                    int(obj, "/status/replicas"),
-                    int(obj, "/status/readyReplicas"),
-                    age(obj, now),
-                    names,
-                    images,
-                    selector::format_labels(
-                        obj.pointer("/spec/selector").and_then(Value::as_object),
-                    ),
-                ]
-            }
+            "ReplicaSet" => replicas_row(obj, now, selector::format(obj.pointer("/spec/selector"))),
+            // Its selector is a plain label map.
+            "ReplicationController" => replicas_row(
+                obj,
+                now,
+                selector::format_labels(obj.pointer("/spec/selector").and_then(Value::as_object)),
+            ),
             "DaemonSet" => {
                 let (names, images) = containers(obj, "/spec/template/spec/containers");
                 vec![
@@ -482,6 +461,21 @@ fn int_or_string(v: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         _ => "N/A".into(),
     }
+}
+
+/// A ReplicaSet's or ReplicationController's row: desired, current and ready replicas.
+fn replicas_row(obj: &Value, now: Time, selector: String) -> Vec<String> {
+    let (names, images) = containers(obj, "/spec/template/spec/containers");
+    vec![
+        meta::name(obj).into(),
+        int(obj, "/spec/replicas"),
+        int(obj, "/status/replicas"),
+        int(obj, "/status/readyReplicas"),
+        age(obj, now),
+        names,
+        images,
+        selector,
+    ]
 }
 
 fn or_default(s: &str, default: &str) -> String {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{COMMON_FLAGS, Found, find, group_kind, name_line};
+use super::{COMMON_FLAGS, Found, find, group_kind, int_flag, name_line, require_resource};
 use crate::api::{Kind, meta, selector};
 use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
@@ -25,15 +25,8 @@ pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let parsed = args::parse_tables(words, &[COMMON_FLAGS, FLAGS], "kubectl rollout history")?;
-    let revision: i64 = match parsed.get("revision") {
-        None => 0,
-        Some(r) => r.parse().map_err(|_| {
-            format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl rollout history --help' for usage.")
-        })?,
-    };
-    if parsed.args.is_empty() && parsed.all("filename").is_empty() {
-        return Err("error: required resource not specified".into());
-    }
+    let revision = int_flag(&parsed, "revision", "history")?;
+    require_resource(&parsed)?;
     if revision < 0 {
         return Err(format!(
             "error: revision must be a positive integer: {revision}"

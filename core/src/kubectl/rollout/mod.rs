@@ -53,6 +53,24 @@ const COMMON_FLAGS: &[Flag] = &[
     switch("allow-missing-template-keys", None),
 ];
 
+/// An `Int64Var` flag (`--revision`, `--to-revision`), 0 when not given.
+fn int_flag(parsed: &Parsed, flag: &str, command: &str) -> Result<i64, String> {
+    match parsed.get(flag) {
+        None => Ok(0),
+        Some(v) => v.parse().map_err(|_| {
+            format!("error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout {command} --help' for usage.")
+        }),
+    }
+}
+
+/// Every subcommand's `Validate`: something must be named.
+fn require_resource(parsed: &Parsed) -> Result<(), String> {
+    if parsed.args.is_empty() && parsed.all("filename").is_empty() {
+        return Err("error: required resource not specified".into());
+    }
+    Ok(())
+}
+
 /// `schema.GroupKind`'s `String()`, as "not implemented for" errors name a kind:
 /// `ReplicaSet.apps`, `Pod`.
 fn group_kind(kind: &Kind) -> String {

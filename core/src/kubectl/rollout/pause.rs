@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{COMMON_FLAGS, Found, find, name_line, resource_string};
+use super::{COMMON_FLAGS, Found, find, name_line, require_resource, resource_string};
 use crate::api::meta;
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, value};
@@ -40,9 +40,7 @@ pub fn run(
         &[COMMON_FLAGS, FLAGS],
         &format!("kubectl rollout {command}"),
     )?;
-    if parsed.args.is_empty() && parsed.all("filename").is_empty() {
-        return Err("error: required resource not specified".into());
-    }
+    require_resource(&parsed)?;
     let Found {
         objects,
         mut errors,

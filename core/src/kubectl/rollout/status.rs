@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{COMMON_FLAGS, Found, find, group_kind};
+use super::{COMMON_FLAGS, Found, find, group_kind, int_flag, require_resource};
 use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
@@ -30,22 +30,15 @@ const WAIT_LIMIT_MILLIS: i64 = 3600 * SECOND;
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let parsed = args::parse_tables(words, &[COMMON_FLAGS, FLAGS], "kubectl rollout status")?;
     let usage = "See 'kubectl rollout status --help' for usage.";
-    let revision: i64 = match parsed.get("revision") {
-        None => 0,
-        Some(r) => r.parse().map_err(|_| {
-            format!("error: invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\n{usage}")
-        })?,
-    };
+    let revision = int_flag(&parsed, "revision", "status")?;
     let timeout = match parsed.get("timeout") {
         None => 0,
-        Some(t) => args::parse_duration(t).map_err(|e| {
+        Some(t) => crate::api::cron::parse::go_duration_millis(t).map_err(|e| {
             format!("error: invalid argument \"{t}\" for \"--timeout\" flag: {e}\n{usage}")
         })?,
     };
     let watch = parsed.get("watch").is_none_or(|w| w == "true");
-    if parsed.args.is_empty() && parsed.all("filename").is_empty() {
-        return Err("error: required resource not specified".into());
-    }
+    require_resource(&parsed)?;
     if revision < 0 {
         return Err(format!(
             "error: revision must be a positive integer: {revision}"

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::history::pod_template;
 use super::history::{replica_sets, revisions};
-use super::{COMMON_FLAGS, Found, find, group_kind, name_line};
+use super::{COMMON_FLAGS, Found, find, group_kind, int_flag, name_line, require_resource};
 use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
@@ -23,16 +23,9 @@ const FLAGS: &[Flag] = &[value("to-revision", None), value("dry-run", None)];
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = crate::kubectl::cordon::bare_dry_run(words);
     let parsed = args::parse_tables(&words, &[COMMON_FLAGS, FLAGS], "kubectl rollout undo")?;
-    let to_revision: i64 = match parsed.get("to-revision") {
-        None => 0,
-        Some(r) => r.parse().map_err(|_| {
-            format!("error: invalid argument \"{r}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl rollout undo --help' for usage.")
-        })?,
-    };
+    let to_revision = int_flag(&parsed, "to-revision", "undo")?;
     let dry = dry_run(&parsed)?.to_string();
-    if parsed.args.is_empty() && parsed.all("filename").is_empty() {
-        return Err("error: required resource not specified".into());
-    }
+    require_resource(&parsed)?;
     let Found {
         objects,
         mut errors,
