@@ -128,6 +128,21 @@ fn find(parsed: &Parsed, shell: &Shell, sim: &Sim) -> Result<Found, String> {
     Ok(found)
 }
 
+impl Found {
+    /// What status, pause, resume and restart say when the line named nothing that exists.
+    fn nothing(&self, parsed: &Parsed, shell: &Shell) -> Option<Output> {
+        (self.objects.is_empty() && self.errors.is_empty()).then(|| {
+            Output::error(
+                format!(
+                    "No resources found in {} namespace.\n",
+                    namespace_of(parsed, shell)
+                ),
+                0,
+            )
+        })
+    }
+}
+
 /// The name printer: `deployment.apps/web paused` (`-o name` drops the operation).
 fn name_line(kind: &Kind, name: &str, operation: &str, parsed: &Parsed) -> String {
     let short = parsed.get("output") == Some("name");

@@ -9,8 +9,8 @@ use super::{COMMON_FLAGS, Found, find, name_line, require_resource, resource_str
 use crate::api::meta;
 use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, value};
+use crate::kubectl::errors;
 use crate::kubectl::shell::Shell;
-use crate::kubectl::{errors, namespace_of};
 use crate::sim::Sim;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -41,18 +41,15 @@ pub fn run(
         &format!("kubectl rollout {command}"),
     )?;
     require_resource(&parsed)?;
+    let found = find(&parsed, shell, sim)?;
+    if let Some(out) = found.nothing(&parsed, shell) {
+        return Ok(out);
+    }
     let Found {
         objects,
         mut errors,
-    } = find(&parsed, shell, sim)?;
+    } = found;
     let mut out = Output::default();
-    if objects.is_empty() && errors.is_empty() {
-        out.stderr = format!(
-            "No resources found in {} namespace.\n",
-            namespace_of(&parsed, shell)
-        );
-        return Ok(out);
-    }
     let now = sim.now().rfc3339();
     for (kind, obj) in objects {
         let name = meta::name(&obj).to_string();

@@ -11,7 +11,6 @@ use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
 use crate::controllers::int_at;
 use crate::kubectl::args::{self, Flag, switch, value};
-use crate::kubectl::namespace_of;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 use crate::store::ChangeType;
@@ -44,16 +43,15 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             "error: revision must be a positive integer: {revision}"
         ));
     }
-    let Found { objects, errors } = find(&parsed, shell, sim)?;
-    let mut out = Output::default();
-    if objects.is_empty() && errors.is_empty() {
-        out.stderr = format!(
-            "No resources found in {} namespace.\n",
-            namespace_of(&parsed, shell)
-        );
+    let found = find(&parsed, shell, sim)?;
+    if let Some(out) = found.nothing(&parsed, shell) {
         return Ok(out);
     }
-    let mut errors = errors;
+    let Found {
+        objects,
+        mut errors,
+    } = found;
+    let mut out = Output::default();
     for (kind, obj) in objects {
         if let Err(e) = follow(kind, &obj, revision, watch, timeout, sim, &mut out) {
             errors.push(e);
