@@ -113,7 +113,7 @@ fn int_or_string(s: &str) -> Value {
 
 /// `metav1.ParseToLabelSelector`: `k=v` into `matchLabels`, set-based terms into
 /// `matchExpressions` (sorted by key, values sorted), empty parts left out.
-fn label_selector(selector: &str) -> Result<Value, String> {
+pub fn label_selector(selector: &str) -> Result<Value, String> {
     // `labels.ParseToRequirements`, on the client: its errors are kubectl's own.
     let parsed = crate::api::labels::parse(selector)
         .map_err(|e| format!("error: couldn't parse the selector string \"{selector}\": {e}"))?;

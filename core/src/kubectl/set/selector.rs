@@ -10,7 +10,6 @@ use crate::cluster::Output;
 use crate::kubectl::args::{self, Flag, switch, value};
 use crate::kubectl::cordon::bare_dry_run;
 use crate::kubectl::errors;
-use crate::kubectl::get::parse_selector;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
@@ -55,35 +54,36 @@ pub fn run_selector(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Resul
     Ok(out)
 }
 
-/// `ParseToLabelSelector`: equality requirements become match labels, the others match
-/// expressions (printed as Go prints them, `{app In [a b]}`).
+/// `ParseToLabelSelector` (as `create pdb` reads a selector): the match labels, and the match
+/// expressions as Go prints them (`{app In [a b]}`).
 fn label_selector(expression: &str) -> Result<(Map<String, Value>, Vec<String>), String> {
-    let parsed = parse_selector(expression)?;
-    let mut labels = Map::new();
-    let mut expressions = Vec::new();
-    for (key, op, values) in parsed.requirements() {
-        let operator = match op.as_str() {
-            "=" => {
-                labels.insert(
-                    key.clone(),
-                    json!(values.first().cloned().unwrap_or_default()),
-                );
-                continue;
-            }
-            "in" => "In",
-            "notin" => "NotIn",
-            "exists" => "Exists",
-            "!" => "DoesNotExist",
-            other => {
-                return Err(format!(
-                    "error: \"{other}\" is not a valid label selector operator"
-                ));
-            }
-        };
-        let mut values = values.clone();
-        values.sort();
-        expressions.push(format!("{{{key} {operator} [{}]}}", values.join(" ")));
-    }
+    let selector = crate::kubectl::create_pdb::label_selector(expression)?;
+    let labels = selector
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let expressions = selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let values: Vec<&str> = e
+                .get("values")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            format!(
+                "{{{} {} [{}]}}",
+                meta::str_at(e, "/key"),
+                meta::str_at(e, "/operator"),
+                values.join(" ")
+            )
+        })
+        .collect();
     Ok((labels, expressions))
 }
 
