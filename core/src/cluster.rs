@@ -86,6 +86,16 @@ impl Cluster {
         graph::build(&self.sim.store, options)
     }
 
+    /// Why pod `namespace/name` is Pending, or why it is on its node: the scheduler's verdict
+    /// on every node (the filter that rejects it, or its scores), as it would decide now.
+    pub fn scheduling_explanation(
+        &self,
+        namespace: &str,
+        pod: &str,
+    ) -> Option<crate::scheduler::explain::Explanation> {
+        crate::scheduler::explain::explain(&self.sim.store, namespace, pod)
+    }
+
     /// The shell's prompt, e.g. `kubeplay:default$ `.
     pub fn prompt(&self) -> String {
         self.shell.prompt()

@@ -23,10 +23,13 @@ Sandbox commands (the cluster owner's hands; not part of kubectl):
                                      keep running, but the node stops reporting
   kubeplay node start NAME           start the kubelet again
   kubeplay node remove NAME          the machine is gone for good (its Node object is deleted)
+  kubeplay why pod NAME [-n NAMESPACE]
+                                     how the scheduler judges each node for the pod: the filter
+                                     that rejects it, or its scores plugin by plugin
 ";
 
-/// Runs `kubeplay <args>`.
-pub fn run(args: &[String], sim: &mut Sim) -> Output {
+/// Runs `kubeplay <args>`; `namespace` is the shell's current namespace.
+pub fn run(args: &[String], sim: &mut Sim, namespace: &str) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match words.as_slice() {
         [] | ["help" | "--help" | "-h"] => Ok(HELP.to_string()),
@@ -35,6 +38,7 @@ pub fn run(args: &[String], sim: &mut Sim) -> Output {
         ["node", "stop", name] => power(name, false, sim),
         ["node", "start", name] => power(name, true, sim),
         ["node", "remove", name] => remove(name, sim),
+        ["why", "pod" | "pods" | "po", rest @ ..] => why(rest, sim, namespace),
         _ => Err(format!(
             "kubeplay: unknown sandbox command \"{}\"\n\n{HELP}",
             words.join(" ")
@@ -44,6 +48,32 @@ pub fn run(args: &[String], sim: &mut Sim) -> Output {
         Ok(text) => Output::ok(text),
         Err(message) => Output::error(message, 1),
     }
+}
+
+/// `kubeplay why pod NAME [-n NAMESPACE]`: the scheduler's reasoning, recomputed now.
+fn why(args: &[&str], sim: &Sim, namespace: &str) -> Result<String, String> {
+    let mut namespace = namespace.to_string();
+    let mut name = None;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match *word {
+            "-n" | "--namespace" => {
+                namespace = words
+                    .next()
+                    .ok_or("kubeplay: -n wants a namespace\n")?
+                    .to_string();
+            }
+            w if w.starts_with("--namespace=") => {
+                namespace = w.trim_start_matches("--namespace=").to_string();
+            }
+            w if name.is_none() && !w.starts_with('-') => name = Some(w),
+            other => return Err(format!("kubeplay: unexpected \"{other}\"\n\n{HELP}")),
+        }
+    }
+    let name = name.ok_or_else(|| format!("kubeplay: which pod?\n\n{HELP}"))?;
+    crate::scheduler::explain::explain(&sim.store, &namespace, name)
+        .map(|e| e.to_text())
+        .ok_or_else(|| format!("kubeplay: there is no pod \"{name}\" in namespace \"{namespace}\"\n"))
 }
 
 fn node_names(sim: &Sim) -> Vec<String> {

@@ -1,13 +1,17 @@
 //! The scheduler: binds each pending pod to a node, or says exactly why it cannot.
 //!
-//! A small version of upstream's framework: Filter plugins ([`plugins`]) each rule a node in or
-//! out with a [`Rejection`] carrying upstream's reason string; Score plugins rank the nodes
-//! left; the best node wins (ties broken by a seeded draw, as upstream breaks them at random).
-//! When no node fits, the reasons are counted into upstream's `FailedScheduling` message
-//! (`0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. ...`), and
-//! the per-node verdicts are kept so the page can show why a pod is Pending.
+//! A small version of upstream's framework: PreFilter state computed once per pod
+//! ([`plugins::Cycle`]), Filter plugins ([`plugins`]) that each rule a node in or out with a
+//! [`Rejection`] carrying upstream's reason string, Score plugins that rank the nodes left
+//! (normalized, weighted); the best node wins (ties broken by a seeded draw, as upstream breaks
+//! them at random). When no node fits, PostFilter runs [`preemption`], and the reasons are
+//! counted into upstream's `FailedScheduling` message ([`fit_error`]). [`explain`] runs the same
+//! cycle for one pod without acting, for "why is this pod Pending / why is it here".
 
+pub mod explain;
+pub mod fit_error;
 pub mod plugins;
+pub mod preemption;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,20 +52,51 @@ impl Rejection {
     }
 }
 
-/// The scheduler's verdict on one pod: a node, or a per-node list of rejections.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Bind(String),
-    Unschedulable {
-        message: String,
-        per_node: BTreeMap<String, Rejection>,
-    },
+/// One scheduling cycle's findings for a pod: the PreFilter rejection, or each node's filter
+/// verdict and the feasible nodes' scores.
+pub struct Evaluation<'a> {
+    /// The PreFilter state (`Err`: a PreFilter plugin rejected the pod everywhere).
+    pub cycle: Result<plugins::Cycle<'a>, Rejection>,
+    /// The nodes that did not pass, with the first filter that said no.
+    pub rejected: BTreeMap<String, Rejection>,
+    /// The nodes that passed (indexes into the snapshot) and their plugin scores.
+    pub feasible: Vec<(usize, plugins::PluginScores)>,
+}
+
+/// Runs PreFilter, Filter (with nominated pods counted) and Score for `pod`.
+pub fn evaluate<'a>(
+    pod: &'a Value,
+    nodes: &[NodeInfo<'a>],
+    store: &'a Store,
+    nominated: &preemption::Nominated<'a>,
+) -> Evaluation<'a> {
+    let cycle = plugins::Cycle::new(pod, nodes, store);
+    let mut rejected = BTreeMap::new();
+    let mut feasible = Vec::new();
+    if let Ok(cycle) = &cycle {
+        let mut passed = Vec::new();
+        for (index, info) in nodes.iter().enumerate() {
+            let extra = preemption::nominated_for(nominated, info.name(), pod);
+            match plugins::filter_with_nominated(info, cycle, &extra) {
+                None => passed.push(index),
+                Some(rejection) => {
+                    rejected.insert(info.name().to_string(), rejection);
+                }
+            }
+        }
+        let infos: Vec<&NodeInfo<'a>> = passed.iter().filter_map(|&i| nodes.get(i)).collect();
+        let scores = plugins::score(&infos, nodes, cycle);
+        feasible = passed.into_iter().zip(scores).collect();
+    }
+    Evaluation {
+        cycle,
+        rejected,
+        feasible,
+    }
 }
 
 pub struct Scheduler {
     rng: Rng,
-    /// The last failed attempt per pending pod, for "why is this pod Pending?".
-    pub diagnoses: BTreeMap<ObjectKey, BTreeMap<String, Rejection>>,
     /// Pods found unschedulable, left alone until something that could help happens (a node
     /// changes, a pod goes away) or the periodic flush — upstream's unschedulable queue.
     parked: BTreeSet<String>,
@@ -75,7 +110,6 @@ impl Default for Scheduler {
     fn default() -> Scheduler {
         Scheduler {
             rng: Rng::new(0x5c4e_d01e),
-            diagnoses: BTreeMap::new(),
             parked: BTreeSet::new(),
             last_flush: Time::default(),
             binding: BTreeMap::new(),
@@ -103,6 +137,17 @@ fn wants_scheduling(pod: &Value) -> bool {
             "" | "default-scheduler"
         )
         && !matches!(meta::str_at(pod, "/status/phase"), "Succeeded" | "Failed")
+}
+
+/// What one scheduling attempt decided for a pod.
+enum Decision<'a> {
+    Bind(String),
+    Unschedulable {
+        message: String,
+        /// `Some(node)`: set `status.nominatedNodeName` (empty: clear it); `None`: leave it.
+        nominate: Option<String>,
+        victims: Vec<&'a Value>,
+    },
 }
 
 impl Controller for Scheduler {
@@ -149,39 +194,30 @@ impl Controller for Scheduler {
         self.unpark_for_volumes(key, ctx.store);
         let mut nodes = NodeInfo::snapshot(ctx.store);
         let mut ops = self.finish_bindings(ctx.store, &mut nodes);
-        let mut queue: Vec<&Value> = ctx
-            .store
-            .list(kind("", "Pod"), None)
-            .filter(|p| {
-                wants_scheduling(p)
-                    && !self.parked.contains(meta::uid(p))
-                    && !self.binding.contains_key(meta::uid(p))
-            })
-            .collect();
-        queue.sort_by_key(|p| {
-            (
-                std::cmp::Reverse(
-                    p.pointer("/spec/priority")
-                        .and_then(Value::as_i64)
-                        .unwrap_or(0),
-                ),
-                meta::str_at(p, "/metadata/creationTimestamp").to_string(),
-            )
-        });
-        let pending: BTreeSet<ObjectKey> = ctx
+        let pending: Vec<&Value> = ctx
             .store
             .list(kind("", "Pod"), None)
             .filter(|p| wants_scheduling(p))
-            .map(ObjectKey::of)
             .collect();
-        self.diagnoses.retain(|k, _| pending.contains(k));
+        let mut nominated = preemption::nominated_pods(&pending);
+        let mut queue: Vec<&Value> = pending
+            .iter()
+            .copied()
+            .filter(|p| !self.parked.contains(meta::uid(p)) && !self.binding.contains_key(meta::uid(p)))
+            .collect();
+        queue.sort_by_key(|p| {
+            (
+                std::cmp::Reverse(preemption::priority(p)),
+                meta::str_at(p, "/metadata/creationTimestamp").to_string(),
+            )
+        });
         for pod in queue {
             let pod_key = ObjectKey::of(pod);
-            match self.schedule(pod, &nodes, ctx.store) {
-                Verdict::Bind(node) => {
-                    self.diagnoses.remove(&pod_key);
+            match self.decide(pod, &nodes, ctx.store, &nominated, ctx.now) {
+                Decision::Bind(node) => {
+                    unnominate(&mut nominated, pod);
                     let mut node_object = None;
-                    if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
+                    if let Some(info) = nodes.iter_mut().find(|n| n.name() == node) {
                         info.add(pod, &plugins::node_resources_fit::Requested::of_pod(pod));
                         node_object = Some(info.node);
                     }
@@ -204,22 +240,28 @@ impl Controller for Scheduler {
                         key: pod_key.clone(),
                         node: node.clone(),
                     });
-                    ops.push(Op::Event(EventNote {
-                        about: meta::reference(pod),
-                        warning: false,
-                        reason: "Scheduled",
-                        message: format!(
-                            "Successfully assigned {}/{} to {node}",
-                            pod_key.namespace, pod_key.name
-                        ),
-                        source: "default-scheduler",
-                        host: String::new(),
-                    }));
+                    ops.push(scheduled_event(pod, &pod_key, &node));
                 }
-                Verdict::Unschedulable { message, per_node } => {
-                    self.diagnoses.insert(pod_key, per_node);
+                Decision::Unschedulable {
+                    message,
+                    nominate,
+                    victims,
+                } => {
                     self.parked.insert(meta::uid(pod).to_string());
-                    ops.extend(unschedulable_ops(pod, &message, ctx.now));
+                    if let Some(node) = nominate.as_deref().filter(|n| !n.is_empty()) {
+                        let displaced = preemption::displaced(&nominated, node, pod);
+                        ops.extend(preemption::victim_ops(
+                            pod, node, &victims, &displaced, ctx.now,
+                        ));
+                        for other in displaced {
+                            unnominate(&mut nominated, other);
+                        }
+                        unnominate(&mut nominated, pod);
+                        nominated.entry(node.to_string()).or_default().push(pod);
+                    } else if nominate.is_some() {
+                        unnominate(&mut nominated, pod);
+                    }
+                    ops.extend(unschedulable_ops(pod, &message, nominate.as_deref(), ctx.now));
                 }
             }
         }
@@ -227,6 +269,112 @@ impl Controller for Scheduler {
             ops,
             requeue_after: (!self.parked.is_empty())
                 .then(|| (FLUSH_UNSCHEDULABLE_MILLIS - ctx.now.since(self.last_flush)).max(1)),
+        }
+    }
+}
+
+/// Takes `pod` out of the nominations (it was bound, or lost its place).
+fn unnominate(nominated: &mut preemption::Nominated<'_>, pod: &Value) {
+    for pods in nominated.values_mut() {
+        pods.retain(|p| meta::uid(p) != meta::uid(pod));
+    }
+}
+
+fn scheduled_event(pod: &Value, key: &ObjectKey, node: &str) -> Op {
+    Op::Event(EventNote {
+        about: meta::reference(pod),
+        warning: false,
+        reason: "Scheduled",
+        message: format!(
+            "Successfully assigned {}/{} to {node}",
+            key.namespace, key.name
+        ),
+        source: "default-scheduler",
+        host: String::new(),
+    })
+}
+
+impl Scheduler {
+    /// One scheduling cycle for `pod` against the snapshot of the nodes: a node to bind to, or
+    /// upstream's FitError text, with what preemption found.
+    fn decide<'a>(
+        &mut self,
+        pod: &'a Value,
+        nodes: &[NodeInfo<'a>],
+        store: &'a Store,
+        nominated: &preemption::Nominated<'a>,
+        now: Time,
+    ) -> Decision<'a> {
+        if nodes.is_empty() {
+            return Decision::Unschedulable {
+                message: "no nodes available to schedule pods".into(),
+                nominate: None,
+                victims: Vec::new(),
+            };
+        }
+        let evaluation = evaluate(pod, nodes, store, nominated);
+        let cycle = match evaluation.cycle {
+            Ok(cycle) => cycle,
+            Err(rejection) => {
+                let reason = rejection.reasons.first().cloned().unwrap_or_default();
+                return Decision::Unschedulable {
+                    message: fit_error::pre_filter_error(nodes.len(), &reason),
+                    nominate: None,
+                    victims: Vec::new(),
+                };
+            }
+        };
+        let best = evaluation
+            .feasible
+            .iter()
+            .map(|(_, s)| plugins::total(s))
+            .max();
+        if let Some(best) = best {
+            let top: Vec<usize> = evaluation
+                .feasible
+                .iter()
+                .filter(|(_, s)| plugins::total(s) == best)
+                .map(|(i, _)| *i)
+                .collect();
+            let pick = self.rng.below(top.len() as u64) as usize;
+            let node = top
+                .get(pick)
+                .and_then(|&i| nodes.get(i))
+                .map(|n| n.name())
+                .unwrap_or_default();
+            return Decision::Bind(node.to_string());
+        }
+        let outcome = preemption::preempt(
+            &cycle,
+            nodes,
+            &evaluation.rejected,
+            nominated,
+            &mut self.rng,
+            now,
+        );
+        let post = outcome.message().map(|m| fit_error::post_filter(&m));
+        let message = fit_error::message(
+            nodes.len(),
+            evaluation.rejected.values(),
+            None,
+            post.as_deref(),
+        );
+        match outcome {
+            preemption::Outcome::Nominated { node, victims } => Decision::Unschedulable {
+                message,
+                nominate: Some(node),
+                victims,
+            },
+            preemption::Outcome::NotHelpful(_) => Decision::Unschedulable {
+                message,
+                nominate: Some(String::new()),
+                victims: Vec::new(),
+            },
+            preemption::Outcome::NotEligible(_) => Decision::Unschedulable {
+                message,
+                nominate: None,
+                victims: Vec::new(),
+            },
         }
     }
 }
@@ -279,17 +427,7 @@ impl Scheduler {
                     key: key.clone(),
                     node: node.clone(),
                 });
-                ops.push(Op::Event(EventNote {
-                    about: pod.clone(),
-                    warning: false,
-                    reason: "Scheduled",
-                    message: format!(
-                        "Successfully assigned {}/{} to {node}",
-                        key.namespace, key.name
-                    ),
-                    source: "default-scheduler",
-                    host: String::new(),
-                }));
+                ops.push(scheduled_event(pod, key, node));
             }
             if let Some(info) = nodes.iter_mut().find(|n| meta::name(n.node) == node) {
                 info.add(pod, &plugins::node_resources_fit::Requested::of_pod(pod));
@@ -302,8 +440,9 @@ impl Scheduler {
     }
 }
 
-/// The pod condition and the Warning event of a failed attempt.
-fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
+/// The pod condition (and nomination: a node to set, `""` to clear) and the Warning event of
+/// a failed attempt.
+fn unschedulable_ops(pod: &Value, message: &str, nominate: Option<&str>, now: Time) -> Vec<Op> {
     let mut updated = pod.clone();
     let condition = json!({
         "type": "PodScheduled",
@@ -317,6 +456,15 @@ fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
     let status = meta::ensure_object(&mut updated, "status");
     status.insert("phase".into(), json!("Pending"));
     status.insert("conditions".into(), json!([condition]));
+    match nominate {
+        Some("") => {
+            status.remove("nominatedNodeName");
+        }
+        Some(node) => {
+            status.insert("nominatedNodeName".into(), json!(node));
+        }
+        None => {}
+    }
     let mut ops = Vec::new();
     if pod.get("status") != updated.get("status") {
         ops.push(Op::UpdateStatus(kind("", "Pod"), updated));
@@ -325,136 +473,13 @@ fn unschedulable_ops(pod: &Value, message: &str, now: Time) -> Vec<Op> {
         about: meta::reference(pod),
         warning: true,
         reason: "FailedScheduling",
-        message: truncate_note(message),
+        message: fit_error::truncate_note(message),
         source: "default-scheduler",
         host: String::new(),
     }));
     ops
 }
 
-impl Scheduler {
-    /// One scheduling cycle for `pod` against the snapshot of the nodes.
-    pub fn schedule(&mut self, pod: &Value, nodes: &[NodeInfo<'_>], store: &Store) -> Verdict {
-        if nodes.is_empty() {
-            return Verdict::Unschedulable {
-                message: "no nodes available to schedule pods".into(),
-                per_node: BTreeMap::new(),
-            };
-        }
-        let pod_volumes = match plugins::volume_binding::pre_filter(pod, store) {
-            Ok(v) => v,
-            Err(message) => {
-                let rejection = Rejection::new(
-                    plugins::volume_binding::NAME,
-                    Code::UnschedulableAndUnresolvable,
-                    &message,
-                );
-                return Verdict::Unschedulable {
-                    message: pre_filter_error(nodes.len(), &message),
-                    per_node: nodes
-                        .iter()
-                        .map(|n| (meta::name(n.node).to_string(), rejection.clone()))
-                        .collect(),
-                };
-            }
-        };
-        let cycle = plugins::Cycle::new(pod, nodes);
-        let mut feasible = Vec::new();
-        let mut per_node = BTreeMap::new();
-        for info in nodes {
-            let rejection = plugins::filter(pod, info, &cycle).or_else(|| {
-                pod_volumes
-                    .as_ref()
-                    .and_then(|v| plugins::volume_binding::filter(info, v, store))
-            });
-            match rejection {
-                None => feasible.push(info),
-                Some(rejection) => {
-                    per_node.insert(meta::name(info.node).to_string(), rejection);
-                }
-            }
-        }
-        if feasible.is_empty() {
-            return Verdict::Unschedulable {
-                message: fit_error(pod, nodes.len(), &per_node),
-                per_node,
-            };
-        }
-        let scored: Vec<(i64, &NodeInfo)> = feasible
-            .iter()
-            .map(|info| (plugins::score(pod, info, &cycle), *info))
-            .collect();
-        let best = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
-        let top: Vec<&NodeInfo> = scored
-            .iter()
-            .filter(|(s, _)| *s == best)
-            .map(|(_, n)| *n)
-            .collect();
-        let pick = self.rng.below(top.len() as u64) as usize;
-        let node = top
-            .get(pick)
-            .map(|n| meta::name(n.node))
-            .unwrap_or_default();
-        Verdict::Bind(node.to_string())
-    }
-}
-
-/// `FitError.Error()` when a PreFilter plugin turned the pod away: its message once, with no
-/// histogram. The PostFilter part is what v1.34+ clusters print here: DynamicResources'
-/// PostFilter runs although its own PreFilter never did (PreFilter stops at the first
-/// rejection), fails to read its cycle state, and its "not found" ends the message.
-fn pre_filter_error(all: usize, message: &str) -> String {
-    format!("0/{all} nodes are available: {message}. not found")
-}
-
-/// `FitError.Error()`: the histogram of reasons, then what the PostFilter plugins said
-/// (dynamic resources first, then preemption with its own nested histogram).
-fn fit_error(pod: &Value, all: usize, per_node: &BTreeMap<String, Rejection>) -> String {
-    let histogram = |counts: BTreeMap<String, usize>| {
-        let mut lines: Vec<String> = counts
-            .into_iter()
-            .map(|(r, n)| format!("{n} {r}"))
-            .collect();
-        lines.sort(); // upstream sorts the formatted strings, so "10 x" sorts before "2 y"
-        lines.join(", ")
-    };
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    for rejection in per_node.values() {
-        for r in &rejection.reasons {
-            *reasons.entry(r.clone()).or_default() += 1;
-        }
-    }
-    let preemption = if meta::str_at(pod, "/spec/preemptionPolicy") == "Never" {
-        "not eligible due to preemptionPolicy=Never.".to_string()
-    } else {
-        let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
-        for rejection in per_node.values() {
-            let why = match rejection.code {
-                Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
-                Code::Unschedulable => "No preemption victims found for incoming pod",
-            };
-            *outcomes.entry(why.to_string()).or_default() += 1;
-        }
-        format!("0/{all} nodes are available: {}.", histogram(outcomes))
-    };
-    format!(
-        "0/{all} nodes are available: {}. no new claims to deallocate, preemption: {preemption}",
-        histogram(reasons)
-    )
-}
-
-/// Event notes are limited to 1024 bytes; upstream cuts longer ones with " ...".
-fn truncate_note(message: &str) -> String {
-    const LIMIT: usize = 1024;
-    if message.len() <= LIMIT {
-        return message.to_string();
-    }
-    let mut end = LIMIT - 4;
-    while !message.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{} ...", &message[..end])
-}
 
 fn existing_transition(pod: &Value) -> Option<String> {
     crate::controllers::condition(pod, "PodScheduled")

@@ -162,7 +162,10 @@ impl Shell {
         let stdin = stdin.as_deref();
         match name.as_str() {
             "kubectl" | "k" => super::run(rest, self, sim),
-            "kubeplay" => crate::sandbox::run(rest, sim),
+            "kubeplay" => {
+                let namespace = self.current_namespace().to_string();
+                crate::sandbox::run(rest, sim, &namespace)
+            }
             "sleep" => builtins::sleep(rest, sim),
             "echo" => builtins::echo(rest),
             "cat" => builtins::cat(rest, stdin, |p| self.read_file(p)),

@@ -76,26 +76,28 @@ fn requirement_holds(expr: &Value, actual: Option<&str>) -> bool {
     }
 }
 
-/// The share (0–100) of the preferred terms' total weight that this node matches.
-pub fn score(pod: &Value, info: &NodeInfo<'_>) -> i64 {
-    let Some(terms) = pod
-        .pointer("/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")
+fn preferred(pod: &Value) -> Option<&Vec<Value>> {
+    pod.pointer("/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")
         .and_then(Value::as_array)
-    else {
-        return 0;
-    };
-    let weight = |t: &Value| t.get("weight").and_then(Value::as_i64).unwrap_or(0);
-    let total: i64 = terms.iter().map(weight).sum();
-    if total <= 0 {
-        return 0;
-    }
-    let matched: i64 = terms
-        .iter()
-        .filter(|t| {
-            t.get("preference")
-                .is_some_and(|p| term_matches(p, info.node))
-        })
-        .map(weight)
-        .sum();
-    matched * 100 / total
+        .filter(|terms| !terms.is_empty())
+}
+
+/// Whether the pod prefers some nodes (otherwise the plugin skips scoring).
+pub fn has_preferred(pod: &Value) -> bool {
+    preferred(pod).is_some()
+}
+
+/// The raw score: the summed weights of the preferred terms this node matches (normalized
+/// over the feasible nodes so that the best becomes 100).
+pub fn score(pod: &Value, info: &NodeInfo<'_>) -> i64 {
+    preferred(pod).map_or(0, |terms| {
+        terms
+            .iter()
+            .filter(|t| {
+                t.get("preference")
+                    .is_some_and(|p| term_matches(p, info.node))
+            })
+            .map(|t| t.get("weight").and_then(Value::as_i64).unwrap_or(0))
+            .sum()
+    })
 }

@@ -72,6 +72,14 @@ impl Requested {
         self.memory_nonzero += other.memory_nonzero;
     }
 
+    pub fn sub(&mut self, other: &Requested) {
+        self.cpu -= other.cpu;
+        self.memory -= other.memory;
+        self.ephemeral_storage -= other.ephemeral_storage;
+        self.cpu_nonzero -= other.cpu_nonzero;
+        self.memory_nonzero -= other.memory_nonzero;
+    }
+
     fn get(&self, resource: Resource, nonzero: bool) -> i128 {
         match (resource, nonzero) {
             (Resource::Cpu, false) => self.cpu,

@@ -71,10 +71,10 @@ pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
     }
 }
 
-/// 100 for a node without untolerated PreferNoSchedule taints, less for each one.
+/// The raw score: how many PreferNoSchedule taints of the node the pod does not tolerate
+/// (normalized in reverse over the feasible nodes: none is best).
 pub fn score(pod: &Value, info: &NodeInfo<'_>) -> i64 {
-    let intolerable = taints(info.node)
+    taints(info.node)
         .filter(|t| meta::str_at(t, "/effect") == "PreferNoSchedule" && !tolerated(pod, t))
-        .count() as i64;
-    (100 - 25 * intolerable).max(0)
+        .count() as i64
 }

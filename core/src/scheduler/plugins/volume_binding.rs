@@ -30,7 +30,7 @@ pub const PV_NOT_EXIST: &str =
 const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
 
 /// A pod's claims as PreFilter sorts them.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct PodVolumes<'a> {
     /// Fully bound claims and their volumes (`None`: the volume is gone).
     pub bound: Vec<(&'a Value, Option<&'a Value>)>,
