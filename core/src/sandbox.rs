@@ -39,6 +39,10 @@ pub fn run(args: &[String], sim: &mut Sim, namespace: &str) -> Output {
         ["node", "start", name] => power(name, true, sim),
         ["node", "remove", name] => remove(name, sim),
         ["why", "pod" | "pods" | "po", rest @ ..] => why(rest, sim, namespace),
+        ["why", ..] => Err(
+            "kubeplay: usage: kubeplay why pod NAME [-n NAMESPACE] (only pods are scheduled)\n"
+                .to_string(),
+        ),
         _ => Err(format!(
             "kubeplay: unknown sandbox command \"{}\"\n\n{HELP}",
             words.join(" ")

@@ -23,6 +23,8 @@ pub struct Explanation {
     pub name: String,
     /// The node the pod is bound to, if it is.
     pub node: Option<String>,
+    /// A mirror of a static pod: its kubelet runs it on its own node, never the scheduler.
+    pub static_pod: bool,
     /// The node preemption reserved for it, if any (`status.nominatedNodeName`).
     pub nominated_node: Option<String>,
     /// A PreFilter rejection that applies to every node (then `nodes` is empty).
@@ -45,8 +47,9 @@ pub enum NodeVerdict {
     Rejected {
         plugin: &'static str,
         reasons: Vec<String>,
-        /// Whether removing lower-priority pods could change the verdict.
-        preemption_may_help: bool,
+        /// For a pending pod that may preempt, and a rejection preemption could fix: what
+        /// preempting lower-priority pods here would do.
+        preemption: Option<Preemption>,
     },
     /// The node passed every filter; its scores, and whether it ranks first.
     Feasible {
@@ -54,6 +57,15 @@ pub enum NodeVerdict {
         total: i64,
         best: bool,
     },
+}
+
+/// What preemption would do on a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Preemption {
+    /// Evict these pods (`namespace/name`), most important first.
+    Victims(Vec<String>),
+    /// It cannot free the node, for these reasons.
+    Cannot(Vec<String>),
 }
 
 /// One score plugin's normalized score (0–100) and its weight in the total.
@@ -66,12 +78,18 @@ pub struct PluginScore {
 
 /// Explains the scheduling of pod `namespace/name`; `None` if there is no such pod.
 pub fn explain(store: &Store, namespace: &str, name: &str) -> Option<Explanation> {
-    let pod = store.get(kind("", "Pod"), namespace, name).ok()?;
-    let bound = meta::str_at(pod, "/spec/nodeName");
+    let stored = store.get(kind("", "Pod"), namespace, name).ok()?;
+    let bound = meta::str_at(stored, "/spec/nodeName");
     let mut nodes = NodeInfo::snapshot(store);
     if let Some(info) = nodes.iter_mut().find(|n| n.name() == bound) {
-        info.remove(pod);
+        info.remove(stored);
     }
+    // The pod as the scheduler saw it, before it had a node.
+    let mut unbound = stored.clone();
+    if let Some(spec) = unbound.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.remove("nodeName");
+    }
+    let pod = if bound.is_empty() { stored } else { &unbound };
     let pending: Vec<&Value> = store
         .list(kind("", "Pod"), None)
         .filter(|p| meta::str_at(p, "/spec/nodeName").is_empty())
@@ -83,6 +101,9 @@ pub fn explain(store: &Store, namespace: &str, name: &str) -> Option<Explanation
         namespace: namespace.to_string(),
         name: name.to_string(),
         node: non_empty(bound),
+        static_pod: stored
+            .pointer("/metadata/annotations/kubernetes.io~1config.mirror")
+            .is_some(),
         nominated_node: non_empty(meta::str_at(pod, "/status/nominatedNodeName")),
         pre_filter: None,
         message: None,
@@ -102,12 +123,24 @@ pub fn explain(store: &Store, namespace: &str, name: &str) -> Option<Explanation
         .iter()
         .map(|(_, s)| plugins::total(s))
         .max();
+    let may_preempt =
+        bound.is_empty() && meta::str_at(pod, "/spec/preemptionPolicy") != "Never";
     for (index, info) in nodes.iter().enumerate() {
         let verdict = match evaluation.rejected.get(info.name()) {
             Some(rejection) => NodeVerdict::Rejected {
                 plugin: rejection.plugin,
                 reasons: rejection.reasons.clone(),
-                preemption_may_help: rejection.code == Code::Unschedulable,
+                preemption: (may_preempt && rejection.code == Code::Unschedulable).then(|| {
+                    match preemption::victims_on(&cycle, info, &nominated, store.now()) {
+                        Ok(victims) => Preemption::Victims(
+                            victims
+                                .iter()
+                                .map(|v| format!("{}/{}", meta::namespace(v), meta::name(v)))
+                                .collect(),
+                        ),
+                        Err(status) => Preemption::Cannot(status.reasons),
+                    }
+                }),
             },
             None => {
                 let scores = evaluation
@@ -166,6 +199,9 @@ impl Explanation {
             "Sandbox view (not kubectl output): the scheduler's verdict on each node for pod {pod}, as it would decide now.\n"
         );
         match (&self.node, &self.nominated_node) {
+            (Some(node), _) if self.static_pod => out.push_str(&format!(
+                "A static pod: the kubelet of {node} runs it there, the scheduler never placed it. Were it scheduled now:\n"
+            )),
             (Some(node), _) => out.push_str(&format!(
                 "The pod is bound to {node}; the nodes are judged as if it were not there yet.\n"
             )),
@@ -188,17 +224,24 @@ impl Explanation {
                 NodeVerdict::Rejected {
                     plugin,
                     reasons,
-                    preemption_may_help,
+                    preemption,
                 } => {
                     out.push_str(&format!(
-                        "{}: rejected by {plugin}: {}",
+                        "{}: rejected by {plugin}: {}\n",
                         node.node,
                         reasons.join(", ")
                     ));
-                    if *preemption_may_help {
-                        out.push_str(" (preempting lower-priority pods could help)");
+                    match preemption {
+                        Some(Preemption::Victims(victims)) => out.push_str(&format!(
+                            "  preemption would make room by evicting {}\n",
+                            victims.join(", ")
+                        )),
+                        Some(Preemption::Cannot(why)) => out.push_str(&format!(
+                            "  preemption cannot help here: {}\n",
+                            why.join(", ")
+                        )),
+                        None => {}
                     }
-                    out.push('\n');
                 }
                 NodeVerdict::Feasible {
                     scores,

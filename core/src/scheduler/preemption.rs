@@ -139,6 +139,22 @@ pub fn preempt<'a>(
     }
 }
 
+/// What preemption could do on one node that failed for a fixable reason (for explanations):
+/// the victims it would evict, or the status saying why it cannot free the node.
+pub fn victims_on<'a>(
+    cycle: &Cycle<'a>,
+    info: &NodeInfo<'a>,
+    nominated: &Nominated<'a>,
+    now: Time,
+) -> Result<Vec<&'a Value>, Rejection> {
+    let budgets: Vec<&Value> = cycle
+        .store
+        .list(kind("policy", "PodDisruptionBudget"), None)
+        .collect();
+    let extra = nominated_for(nominated, info.name(), cycle.pod);
+    select_victims(cycle, info, &extra, &budgets, now).map(|c| c.victims)
+}
+
 /// Whether the pod is going away because a scheduler preempted it.
 fn terminating_by_preemption(pod: &Value) -> bool {
     meta::is_deleting(pod)

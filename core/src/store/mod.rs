@@ -12,6 +12,7 @@ mod admission;
 mod allocate;
 mod delete;
 mod eviction;
+mod label_keys;
 pub mod managed;
 pub mod patch;
 mod schema;
@@ -231,6 +232,7 @@ impl Store {
         }
         admission::mutate_create(self, kind, &mut obj, &requested)?;
         if kind.kind == "Pod" {
+            label_keys::merge(&mut obj);
             // The pod strategy's PrepareForCreate: a new pod is Pending, with its QoS class.
             let qos = crate::kubelet::qos_class(&obj);
             obj["status"] = json!({"phase": "Pending", "qosClass": qos});
@@ -390,6 +392,11 @@ impl Store {
             return Err(Status::conflict(kind, name));
         }
         meta::ensure_object(&mut pod, "spec").insert("nodeName".into(), json!(node));
+        // ClearingNominatedNodeNameAfterBinding (on by default in v1.35): a nomination is
+        // only a hint until the pod is bound.
+        if let Some(status) = pod.get_mut("status").and_then(Value::as_object_mut) {
+            status.remove("nominatedNodeName");
+        }
         let generation = pod
             .pointer("/metadata/generation")
             .cloned()
