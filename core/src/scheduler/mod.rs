@@ -12,6 +12,8 @@ pub mod explain;
 pub mod fit_error;
 pub mod plugins;
 pub mod preemption;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
