@@ -331,6 +331,17 @@ impl Scheduler {
             .iter()
             .map(|(_, s)| plugins::total(s))
             .max();
+        // A pod nominated by an earlier preemption goes to that node if it fits there now
+        // (upstream evaluates the nominated node first).
+        let nominated_node = meta::str_at(pod, "/status/nominatedNodeName");
+        if !nominated_node.is_empty()
+            && evaluation
+                .feasible
+                .iter()
+                .any(|(i, _)| nodes.get(*i).is_some_and(|n| n.name() == nominated_node))
+        {
+            return Decision::Bind(nominated_node.to_string());
+        }
         if let Some(best) = best {
             let top: Vec<usize> = evaluation
                 .feasible
