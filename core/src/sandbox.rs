@@ -77,7 +77,9 @@ fn why(args: &[&str], sim: &Sim, namespace: &str) -> Result<String, String> {
     let name = name.ok_or_else(|| format!("kubeplay: which pod?\n\n{HELP}"))?;
     crate::scheduler::explain::explain(&sim.store, &namespace, name)
         .map(|e| e.to_text())
-        .ok_or_else(|| format!("kubeplay: there is no pod \"{name}\" in namespace \"{namespace}\"\n"))
+        .ok_or_else(|| {
+            format!("kubeplay: there is no pod \"{name}\" in namespace \"{namespace}\"\n")
+        })
 }
 
 fn node_names(sim: &Sim) -> Vec<String> {

@@ -123,8 +123,7 @@ pub fn explain(store: &Store, namespace: &str, name: &str) -> Option<Explanation
         .iter()
         .map(|(_, s)| plugins::total(s))
         .max();
-    let may_preempt =
-        bound.is_empty() && meta::str_at(pod, "/spec/preemptionPolicy") != "Never";
+    let may_preempt = bound.is_empty() && meta::str_at(pod, "/spec/preemptionPolicy") != "Never";
     for (index, info) in nodes.iter().enumerate() {
         let verdict = match evaluation.rejected.get(info.name()) {
             Some(rejection) => NodeVerdict::Rejected {

@@ -94,11 +94,21 @@ mod tests {
             rejected(&["Insufficient cpu", "Insufficient memory"]),
         ];
         assert_eq!(
-            message(12, statuses.iter(), Some("Preemption is not helpful for scheduling"), None),
+            message(
+                12,
+                statuses.iter(),
+                Some("Preemption is not helpful for scheduling"),
+                None
+            ),
             "0/12 nodes are available: 1 Insufficient memory, 10 Preemption is not helpful for scheduling, 2 Insufficient cpu."
         );
         assert_eq!(
-            message(3, statuses.iter().take(1), None, Some(&post_filter("not eligible due to preemptionPolicy=Never."))),
+            message(
+                3,
+                statuses.iter().take(1),
+                None,
+                Some(&post_filter("not eligible due to preemptionPolicy=Never."))
+            ),
             "0/3 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."
         );
     }

@@ -205,7 +205,9 @@ impl Controller for Scheduler {
         let mut queue: Vec<&Value> = pending
             .iter()
             .copied()
-            .filter(|p| !self.parked.contains(meta::uid(p)) && !self.binding.contains_key(meta::uid(p)))
+            .filter(|p| {
+                !self.parked.contains(meta::uid(p)) && !self.binding.contains_key(meta::uid(p))
+            })
             .collect();
         queue.sort_by_key(|p| {
             (
@@ -263,7 +265,12 @@ impl Controller for Scheduler {
                     } else if nominate.is_some() {
                         unnominate(&mut nominated, pod);
                     }
-                    ops.extend(unschedulable_ops(pod, &message, nominate.as_deref(), ctx.now));
+                    ops.extend(unschedulable_ops(
+                        pod,
+                        &message,
+                        nominate.as_deref(),
+                        ctx.now,
+                    ));
                 }
             }
         }
@@ -492,7 +499,6 @@ fn unschedulable_ops(pod: &Value, message: &str, nominate: Option<&str>, now: Ti
     }));
     ops
 }
-
 
 fn existing_transition(pod: &Value) -> Option<String> {
     crate::controllers::condition(pod, "PodScheduled")

@@ -124,12 +124,8 @@ pub fn preempt<'a>(
         }
     }
     if candidates.is_empty() {
-        let nested = super::fit_error::message(
-            nodes.len(),
-            statuses.values(),
-            Some(NOT_HELPFUL),
-            None,
-        );
+        let nested =
+            super::fit_error::message(nodes.len(), statuses.values(), Some(NOT_HELPFUL), None);
         return Outcome::NotHelpful(nested);
     }
     let best = pick_one(candidates, rng);

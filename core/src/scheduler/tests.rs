@@ -75,7 +75,11 @@ fn verdicts(s: &Store, namespace: &str, name: &str) -> Vec<(String, String)> {
                 None => String::new(),
                 Some(r) => format!(
                     "{}{}",
-                    if r.code == Code::UnschedulableAndUnresolvable { "!" } else { "" },
+                    if r.code == Code::UnschedulableAndUnresolvable {
+                        "!"
+                    } else {
+                        ""
+                    },
                     r.reasons.join(", ")
                 ),
             };
@@ -138,7 +142,9 @@ fn inter_pod_affinity_filters_as_upstream() {
             vec![("default", "cache", "n2", json!({"app": "cache"}), json!({}))],
             required(
                 "podAffinity",
-                vec![json!({"labelSelector": app("cache"), "topologyKey": ZONE, "namespaces": ["team"]})],
+                vec![
+                    json!({"labelSelector": app("cache"), "topologyKey": ZONE, "namespaces": ["team"]}),
+                ],
             ),
             [AFFINITY, AFFINITY, AFFINITY],
         ),
@@ -182,7 +188,14 @@ fn inter_pod_affinity_filters_as_upstream() {
         for (namespace, name, node, labels, extra) in running {
             pod(&mut s, namespace, name, node, labels, extra);
         }
-        pod(&mut s, "default", "incoming", "", json!({"app": "web"}), spec);
+        pod(
+            &mut s,
+            "default",
+            "incoming",
+            "",
+            json!({"app": "web"}),
+            spec,
+        );
         let got: Vec<String> = verdicts(&s, "default", "incoming")
             .into_iter()
             .map(|(_, v)| v)
@@ -195,7 +208,14 @@ fn inter_pod_affinity_filters_as_upstream() {
 fn a_node_without_the_topology_key_fails_affinity() {
     let mut s = zoned();
     node(&mut s, "bare", &[]);
-    pod(&mut s, "default", "cache", "n1", json!({"app": "cache"}), json!({}));
+    pod(
+        &mut s,
+        "default",
+        "cache",
+        "n1",
+        json!({"app": "cache"}),
+        json!({}),
+    );
     pod(
         &mut s,
         "default",
@@ -209,7 +229,9 @@ fn a_node_without_the_topology_key_fails_affinity() {
     );
     let got = verdicts(&s, "default", "incoming");
     assert_eq!(
-        got.iter().find(|(n, _)| n == "bare").map(|(_, v)| v.as_str()),
+        got.iter()
+            .find(|(n, _)| n == "bare")
+            .map(|(_, v)| v.as_str()),
         Some("!node(s) didn't match pod affinity rules")
     );
 }
@@ -228,7 +250,8 @@ fn spread(max_skew: i64, key: &str, when: &str, extra: Value) -> Value {
 #[test]
 fn topology_spread_filters_on_skew_min_domains_and_labels() {
     const SKEW: &str = "node(s) didn't match pod topology spread constraints";
-    const MISSING: &str = "!node(s) didn't match pod topology spread constraints (missing required label)";
+    const MISSING: &str =
+        "!node(s) didn't match pod topology spread constraints (missing required label)";
     // (pods of app=web already running per node, constraint, expected verdicts n1 n2 n3 bare)
     let cases: Vec<(&str, Vec<&str>, Value, [&str; 4])> = vec![
         (
@@ -266,9 +289,23 @@ fn topology_spread_filters_on_skew_min_domains_and_labels() {
         let mut s = zoned();
         node(&mut s, "bare", &[]);
         for (i, n) in running.iter().enumerate() {
-            pod(&mut s, "default", &format!("w{i}"), n, json!({"app": "web"}), json!({}));
+            pod(
+                &mut s,
+                "default",
+                &format!("w{i}"),
+                n,
+                json!({"app": "web"}),
+                json!({}),
+            );
         }
-        pod(&mut s, "default", "incoming", "", json!({"app": "web"}), spec);
+        pod(
+            &mut s,
+            "default",
+            "incoming",
+            "",
+            json!({"app": "web"}),
+            spec,
+        );
         let got: Vec<(String, String)> = verdicts(&s, "default", "incoming");
         let order = ["n1", "n2", "n3", "bare"];
         for (node, want) in order.iter().zip(expected) {
@@ -285,8 +322,22 @@ fn topology_spread_filters_on_skew_min_domains_and_labels() {
 #[test]
 fn topology_spread_ignores_other_namespaces_and_terminating_pods() {
     let mut s = zoned();
-    pod(&mut s, "team", "other", "n1", json!({"app": "web"}), json!({}));
-    pod(&mut s, "default", "going", "n2", json!({"app": "web"}), json!({}));
+    pod(
+        &mut s,
+        "team",
+        "other",
+        "n1",
+        json!({"app": "web"}),
+        json!({}),
+    );
+    pod(
+        &mut s,
+        "default",
+        "going",
+        "n2",
+        json!({"app": "web"}),
+        json!({}),
+    );
     s.delete(
         kind("", "Pod"),
         "default",
@@ -324,11 +375,23 @@ fn scores(s: &Store, name: &str, plugin: usize) -> Vec<(String, i64)> {
 #[test]
 fn preferred_affinity_scores_are_weighted_and_normalized() {
     let mut s = zoned();
-    pod(&mut s, "default", "cache", "n1", json!({"app": "cache"}), json!({}));
-    pod(&mut s, "default", "noisy", "n3", json!({"app": "noisy"}), json!({}));
-    let preferred = |selector: &str, weight: i64| {
-        json!({"weight": weight, "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": selector}}, "topologyKey": ZONE}})
-    };
+    pod(
+        &mut s,
+        "default",
+        "cache",
+        "n1",
+        json!({"app": "cache"}),
+        json!({}),
+    );
+    pod(
+        &mut s,
+        "default",
+        "noisy",
+        "n3",
+        json!({"app": "noisy"}),
+        json!({}),
+    );
+    let preferred = |selector: &str, weight: i64| json!({"weight": weight, "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": selector}}, "topologyKey": ZONE}});
     pod(
         &mut s,
         "default",
@@ -352,9 +415,19 @@ fn preferred_affinity_scores_are_weighted_and_normalized() {
         "fan",
         "n3",
         json!({"app": "fan"}),
-        required("podAffinity", vec![term(json!({"matchLabels": {"app": "star"}}), ZONE)]),
+        required(
+            "podAffinity",
+            vec![term(json!({"matchLabels": {"app": "star"}}), ZONE)],
+        ),
     );
-    pod(&mut s, "default", "star", "", json!({"app": "star"}), json!({}));
+    pod(
+        &mut s,
+        "default",
+        "star",
+        "",
+        json!({"app": "star"}),
+        json!({}),
+    );
     assert_eq!(
         scores(&s, "star", 4),
         vec![("n1".into(), 0), ("n2".into(), 0), ("n3".into(), 100)]
@@ -365,7 +438,14 @@ fn preferred_affinity_scores_are_weighted_and_normalized() {
 fn schedule_anyway_spread_prefers_the_emptier_domain() {
     let mut s = zoned();
     for (i, n) in ["n1", "n2"].iter().enumerate() {
-        pod(&mut s, "default", &format!("w{i}"), n, json!({"app": "web"}), json!({}));
+        pod(
+            &mut s,
+            "default",
+            &format!("w{i}"),
+            n,
+            json!({"app": "web"}),
+            json!({}),
+        );
     }
     pod(
         &mut s,
@@ -377,13 +457,20 @@ fn schedule_anyway_spread_prefers_the_emptier_domain() {
     );
     let got = scores(&s, "incoming", 3);
     // Zone a holds 2 (weight ln(4)), zone b none: n3 best.
-    assert_eq!(got, vec![("n1".into(), 0), ("n2".into(), 0), ("n3".into(), 100)]);
+    assert_eq!(
+        got,
+        vec![("n1".into(), 0), ("n2".into(), 0), ("n3".into(), 100)]
+    );
 }
 
 /// A PriorityClass `p<value>` (created once).
 fn class(s: &mut Store, value: i64, never: bool) -> String {
     let name = format!("p{value}{}", if never { "-never" } else { "" });
-    let policy = if never { "Never" } else { "PreemptLowerPriority" };
+    let policy = if never {
+        "Never"
+    } else {
+        "PreemptLowerPriority"
+    };
     let _ = s.create(
         kind("scheduling.k8s.io", "PriorityClass"),
         json!({"metadata": {"name": name}, "value": value, "preemptionPolicy": policy}),
@@ -393,7 +480,15 @@ fn class(s: &mut Store, value: i64, never: bool) -> String {
 
 /// A pod of priority `priority` requesting `cpu`, running on `node` since second `started`
 /// (or pending with `""`).
-fn prioritized(s: &mut Store, name: &str, node: &str, priority: i64, cpu: &str, labels: Value, started: i64) {
+fn prioritized(
+    s: &mut Store,
+    name: &str,
+    node: &str,
+    priority: i64,
+    cpu: &str,
+    labels: Value,
+    started: i64,
+) {
     let class = class(s, priority, false);
     pod(
         s,
@@ -504,7 +599,10 @@ fn preemption_respects_disruption_budgets_and_policy() {
         json!({"priorityClassName": never,
                "containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "4"}}}]}),
     );
-    assert_eq!(preempt_for(&s, "polite"), Err(preemption::POLICY_NEVER.into()));
+    assert_eq!(
+        preempt_for(&s, "polite"),
+        Err(preemption::POLICY_NEVER.into())
+    );
 }
 
 #[test]
@@ -570,17 +668,26 @@ mod properties {
     }
 
     fn plan() -> impl Strategy<Value = PodPlan> {
-        (0u8..3, 0u32..3000, 0u32..3000, 0u8..3, 0u8..3, any::<bool>(), 0u8..3).prop_map(
-            |(app, cpu_millis, memory_mi, affinity, target, zone, priority)| PodPlan {
-                app,
-                cpu_millis,
-                memory_mi,
-                affinity,
-                target,
-                zone,
-                priority,
-            },
+        (
+            0u8..3,
+            0u32..3000,
+            0u32..3000,
+            0u8..3,
+            0u8..3,
+            any::<bool>(),
+            0u8..3,
         )
+            .prop_map(
+                |(app, cpu_millis, memory_mi, affinity, target, zone, priority)| PodPlan {
+                    app,
+                    cpu_millis,
+                    memory_mi,
+                    affinity,
+                    target,
+                    zone,
+                    priority,
+                },
+            )
     }
 
     fn manifest(i: usize, p: &PodPlan, priorities: bool) -> Value {
@@ -589,8 +696,12 @@ mod properties {
         let term = json!({"labelSelector": {"matchLabels": {"app": format!("a{}", p.target)}},
                           "topologyKey": if p.zone { ZONE } else { HOST }});
         match p.affinity {
-            1 => spec["affinity"] = json!({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}),
-            2 => spec["affinity"] = json!({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}),
+            1 => {
+                spec["affinity"] = json!({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}})
+            }
+            2 => {
+                spec["affinity"] = json!({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}})
+            }
             _ => {}
         }
         if priorities && p.priority > 0 {
@@ -601,7 +712,9 @@ mod properties {
     }
 
     fn label<'a>(node: &'a Value, key: &str) -> Option<&'a str> {
-        meta::labels(node).and_then(|l| l.get(key)).and_then(Value::as_str)
+        meta::labels(node)
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str)
     }
 
     /// Bound pods that are still there, with their node objects.

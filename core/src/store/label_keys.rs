@@ -33,7 +33,10 @@ pub fn merge(pod: &mut Value) {
             .get_mut("preferredDuringSchedulingIgnoredDuringExecution")
             .and_then(Value::as_array_mut)
         {
-            for term in terms.iter_mut().filter_map(|t| t.get_mut("podAffinityTerm")) {
+            for term in terms
+                .iter_mut()
+                .filter_map(|t| t.get_mut("podAffinityTerm"))
+            {
                 merge_term(term, &labels, true);
             }
         }
@@ -54,7 +57,12 @@ fn merge_term(term: &mut Value, labels: &serde_json::Map<String, Value>, mismatc
     let keys = |field: &str| -> Vec<String> {
         term.get(field)
             .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut requirements = Vec::new();
@@ -71,10 +79,7 @@ fn merge_term(term: &mut Value, labels: &serde_json::Map<String, Value>, mismatc
     if requirements.is_empty() {
         return;
     }
-    let Some(selector) = term
-        .get_mut("labelSelector")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(selector) = term.get_mut("labelSelector").and_then(Value::as_object_mut) else {
         return;
     };
     let expressions = selector

@@ -251,13 +251,8 @@ impl<'a> FilterState<'a> {
                     })
                 })
             });
-        existing_hit.then(|| {
-            Rejection::new(
-                NAME,
-                Code::Unschedulable,
-                EXISTING_ANTI_AFFINITY_REASON,
-            )
-        })
+        existing_hit
+            .then(|| Rejection::new(NAME, Code::Unschedulable, EXISTING_ANTI_AFFINITY_REASON))
     }
 
     /// Every term finds a matching pod in the node's domain (the node must carry every
@@ -332,7 +327,13 @@ pub fn pre_score<'a>(
                     term.weight = HARD_POD_AFFINITY_WEIGHT;
                 }
                 state.add_terms(&hard, pod, info.node, 1, store);
-                state.add_terms(&preferred_terms(other, "podAffinity"), pod, info.node, 1, store);
+                state.add_terms(
+                    &preferred_terms(other, "podAffinity"),
+                    pod,
+                    info.node,
+                    1,
+                    store,
+                );
             }
             if other.pointer("/spec/affinity/podAntiAffinity").is_some() {
                 let terms = preferred_terms(other, "podAntiAffinity");

@@ -60,9 +60,10 @@ impl Constraint<'_> {
     fn selects(&self, pod: &Value) -> bool {
         let labels = meta::labels(pod);
         selector::matches(self.selector, labels)
-            && self.match_labels.iter().all(|(k, v)| {
-                labels.and_then(|l| l.get(*k)).and_then(Value::as_str) == Some(*v)
-            })
+            && self
+                .match_labels
+                .iter()
+                .all(|(k, v)| labels.and_then(|l| l.get(*k)).and_then(Value::as_str) == Some(*v))
     }
 
     /// `selector.Empty()`: a selector without requirements counts no pods.
@@ -91,9 +92,7 @@ impl Constraint<'_> {
         let namespace = meta::namespace(pod);
         info.pods
             .iter()
-            .filter(|p| {
-                !meta::is_deleting(p) && meta::namespace(p) == namespace && self.selects(p)
-            })
+            .filter(|p| !meta::is_deleting(p) && meta::namespace(p) == namespace && self.selects(p))
             .count() as i64
     }
 }
