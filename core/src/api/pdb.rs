@@ -88,6 +88,15 @@ pub fn conditions_up_to_date(pdb: &Value) -> bool {
     }
 }
 
+/// Whether `budget` guards `pod`: same namespace is the caller's business; a missing or empty
+/// selector guards nothing (the eviction API and preemption both refuse to let such a budget
+/// match everything).
+pub fn guards(budget: &Value, pod: &Value) -> bool {
+    let selector = budget.pointer("/spec/selector");
+    super::selector::has_requirements(selector)
+        && super::selector::matches(selector, meta::labels(pod))
+}
+
 /// `intstr.GetScaledValueFromIntOrPercent`: an integer as it is, `N%` as N percent of
 /// `total` (rounded up or down); anything else is upstream's error.
 pub fn scaled_value(value: &Value, total: i64, round_up: bool) -> Result<i64, String> {

@@ -85,6 +85,17 @@ pub fn matches(selector: Option<&Value>, labels: Option<&Map<String, Value>>) ->
         })
 }
 
+/// Whether a selector has requirements (`matchLabels` entries or `matchExpressions`); one
+/// without (`{}`, or absent) is upstream's `selector.Empty()`.
+pub fn has_requirements(selector: Option<&Value>) -> bool {
+    let count = |key: &str| {
+        selector.and_then(|s| s.get(key)).map_or(0, |v| {
+            v.as_object().map_or(0, |m| m.len()) + v.as_array().map_or(0, Vec::len)
+        })
+    };
+    count("matchLabels") + count("matchExpressions") > 0
+}
+
 /// `metav1.FormatLabelSelector`: `app=web,env in (a,b)`; `<none>` when empty.
 pub fn format(selector: Option<&Value>) -> String {
     let Some(selector) = selector else {

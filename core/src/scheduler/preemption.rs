@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::plugins::{self, Cycle, NodeInfo};
 use super::{Code, Rejection};
-use crate::api::{conditions, meta, selector};
+use crate::api::{conditions, meta, pdb};
 use crate::controllers::{ObjectKey, Op, kind};
 use crate::rng::Rng;
 use crate::store::DeleteOptions;
@@ -260,7 +260,7 @@ fn split_by_budget<'a>(pods: &[&'a Value], budgets: &[&Value]) -> (Vec<&'a Value
         let mut violated = false;
         if meta::labels(pod).is_some_and(|l| !l.is_empty()) {
             for (budget, left) in budgets.iter().zip(allowed.iter_mut()) {
-                if meta::namespace(budget) != meta::namespace(pod) || !guards(budget, pod) {
+                if meta::namespace(budget) != meta::namespace(pod) || !pdb::guards(budget, pod) {
                     continue;
                 }
                 // A pod the API server already counted as disrupted does not count again.
@@ -284,18 +284,6 @@ fn split_by_budget<'a>(pods: &[&'a Value], budgets: &[&Value]) -> (Vec<&'a Value
         }
     }
     (violating, others)
-}
-
-/// A budget with a nil or empty selector selects nothing here.
-fn guards(budget: &Value, pod: &Value) -> bool {
-    let selector = budget.pointer("/spec/selector");
-    let size = |key: &str| {
-        selector.and_then(|s| s.get(key)).map_or(0, |v| {
-            v.as_object().map_or(0, |m| m.len()) + v.as_array().map_or(0, Vec::len)
-        })
-    };
-    size("matchLabels") + size("matchExpressions") > 0
-        && selector::matches(selector, meta::labels(pod))
 }
 
 /// `pickOneNodeForPreemption`: each criterion in turn narrows the candidates to the best;

@@ -12,7 +12,7 @@
 use serde_json::{Value, json};
 
 use super::{DeleteOptions, Store};
-use crate::api::{Result, Status, conditions, kinds, meta, pdb, selector};
+use crate::api::{Result, Status, conditions, kinds, meta, pdb};
 use crate::controllers::{int_at as int, is_pod_ready};
 
 /// `MaxDisruptedPodSize`: evictions the controller has not confirmed yet, at most.
@@ -46,7 +46,7 @@ impl Store {
         }
         let budgets: Vec<Value> = self
             .list(kind("PodDisruptionBudget"), Some(namespace))
-            .filter(|b| guards(b, &pod))
+            .filter(|b| pdb::guards(b, &pod))
             .cloned()
             .collect();
         let budget = match budgets.as_slice() {
@@ -152,19 +152,6 @@ fn can_ignore_budget(pod: &Value) -> bool {
         meta::str_at(pod, "/status/phase"),
         "Succeeded" | "Failed" | "Pending"
     ) || meta::is_deleting(pod)
-}
-
-/// Whether `budget` guards `pod`. A missing or empty selector guards nothing here (upstream's
-/// eviction handler refuses to let such a budget match everything).
-fn guards(budget: &Value, pod: &Value) -> bool {
-    let selector = budget.pointer("/spec/selector");
-    let terms = |key: &str| {
-        selector.and_then(|s| s.get(key)).map_or(0, |v| {
-            v.as_object().map_or(0, |m| m.len()) + v.as_array().map_or(0, Vec::len)
-        })
-    };
-    terms("matchLabels") + terms("matchExpressions") > 0
-        && selector::matches(selector, meta::labels(pod))
 }
 
 #[cfg(test)]

@@ -68,14 +68,9 @@ impl Constraint<'_> {
 
     /// `selector.Empty()`: a selector without requirements counts no pods.
     fn is_empty(&self) -> bool {
-        let requirements = |key: &str| {
-            self.selector.and_then(|s| s.get(key)).map_or(0, |v| {
-                v.as_object().map_or(0, |m| m.len()) + v.as_array().map_or(0, Vec::len)
-            })
-        };
         self.selector.is_some()
             && self.match_labels.is_empty()
-            && requirements("matchLabels") + requirements("matchExpressions") == 0
+            && !selector::has_requirements(self.selector)
     }
 
     /// `matchNodeInclusionPolicies`: whether the node is one of this constraint's domains.
