@@ -247,6 +247,15 @@ fn spread(max_skew: i64, key: &str, when: &str, extra: Value) -> Value {
     json!({"topologySpreadConstraints": [c]})
 }
 
+/// Pods of app=web on `running` nodes (one per entry), and a pending `incoming` one with `spec`.
+fn web_pods(s: &mut Store, running: &[&str], spec: Value) {
+    for (i, n) in running.iter().enumerate() {
+        let name = format!("w{i}");
+        pod(s, "default", &name, n, json!({"app": "web"}), json!({}));
+    }
+    pod(s, "default", "incoming", "", json!({"app": "web"}), spec);
+}
+
 #[test]
 fn topology_spread_filters_on_skew_min_domains_and_labels() {
     const SKEW: &str = "node(s) didn't match pod topology spread constraints";
@@ -288,24 +297,7 @@ fn topology_spread_filters_on_skew_min_domains_and_labels() {
     for (what, running, spec, expected) in cases {
         let mut s = zoned();
         node(&mut s, "bare", &[]);
-        for (i, n) in running.iter().enumerate() {
-            pod(
-                &mut s,
-                "default",
-                &format!("w{i}"),
-                n,
-                json!({"app": "web"}),
-                json!({}),
-            );
-        }
-        pod(
-            &mut s,
-            "default",
-            "incoming",
-            "",
-            json!({"app": "web"}),
-            spec,
-        );
+        web_pods(&mut s, &running, spec);
         let got: Vec<(String, String)> = verdicts(&s, "default", "incoming");
         let order = ["n1", "n2", "n3", "bare"];
         for (node, want) in order.iter().zip(expected) {
@@ -437,22 +429,9 @@ fn preferred_affinity_scores_are_weighted_and_normalized() {
 #[test]
 fn schedule_anyway_spread_prefers_the_emptier_domain() {
     let mut s = zoned();
-    for (i, n) in ["n1", "n2"].iter().enumerate() {
-        pod(
-            &mut s,
-            "default",
-            &format!("w{i}"),
-            n,
-            json!({"app": "web"}),
-            json!({}),
-        );
-    }
-    pod(
+    web_pods(
         &mut s,
-        "default",
-        "incoming",
-        "",
-        json!({"app": "web"}),
+        &["n1", "n2"],
         spread(1, ZONE, "ScheduleAnyway", json!({})),
     );
     let got = scores(&s, "incoming", 3);
