@@ -1,26 +1,33 @@
-//! The root component: owns the cluster, drives its virtual clock from real time, and wires the
-//! header, the terminal pane and the graph pane together.
+//! The root component: owns the session (cluster + journal), drives its virtual clock from real
+//! time, saves after every change, and lays out the frame: header, lesson pane, workspace
+//! (terminal tabs and the YAML editor), and the graph pane (with slots for the time bar and
+//! the inspector).
 //!
-//! The [`Cluster`] lives inside this component (yew keeps the component alive for the page's
-//! lifetime), so every access is a plain `&mut self` borrow: no `RefCell` needed. A 200 ms
-//! [`Interval`] advances the clock by the real time that passed; the graph is rebuilt only when
-//! the cluster's revision changed, and child components re-render only when their props change.
+//! The [`Session`] lives inside this component (yew keeps it alive for the page's lifetime), so
+//! every access is a plain `&mut self` borrow: no `RefCell` needed. A 200 ms [`Interval`]
+//! advances the clock by the real time that passed; the graph is rebuilt only when the
+//! cluster's revision changed, and child components re-render only when their props change.
 //! The `kubectl explain` data is fetched after the page has started ([`crate::explain_data`]).
 
 use std::rc::Rc;
 
+use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
+use kubeplay_core::Output;
 use kubeplay_core::graph::{Graph, Options};
-use kubeplay_core::{Cluster, Output};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::explain_data;
 use crate::graph_view::GraphView;
-use crate::terminal::{Entry, Terminal};
-use crate::text::texts;
+use crate::help::Help;
+use crate::layout::{Layout, Side, Splitter, Theme, document_element, side_tag};
+use crate::lesson::Lesson;
+use crate::persist;
+use crate::session::Session;
+use crate::terminal::{Completed, Entry, Terminal};
+use crate::text::{self, Lang, texts};
 
-/// Same seed, same cluster: every visitor starts from identical names and IPs.
-const SEED: u64 = 1;
 /// How often the clock ticks, in real milliseconds.
 const TICK_MS: u32 = 200;
 /// The most virtual time one tick may add. A tab in the background gets few timer calls; on
@@ -29,33 +36,110 @@ const MAX_STEP_MS: f64 = 10_000.0;
 /// How long after the page starts the explain data is fetched (unless asked for sooner), so
 /// that it does not compete with the page's own first load.
 const EXPLAIN_DELAY_MS: u32 = 3_000;
+/// Clock-only changes are saved at most this often (in ticks); commands are saved at once.
+const SAVE_EVERY_TICKS: u32 = 10;
+/// Scrollback kept per terminal; older entries are dropped (the journal keeps everything).
+const SCROLLBACK: usize = 500;
+
+/// What the workspace shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkTab {
+    Terminal(u32),
+    Editor,
+}
+
+/// One terminal tab: its scrollback.
+pub struct TermTab {
+    pub id: u32,
+    pub entries: Rc<Vec<Rc<Entry>>>,
+    pub completion: Option<Rc<Completed>>,
+}
+
+impl TermTab {
+    fn new(id: u32) -> TermTab {
+        TermTab {
+            id,
+            entries: Rc::default(),
+            completion: None,
+        }
+    }
+}
 
 pub enum Msg {
     Tick,
-    Run(String),
+    Run {
+        tab: u32,
+        line: String,
+    },
+    /// A suggested command (the lesson pane): run in the current terminal, shown there.
+    RunSuggested(String),
+    Clear(u32),
+    Interrupt {
+        tab: u32,
+        line: String,
+    },
+    Complete {
+        tab: u32,
+        line: String,
+        cursor: usize,
+    },
     ShowSystem(bool),
     /// Fetch the explain data, unless already asked for.
     FetchExplain,
     ExplainFetched(Result<String, String>),
+    SetLang(Lang),
+    SetTheme(Theme),
+    Help(bool),
+    Select(WorkTab),
+    NewTerminal,
+    CloseTerminal(u32),
+    Drag(Side, f64),
+    Nudge(Side, f64),
+    TogglePane(Side),
+    SaveLayout,
+    /// Alt+1..4: focus a pane.
+    Focus(u8),
+    /// Save the journal now (the page is being hidden).
+    Save,
+    DismissNotice,
+    /// Start over with a fresh cluster (after the learner confirms).
+    Reset,
 }
 
 pub struct App {
-    cluster: Cluster,
+    session: Session,
     options: Options,
     graph: Rc<Graph>,
     /// The revision `graph` was built at.
     drawn_revision: u64,
     clock: String,
-    entries: Rc<Vec<Entry>>,
+    tabs: Vec<TermTab>,
+    next_tab: u32,
+    active: WorkTab,
+    /// Lines run, oldest first, shared by every terminal (↑, Ctrl+R).
+    history: Rc<Vec<String>>,
+    next_entry: u64,
+    layout: Layout,
+    theme: Theme,
+    lang: Lang,
+    help_open: bool,
+    /// A problem to show above the panes (storage full, a link that could not be read...).
+    notice: Option<String>,
+    /// Why the last save failed (shown until a save succeeds).
+    save_error: Option<String>,
+    /// The panes' grid, measured while dragging a handle.
+    panes_ref: NodeRef,
     /// `performance.now()` at the last tick.
     last_tick: f64,
     /// Sub-millisecond remainder not yet given to the cluster.
     carry: f64,
+    ticks_since_save: u32,
     /// Whether the explain data has been asked for (a failed fetch clears it, to try again).
     explain_requested: bool,
-    /// Dropping the interval stops it; kept for the component's lifetime.
+    /// Dropping these stops them; kept for the component's lifetime.
     _interval: Interval,
     _explain_timer: Timeout,
+    _listeners: Vec<EventListener>,
 }
 
 /// Milliseconds since the page started, from the browser's monotonic clock.
@@ -65,25 +149,356 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Focuses the first element matching `selector`.
+fn focus(selector: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
 impl App {
     /// Picks up changes after the cluster moved; returns whether anything shown changed.
     fn refresh(&mut self, force_graph: bool) -> bool {
         let mut changed = false;
-        let clock = self.cluster.now().rfc3339();
+        let cluster = self.session.cluster();
+        let clock = cluster.now().rfc3339();
         if clock != self.clock {
             self.clock = clock;
             changed = true;
         }
-        let revision = self.cluster.revision();
+        let revision = cluster.revision();
         if force_graph || revision != self.drawn_revision {
             self.drawn_revision = revision;
-            let graph = self.cluster.graph(&self.options);
+            let graph = cluster.graph(&self.options);
             if *self.graph != graph {
                 self.graph = Rc::new(graph);
             }
             changed = true;
         }
         changed
+    }
+
+    fn tab_mut(&mut self, id: u32) -> Option<&mut TermTab> {
+        self.tabs.iter_mut().find(|t| t.id == id)
+    }
+
+    /// The terminal that suggested commands run in: the one shown, else the first.
+    fn current_terminal(&self) -> u32 {
+        match self.active {
+            WorkTab::Terminal(id) => id,
+            WorkTab::Editor => self.tabs.first().map_or(1, |t| t.id),
+        }
+    }
+
+    /// Adds an entry to terminal `tab`'s scrollback, dropping the oldest past the cap.
+    fn push_entry(&mut self, tab: u32, prompt: String, command: String, output: Output) {
+        self.next_entry += 1;
+        let entry = Rc::new(Entry {
+            id: self.next_entry,
+            prompt,
+            command,
+            stdout: output.stdout,
+            stderr: output.stderr,
+            exit_code: output.exit_code,
+            running: false,
+        });
+        if let Some(t) = self.tab_mut(tab) {
+            let entries = Rc::make_mut(&mut t.entries);
+            entries.push(entry);
+            if entries.len() > SCROLLBACK {
+                entries.drain(..entries.len() - SCROLLBACK);
+            }
+        }
+    }
+
+    fn remember(&mut self, line: &str) {
+        let line = line.trim_end_matches('\n');
+        if !line.trim().is_empty() && self.history.last().is_none_or(|l| l != line) {
+            Rc::make_mut(&mut self.history).push(line.to_string());
+        }
+    }
+
+    fn run(&mut self, ctx: &Context<Self>, tab: u32, line: String) {
+        if line.contains("explain") {
+            ctx.link().send_message(Msg::FetchExplain);
+        }
+        self.remember(&line);
+        // `clear` is the terminal's business (the shell prints nothing for it).
+        if line.trim() == "clear" {
+            self.clear(tab);
+            return;
+        }
+        let prompt = self.session.cluster().prompt();
+        let output = if line.trim().is_empty() {
+            Output::default()
+        } else {
+            self.session.exec(tab, &line)
+        };
+        self.push_entry(tab, prompt, line, output);
+        self.save();
+    }
+
+    fn clear(&mut self, tab: u32) {
+        if let Some(t) = self.tab_mut(tab) {
+            t.entries = Rc::default();
+        }
+        self.session.clear(tab);
+        self.save();
+    }
+
+    /// Saves the journal if it changed; a failure (storage full, private mode) is shown.
+    fn save(&mut self) {
+        self.ticks_since_save = 0;
+        if !self.session.take_dirty() {
+            return;
+        }
+        let tabs: Vec<u32> = self.tabs.iter().map(|t| t.id).collect();
+        self.save_error = persist::save(self.session.journal(), &tabs).err();
+    }
+
+    fn view_header(&self, ctx: &Context<Self>) -> Html {
+        let t = texts();
+        let link = ctx.link();
+        let on_lang = link.callback(|e: Event| {
+            let tag = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            Msg::SetLang(Lang::from_tag(&tag).unwrap_or(Lang::En))
+        });
+        let on_theme = link.callback(|e: Event| {
+            let tag = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            Msg::SetTheme(
+                Theme::ALL
+                    .into_iter()
+                    .find(|th| th.tag() == tag)
+                    .unwrap_or(Theme::System),
+            )
+        });
+        let help_open = self.help_open;
+        let on_help = link.callback(move |_: MouseEvent| Msg::Help(!help_open));
+        let theme_name = |th: Theme| match th {
+            Theme::System => t.theme_system,
+            Theme::Light => t.theme_light,
+            Theme::Dark => t.theme_dark,
+        };
+        html! {
+            <header class="header">
+                <h1 class="product">
+                    <img class="logo" src="favicon.svg" alt="" width="22" height="22" />
+                    { t.product }
+                </h1>
+                <span class="tagline">{ t.tagline }</span>
+                <span class="spacer"></span>
+                <span class="clock" title={t.virtual_time_hint}>
+                    <span class="clock-label">{ t.virtual_time }</span>
+                    <time id="virtual-time" datetime={self.clock.clone()}>{ self.clock.replace('T', " ") }</time>
+                </span>
+                <label class="header-control">
+                    <span class="sr-only">{ t.language }</span>
+                    <select id="language" aria-label={t.language} title={t.language} onchange={on_lang}>
+                        { for Lang::ALL.iter().map(|l| html! {
+                            <option value={l.tag()} selected={*l == self.lang} lang={l.tag()}>{ l.native_name() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label class="header-control">
+                    <span class="sr-only">{ t.theme }</span>
+                    <select id="theme" aria-label={t.theme} title={t.theme} onchange={on_theme}>
+                        { for Theme::ALL.iter().map(|th| html! {
+                            <option value={th.tag()} selected={*th == self.theme}>{ theme_name(*th) }</option>
+                        }) }
+                    </select>
+                </label>
+                <button type="button" id="reset" class="header-button" title={t.reset_hint}
+                    onclick={link.callback(|_: MouseEvent| Msg::Reset)}>{ t.reset }</button>
+                <button type="button" id="help-button" class="icon-button" aria-label={t.help} title={t.help}
+                    aria-expanded={self.help_open.to_string()} aria-controls="help" onclick={on_help}>{ "?" }</button>
+            </header>
+        }
+    }
+
+    /// A side pane's head: its title and the hide/show button.
+    fn pane_head(&self, ctx: &Context<Self>, side: Side, title: &str, extra: Html) -> Html {
+        let t = texts();
+        let open = self.layout.is_open(side);
+        let onclick = ctx
+            .link()
+            .callback(move |_: MouseEvent| Msg::TogglePane(side));
+        let (label, arrow) = match (side, open) {
+            (_, true) => (
+                format!("{} {title}", t.collapse),
+                if side == Side::Lesson { "«" } else { "»" },
+            ),
+            (_, false) => (
+                format!("{} {title}", t.expand),
+                if side == Side::Lesson { "»" } else { "«" },
+            ),
+        };
+        html! {
+            <div class="pane-head">
+                <h2 class="pane-title">{ title.to_string() }</h2>
+                if open { { extra } }
+                <button type="button" class={classes!("icon-button", "pane-toggle")} id={format!("toggle-{}", side_tag(side))}
+                    aria-label={label.clone()} title={label} aria-expanded={open.to_string()}
+                    aria-controls={format!("pane-{}-body", side_tag(side))} {onclick}>{ arrow }</button>
+            </div>
+        }
+    }
+
+    fn splitter(&self, ctx: &Context<Self>, side: Side) -> Html {
+        let link = ctx.link();
+        let value = match side {
+            Side::Lesson => self.layout.lesson_px,
+            Side::Graph => self.layout.graph_px,
+        };
+        html! {
+            <Splitter {side} open={self.layout.is_open(side)} {value} label={texts().resize_handle}
+                on_drag={link.callback(move |x| Msg::Drag(side, x))}
+                on_done={link.callback(|_| Msg::SaveLayout)}
+                on_nudge={link.callback(move |d| Msg::Nudge(side, d))}
+                on_toggle={link.callback(move |_| Msg::TogglePane(side))} />
+        }
+    }
+
+    fn view_workspace(&self, ctx: &Context<Self>) -> Html {
+        let t = texts();
+        let link = ctx.link();
+        let closable = self.tabs.len() > 1;
+        let tab_button = |tab: WorkTab, label: String, id: String| {
+            let selected = self.active == tab;
+            let onclick = link.callback(move |_: MouseEvent| Msg::Select(tab));
+            html! {
+                <button type="button" role="tab" {id} class={classes!("tab", selected.then_some("tab-selected"))}
+                    aria-selected={selected.to_string()} aria-controls="workspace-panel"
+                    tabindex={if selected { "0" } else { "-1" }} {onclick}>{ label }</button>
+            }
+        };
+        // Arrow keys move between tabs (the ARIA tabs pattern).
+        let order: Vec<WorkTab> = self
+            .tabs
+            .iter()
+            .map(|tt| WorkTab::Terminal(tt.id))
+            .chain([WorkTab::Editor])
+            .collect();
+        let active = self.active;
+        let on_tabs_key = link.batch_callback(move |e: KeyboardEvent| {
+            let at = order.iter().position(|w| *w == active)?;
+            let next = match e.key().as_str() {
+                "ArrowRight" => order.get(at + 1).or(order.first()),
+                "ArrowLeft" => order.get(at.checked_sub(1)?).or(order.last()),
+                _ => None,
+            }?;
+            e.prevent_default();
+            Some(Msg::Select(*next))
+        });
+        let panel = match self.active {
+            WorkTab::Terminal(id) => match self.tabs.iter().find(|tt| tt.id == id) {
+                Some(tab) => self.view_terminal(ctx, tab),
+                None => html! {},
+            },
+            WorkTab::Editor => html! {
+                // The `editor` helper mounts the YAML editor here.
+                <div class="editor-slot" id="workspace-editor" tabindex="-1">
+                    <p class="placeholder">{ t.editor_placeholder }</p>
+                </div>
+            },
+        };
+        html! {
+            <section class="pane pane-workspace" id="pane-workspace" aria-label={t.workspace_label}>
+                <div class="tabs" role="tablist" aria-label={t.workspace_label} onkeydown={on_tabs_key}>
+                    { for self.tabs.iter().enumerate().map(|(i, tt)| {
+                        let id = tt.id;
+                        let label = if self.tabs.len() == 1 { t.terminal_tab.to_string() } else { format!("{} {}", t.terminal_tab, i + 1) };
+                        let close = link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::CloseTerminal(id) });
+                        html! {
+                            <span class="tab-wrap" key={id}>
+                                { tab_button(WorkTab::Terminal(id), label, format!("tab-terminal-{id}")) }
+                                if closable {
+                                    <button type="button" class="tab-close" aria-label={t.close_tab} title={t.close_tab} onclick={close}>{ "✕" }</button>
+                                }
+                            </span>
+                        }
+                    }) }
+                    <button type="button" class={classes!("icon-button", "tab-new")} id="new-terminal" aria-label={t.new_terminal} title={t.new_terminal}
+                        onclick={link.callback(|_: MouseEvent| Msg::NewTerminal)}>{ "+" }</button>
+                    <span class="spacer"></span>
+                    { tab_button(WorkTab::Editor, t.editor_tab.to_string(), "tab-editor".to_string()) }
+                </div>
+                <div class="tab-panel" id="workspace-panel" role="tabpanel">{ panel }</div>
+            </section>
+        }
+    }
+
+    fn view_terminal(&self, ctx: &Context<Self>, tab: &TermTab) -> Html {
+        let link = ctx.link();
+        let id = tab.id;
+        html! {
+            <Terminal key={id}
+                entries={tab.entries.clone()}
+                prompt={AttrValue::from(self.session.cluster().prompt())}
+                history={self.history.clone()}
+                completion={tab.completion.clone()}
+                on_run={link.callback(move |line| Msg::Run { tab: id, line })}
+                on_clear={link.callback(move |_| Msg::Clear(id))}
+                on_interrupt={link.callback(move |line| Msg::Interrupt { tab: id, line })}
+                on_complete={link.callback(move |(line, cursor)| Msg::Complete { tab: id, line, cursor })} />
+        }
+    }
+
+    fn view_graph(&self, ctx: &Context<Self>) -> Html {
+        let t = texts();
+        let on_system = ctx.link().callback(|e: Event| {
+            let checked = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            Msg::ShowSystem(checked)
+        });
+        let extra = html! {
+            <label class="toggle">
+                <input id="show-system" type="checkbox" checked={self.options.include_system} onchange={on_system} />
+                { t.show_system_pods }
+            </label>
+        };
+        let open = self.layout.graph_open;
+        html! {
+            <section class={classes!("pane", "pane-side", "pane-graph", (!open).then_some("pane-closed"))} id="pane-graph" aria-label={t.graph_title}>
+                { self.pane_head(ctx, Side::Graph, t.graph_title, extra) }
+                if open {
+                    <div class="pane-body graph-body" id="pane-graph-body" tabindex="-1">
+                        // The `graph` helper mounts the time bar here.
+                        <div class="timebar-slot"></div>
+                        <div class="graph-main">
+                            <GraphView graph={self.graph.clone()} />
+                            // ... and the inspector here.
+                            <div class="inspector-slot"></div>
+                        </div>
+                    </div>
+                }
+            </section>
+        }
+    }
+
+    fn view_lesson(&self, ctx: &Context<Self>) -> Html {
+        let t = texts();
+        let open = self.layout.lesson_open;
+        html! {
+            <aside class={classes!("pane", "pane-side", "pane-lesson", (!open).then_some("pane-closed"))} id="pane-lesson" aria-label={t.lesson_title}>
+                { self.pane_head(ctx, Side::Lesson, t.lesson_title, html! {}) }
+                if open {
+                    <div class="pane-body lesson-body" id="pane-lesson-body" tabindex="-1">
+                        <Lesson on_run={ctx.link().callback(Msg::RunSuggested)} />
+                    </div>
+                }
+            </aside>
+        }
     }
 }
 
@@ -92,26 +507,109 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let cluster = Cluster::new_default(SEED);
+        let lang = persist::load_lang();
+        text::set_lang(lang);
+        if let Some(root) = document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+        let theme = Theme::load();
+        theme.apply();
+
+        let restored = persist::restore();
+        let mut tabs: Vec<TermTab> = restored.tabs.iter().map(|id| TermTab::new(*id)).collect();
+        if tabs.is_empty() {
+            tabs.push(TermTab::new(1));
+        }
         let options = Options::default();
-        let graph = Rc::new(cluster.graph(&options));
-        let link = ctx.link().clone();
-        let explain_link = ctx.link().clone();
-        App {
-            drawn_revision: cluster.revision(),
-            clock: cluster.now().rfc3339(),
-            cluster,
+        let graph = Rc::new(restored.session.cluster().graph(&options));
+        let mut app = App {
+            drawn_revision: restored.session.cluster().revision(),
+            clock: restored.session.cluster().now().rfc3339(),
+            session: restored.session,
             options,
             graph,
-            entries: Rc::default(),
+            next_tab: tabs.iter().map(|t| t.id).max().unwrap_or(1) + 1,
+            active: WorkTab::Terminal(tabs.first().map_or(1, |t| t.id)),
+            tabs,
+            history: Rc::default(),
+            next_entry: 0,
+            layout: Layout::load(),
+            theme,
+            lang,
+            help_open: false,
+            notice: restored.notice,
+            save_error: None,
+            panes_ref: NodeRef::default(),
             last_tick: now_ms(),
             carry: 0.0,
+            ticks_since_save: 0,
             explain_requested: false,
-            _interval: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
-            _explain_timer: Timeout::new(EXPLAIN_DELAY_MS, move || {
-                explain_link.send_message(Msg::FetchExplain)
-            }),
+            _interval: {
+                let link = ctx.link().clone();
+                Interval::new(TICK_MS, move || link.send_message(Msg::Tick))
+            },
+            _explain_timer: {
+                let link = ctx.link().clone();
+                Timeout::new(EXPLAIN_DELAY_MS, move || {
+                    link.send_message(Msg::FetchExplain)
+                })
+            },
+            _listeners: Vec::new(),
+        };
+        // Rebuild each terminal's scrollback and the shared history from the replayed lines.
+        let first = app.tabs.first().map_or(1, |t| t.id);
+        for item in restored.scrollback {
+            let tab = if app.tabs.iter().any(|t| t.id == item.tab) {
+                item.tab
+            } else {
+                first
+            };
+            app.remember(&item.line);
+            match item.output {
+                Some(output) => app.push_entry(tab, item.prompt, item.line, output),
+                None => {
+                    if let Some(t) = app.tab_mut(tab) {
+                        t.entries = Rc::default();
+                    }
+                }
+            }
         }
+
+        if let Some(window) = web_sys::window() {
+            // Save when the page is hidden or closed (clock-only changes are saved lazily).
+            let link = ctx.link().clone();
+            app._listeners
+                .push(EventListener::new(&window, "pagehide", move |_| {
+                    link.send_message(Msg::Save)
+                }));
+            let link = ctx.link().clone();
+            if let Some(doc) = window.document() {
+                app._listeners
+                    .push(EventListener::new(&doc, "visibilitychange", move |_| {
+                        link.send_message(Msg::Save)
+                    }));
+                // Alt+1..4 move between panes from anywhere.
+                let link = ctx.link().clone();
+                app._listeners
+                    .push(EventListener::new(&doc, "keydown", move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        if e.alt_key() && !e.ctrl_key() && !e.meta_key() {
+                            let n = match e.code().as_str() {
+                                "Digit1" => 1,
+                                "Digit2" => 2,
+                                "Digit3" => 3,
+                                "Digit4" => 4,
+                                _ => return,
+                            };
+                            e.prevent_default();
+                            link.send_message(Msg::Focus(n));
+                        }
+                    }));
+            }
+        }
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -123,42 +621,47 @@ impl Component for App {
                 let whole = elapsed.floor();
                 self.carry = elapsed - whole;
                 if whole >= 1.0 {
-                    self.cluster.advance(whole as i64);
+                    self.session.advance(whole as i64);
+                }
+                self.ticks_since_save += 1;
+                if self.ticks_since_save >= SAVE_EVERY_TICKS {
+                    self.save();
                 }
                 self.refresh(false)
             }
-            Msg::Run(line) => {
-                if line.contains("explain") {
-                    ctx.link().send_message(Msg::FetchExplain);
-                }
-                let prompt = self.cluster.prompt();
-                let output = if line.trim().is_empty() {
-                    Output::default()
-                } else {
-                    self.cluster.exec(&line)
-                };
-                let entries = Rc::make_mut(&mut self.entries);
-                // `clear` is the terminal's business (the shell prints nothing for it).
-                if line.trim() == "clear" {
-                    entries.clear();
-                } else {
-                    entries.push(Entry {
-                        prompt,
-                        command: line,
-                        stdout: output.stdout,
-                        stderr: output.stderr,
-                        exit_code: output.exit_code,
-                    });
-                }
+            Msg::Run { tab, line } => {
+                self.run(ctx, tab, line);
                 self.refresh(false);
                 true
+            }
+            Msg::RunSuggested(line) => {
+                let tab = self.current_terminal();
+                self.active = WorkTab::Terminal(tab);
+                self.run(ctx, tab, line);
+                self.refresh(false);
+                true
+            }
+            Msg::Clear(tab) => {
+                self.clear(tab);
+                true
+            }
+            Msg::Interrupt { tab, line } => {
+                // No job to stop yet: the line is shown cancelled, as a shell echoes ^C.
+                let prompt = self.session.cluster().prompt();
+                self.push_entry(tab, prompt, format!("{line}^C"), Output::default());
+                true
+            }
+            // Completion needs `Cluster::complete` (coming to core); until then Tab does nothing.
+            Msg::Complete { tab, line, cursor } => {
+                let _ = (tab, line, cursor);
+                false
             }
             Msg::ShowSystem(show) => {
                 self.options.include_system = show;
                 self.refresh(true)
             }
             Msg::FetchExplain => {
-                if !self.explain_requested && !self.cluster.has_explain_data() {
+                if !self.explain_requested && !self.session.cluster().has_explain_data() {
                     self.explain_requested = true;
                     ctx.link().send_future(async {
                         Msg::ExplainFetched(explain_data::fetch_text(explain_data::URL).await)
@@ -167,45 +670,170 @@ impl Component for App {
                 false
             }
             Msg::ExplainFetched(fetched) => {
-                let loaded = fetched.and_then(|text| self.cluster.load_explain_data(&text));
+                let loaded = fetched.and_then(|text| self.session.load_explain_data(&text));
                 if let Err(e) = loaded {
                     web_sys::console::warn_1(&format!("kubectl explain data: {e}").into());
                     self.explain_requested = false;
                 }
                 false
             }
+            Msg::SetLang(lang) => {
+                self.lang = lang;
+                text::set_lang(lang);
+                persist::save_lang(lang);
+                if let Some(root) = document_element() {
+                    let _ = root.set_attribute("lang", lang.tag());
+                }
+                true
+            }
+            Msg::SetTheme(theme) => {
+                self.theme = theme;
+                theme.apply();
+                true
+            }
+            Msg::Help(open) => {
+                self.help_open = open;
+                if !open {
+                    focus("#help-button");
+                }
+                true
+            }
+            Msg::Select(tab) => {
+                self.active = tab;
+                true
+            }
+            Msg::NewTerminal => {
+                let id = self.next_tab;
+                self.next_tab += 1;
+                self.tabs.push(TermTab::new(id));
+                self.active = WorkTab::Terminal(id);
+                self.session.mark_dirty();
+                self.save();
+                true
+            }
+            Msg::CloseTerminal(id) => {
+                if self.tabs.len() > 1 {
+                    let at = self.tabs.iter().position(|t| t.id == id).unwrap_or(0);
+                    self.tabs.retain(|t| t.id != id);
+                    if self.active == WorkTab::Terminal(id) {
+                        let next = self
+                            .tabs
+                            .get(at.min(self.tabs.len() - 1))
+                            .map_or(1, |t| t.id);
+                        self.active = WorkTab::Terminal(next);
+                    }
+                    self.session.mark_dirty();
+                    self.save();
+                }
+                true
+            }
+            Msg::Drag(side, x) => {
+                let Some(el) = self.panes_ref.cast::<web_sys::Element>() else {
+                    return false;
+                };
+                let rect = el.get_bounding_client_rect();
+                self.layout.drag(side, x, rect.left(), rect.right());
+                true
+            }
+            Msg::Nudge(side, delta) => {
+                self.layout.nudge(side, delta);
+                true
+            }
+            Msg::TogglePane(side) => {
+                self.layout.toggle(side);
+                self.layout.save();
+                true
+            }
+            Msg::SaveLayout => {
+                self.layout.save();
+                false
+            }
+            Msg::Focus(n) => {
+                match n {
+                    1 => {
+                        self.layout.lesson_open = true;
+                        focus("#pane-lesson-body");
+                    }
+                    2 => {
+                        self.active = WorkTab::Terminal(self.current_terminal());
+                        focus("#terminal-input");
+                    }
+                    3 => {
+                        self.active = WorkTab::Editor;
+                        focus("#workspace-editor");
+                    }
+                    _ => {
+                        self.layout.graph_open = true;
+                        focus("#pane-graph-body");
+                    }
+                }
+                // The pane may only exist after this render: focus again once it does.
+                let selector = match n {
+                    1 => "#pane-lesson-body",
+                    2 => "#terminal-input",
+                    3 => "#workspace-editor",
+                    _ => "#pane-graph-body",
+                };
+                Timeout::new(0, move || focus(selector)).forget();
+                true
+            }
+            Msg::Save => {
+                self.save();
+                false
+            }
+            Msg::DismissNotice => {
+                self.notice = None;
+                true
+            }
+            Msg::Reset => {
+                let confirmed = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(texts().reset_confirm).ok())
+                    .unwrap_or(false);
+                if !confirmed {
+                    return false;
+                }
+                persist::forget();
+                self.session = Session::new();
+                for tab in &mut self.tabs {
+                    tab.entries = Rc::default();
+                }
+                self.history = Rc::default();
+                self.explain_requested = false;
+                ctx.link().send_message(Msg::FetchExplain);
+                self.refresh(true);
+                true
+            }
         }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let t = texts();
-        let on_run = ctx.link().callback(Msg::Run);
-        let on_system = ctx.link().callback(|e: Event| {
-            let checked = e
-                .target_dyn_into::<web_sys::HtmlInputElement>()
-                .is_some_and(|i| i.checked());
-            Msg::ShowSystem(checked)
-        });
+        let columns = format!("--columns: {}", self.layout.columns());
+        let on_dismiss = ctx.link().callback(|_: MouseEvent| Msg::DismissNotice);
         html! {
-            <div class="app">
-                <header class="header">
-                    <h1 class="product">{ t.product }</h1>
-                    <span class="tagline">{ t.tagline }</span>
-                    <span class="spacer"></span>
-                    <span class="clock" title={t.virtual_time_hint}>
-                        <span class="clock-label">{ t.virtual_time }</span>
-                        <time id="virtual-time" datetime={self.clock.clone()}>{ self.clock.replace('T', " ") }</time>
-                    </span>
-                    <label class="toggle">
-                        <input id="show-system" type="checkbox" checked={self.options.include_system} onchange={on_system} />
-                        { t.show_system_pods }
-                    </label>
-                </header>
-                <main class="panes">
-                    <Terminal entries={self.entries.clone()} prompt={self.cluster.prompt()} {on_run} />
-                    <GraphView graph={self.graph.clone()} />
-                </main>
-            </div>
+            <ContextProvider<Lang> context={self.lang}>
+                <div class="app">
+                    { self.view_header(ctx) }
+                    if let Some(error) = &self.save_error {
+                        <div class="notice notice-error" role="alert" id="save-error">{ error.clone() }</div>
+                    }
+                    if let Some(notice) = &self.notice {
+                        <div class="notice" role="alert">
+                            <span>{ notice.clone() }</span>
+                            <button type="button" class="icon-button" aria-label={texts().close} onclick={on_dismiss}>{ "✕" }</button>
+                        </div>
+                    }
+                    if self.help_open {
+                        <Help on_close={ctx.link().callback(|_| Msg::Help(false))} />
+                    }
+                    <main class="panes" ref={self.panes_ref.clone()} style={columns}>
+                        { self.view_lesson(ctx) }
+                        { self.splitter(ctx, Side::Lesson) }
+                        { self.view_workspace(ctx) }
+                        { self.splitter(ctx, Side::Graph) }
+                        { self.view_graph(ctx) }
+                    </main>
+                </div>
+            </ContextProvider<Lang>>
         }
     }
 }

@@ -1,12 +1,15 @@
-//! The kubeplay page: a kubectl terminal and a live picture of the cluster, drawn by yew over
-//! `kubeplay-core` compiled to WebAssembly.
+//! The kubeplay page: a kubectl terminal, a lesson pane and a live picture of the cluster,
+//! drawn by yew over `kubeplay-core` compiled to WebAssembly.
 //!
 //! The page holds no Kubernetes logic. It hands each typed line to [`Cluster::exec`], lets the
 //! virtual clock follow real time with [`Cluster::advance`], and draws [`Cluster::graph`].
 //!
-//! Modules: [`app`] (state and clock), [`terminal`] (the terminal pane), [`graph_view`] (the SVG
-//! picture), [`text`] (every string the page shows), [`explain_data`] (fetching the schemas
-//! `kubectl explain` renders, which are not compiled in).
+//! Modules: [`app`] (state, clock, the frame), [`layout`] (pane sizes, drag handles, theme),
+//! [`terminal`] (a terminal tab), [`lesson`] (the lesson pane), [`help`] (the shortcuts
+//! popover), [`graph_view`] (the SVG picture), [`session`] (the cluster and the journal of
+//! every change), [`persist`] (saving and restoring it), [`storage`] (`localStorage`),
+//! [`text`] (every string the page shows, English and Korean), [`explain_data`] (fetching
+//! the schemas `kubectl explain` renders, which are not compiled in).
 //!
 //! [`Cluster::exec`]: kubeplay_core::Cluster::exec
 //! [`Cluster::advance`]: kubeplay_core::Cluster::advance
@@ -15,6 +18,12 @@
 mod app;
 mod explain_data;
 mod graph_view;
+mod help;
+mod layout;
+mod lesson;
+mod persist;
+mod session;
+mod storage;
 mod terminal;
 mod text;
 

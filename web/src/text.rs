@@ -1,7 +1,91 @@
-//! Every string the page shows, in one place.
+//! Every string the page shows, in English and Korean.
 //!
-//! The page reads its words through [`texts`], so adding Korean later means adding one more
-//! [`Texts`] value and a way to choose it; no component holds a literal sentence.
+//! A [`Texts`] value holds the page's words in one language; [`EN`] and [`KO`] must both fill
+//! every field, so a string added in one language cannot be forgotten in the other (the
+//! compiler says so). The chosen language lives in [`current`]; the root component changes it
+//! ([`set_lang`]) and provides it as a yew context, so that:
+//! - function components read their words with [`use_texts`], which also re-renders them when
+//!   the language changes (props alone would not: they are unchanged);
+//! - code outside components (the panic banner, struct components) calls [`texts`].
+//!
+//! Nothing from the cluster goes through here: command output stays as kubectl prints it.
+
+use std::cell::Cell;
+
+use yew::prelude::*;
+
+/// A language of the page's own text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag.get(..2)? {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, for the switch (shown the same in every language).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ko => "한국어",
+        }
+    }
+
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
+}
+
+thread_local! {
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+/// The language shown now.
+pub fn current() -> Lang {
+    CURRENT.with(Cell::get)
+}
+
+/// Switches the language for [`texts`]; the root component also updates its context.
+pub fn set_lang(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+}
+
+/// The words of `lang`.
+pub fn texts_for(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ko => &KO,
+    }
+}
+
+/// The words to show now (outside components, or in struct components re-rendered by the root).
+pub fn texts() -> &'static Texts {
+    texts_for(current())
+}
+
+/// The words to show, for function components: re-renders the component when the language
+/// changes.
+#[hook]
+pub fn use_texts() -> &'static Texts {
+    let lang = use_context::<Lang>().unwrap_or_else(current);
+    texts_for(lang)
+}
+
+/// A keyboard shortcut and what it does, for the help popover.
+pub type Shortcut = (&'static str, &'static str);
 
 /// The page's words in one language.
 pub struct Texts {
@@ -14,7 +98,7 @@ pub struct Texts {
     pub show_system_pods: &'static str,
     pub terminal_label: &'static str,
     pub input_label: &'static str,
-    /// Printed at the top of the terminal, once.
+    /// Printed at the top of each terminal, once.
     pub welcome: &'static [&'static str],
     pub graph_label: &'static str,
     /// Title of the lane of pods that no node has taken yet.
@@ -22,9 +106,64 @@ pub struct Texts {
     pub pending_lane_hint: &'static str,
     /// Shown in the graph pane when there is nothing but nodes.
     pub graph_empty_hint: &'static str,
+
+    // Header controls.
+    pub language: &'static str,
+    pub theme: &'static str,
+    pub theme_system: &'static str,
+    pub theme_light: &'static str,
+    pub theme_dark: &'static str,
+    pub help: &'static str,
+    pub close: &'static str,
+
+    // Panes.
+    pub lesson_title: &'static str,
+    pub workspace_label: &'static str,
+    pub graph_title: &'static str,
+    /// Button that hides a pane (its name follows).
+    pub collapse: &'static str,
+    /// Button that shows a hidden pane again.
+    pub expand: &'static str,
+    pub resize_handle: &'static str,
+    pub terminal_tab: &'static str,
+    pub new_terminal: &'static str,
+    pub close_tab: &'static str,
+    pub editor_tab: &'static str,
+    /// Shown in the editor tab until the editor exists.
+    pub editor_placeholder: &'static str,
+
+    // The lesson pane's welcome (lessons come later).
+    pub lesson_welcome_title: &'static str,
+    pub lesson_welcome: &'static [&'static str],
+    pub lesson_try: &'static str,
+    /// Suggested first commands, with what each shows.
+    pub lesson_steps: &'static [(&'static str, &'static str)],
+    pub lesson_run_hint: &'static str,
+    pub lesson_after: &'static str,
+
+    // Help popover.
+    pub help_title: &'static str,
+    pub help_intro: &'static str,
+    pub shortcuts_terminal: &'static str,
+    pub shortcuts_page: &'static str,
+    pub terminal_shortcuts: &'static [Shortcut],
+    pub page_shortcuts: &'static [Shortcut],
+    /// Shown while searching the history with Ctrl-R (the query follows).
+    pub history_search: &'static str,
+
+    // Saving and restoring.
+    pub reset: &'static str,
+    pub reset_hint: &'static str,
+    pub reset_confirm: &'static str,
+    /// Saving failed (the browser's reason follows in parentheses).
+    pub save_failed: &'static str,
+    /// The saved session crashed the page while it was being restored.
+    pub restore_crashed: &'static str,
+    /// The saved session could not be read (the reason follows).
+    pub restore_unreadable: &'static str,
 }
 
-const EN: Texts = Texts {
+pub const EN: Texts = Texts {
     product: "kubeplay",
     tagline: "a Kubernetes cluster in your browser tab",
     virtual_time: "cluster time",
@@ -33,17 +172,186 @@ const EN: Texts = Texts {
     terminal_label: "kubectl terminal",
     input_label: "command line",
     welcome: &[
-        "Welcome to kubeplay: a three-node cluster running in this tab, with nothing to install.",
-        "Try `kubectl get nodes`, `kubectl create deployment web --image=nginx --replicas=3`, then `kubectl get pods`.",
-        "Type `help` for what the shell knows. Up and Down recall earlier lines.",
+        "kubeplay: a three-node Kubernetes v1.35 cluster running in this tab. Type `help` for what the shell knows.",
     ],
     graph_label: "cluster graph",
     pending_lane: "Pending",
     pending_lane_hint: "not scheduled to a node yet",
     graph_empty_hint: "No workloads yet: create a Deployment in the terminal and watch its pods appear here.",
+
+    language: "Language",
+    theme: "Theme",
+    theme_system: "System",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    help: "Keyboard shortcuts and help",
+    close: "Close",
+
+    lesson_title: "Lesson",
+    workspace_label: "Workspace",
+    graph_title: "Cluster",
+    collapse: "Hide",
+    expand: "Show",
+    resize_handle: "Drag to resize (or focus and use the arrow keys)",
+    terminal_tab: "Terminal",
+    new_terminal: "New terminal",
+    close_tab: "Close this terminal",
+    editor_tab: "YAML",
+    editor_placeholder: "The YAML editor goes here.",
+
+    lesson_welcome_title: "Welcome",
+    lesson_welcome: &[
+        "This tab holds a whole Kubernetes cluster: an API server, controllers, a scheduler and three simulated nodes. Nothing to install, no account, no time limit; it keeps working offline.",
+        "Everything you do is saved in this browser and comes back when you reload.",
+    ],
+    lesson_try: "Try these first",
+    lesson_steps: &[
+        ("kubectl get nodes", "the cluster's three nodes"),
+        (
+            "kubectl create deployment web --image=nginx --replicas=3",
+            "a Deployment: watch its ReplicaSet and pods appear on the right",
+        ),
+        ("kubectl get pods -o wide", "which node each pod landed on"),
+        (
+            "kubectl scale deployment web --replicas=5",
+            "two more pods, placed by the scheduler",
+        ),
+        (
+            "kubectl get events",
+            "what the controllers did, step by step",
+        ),
+    ],
+    lesson_run_hint: "Click a command to run it in the terminal.",
+    lesson_after: "Lessons with exercises will appear here.",
+
+    help_title: "Keyboard shortcuts",
+    help_intro: "The terminal answers like kubectl v1.35. Virtual time follows real time; `sleep 30` jumps ahead.",
+    shortcuts_terminal: "Terminal",
+    shortcuts_page: "Page",
+    terminal_shortcuts: &[
+        ("Enter", "run the line"),
+        ("↑ / ↓", "earlier and later lines"),
+        ("Ctrl+R", "search earlier lines (again: older match)"),
+        ("Tab", "complete a command, resource or name"),
+        ("Ctrl+C", "cancel the line, or stop a running watch"),
+        ("Ctrl+L", "clear the screen"),
+        (
+            "Ctrl+V",
+            "paste several lines: they run in order (here-documents too)",
+        ),
+    ],
+    page_shortcuts: &[
+        ("Alt+1", "lesson pane"),
+        ("Alt+2", "terminal"),
+        ("Alt+3", "YAML editor"),
+        ("Alt+4", "cluster graph"),
+        ("Esc", "close this help"),
+        (
+            "Tab / Shift+Tab",
+            "move between controls (in the terminal, Tab completes)",
+        ),
+    ],
+    history_search: "reverse-i-search",
+
+    reset: "Reset",
+    reset_hint: "Start over with a fresh cluster",
+    reset_confirm: "Start over with a fresh cluster? Everything you created and typed here will be lost (export first to keep it).",
+    save_failed: "Your work could not be saved in this browser, so a reload would lose it. Export the cluster to keep it",
+    restore_crashed: "Restoring your saved session stopped the page last time, so it was set aside and a fresh cluster started.",
+    restore_unreadable: "Your saved session could not be read, so a fresh cluster started",
 };
 
-/// The words to show.
-pub fn texts() -> &'static Texts {
-    &EN
-}
+pub const KO: Texts = Texts {
+    product: "kubeplay",
+    tagline: "브라우저 탭 안의 쿠버네티스 클러스터",
+    virtual_time: "클러스터 시각",
+    virtual_time_hint: "클러스터의 가상 시계: 실제 시간을 따라가며, `sleep N`으로 앞당길 수 있습니다.",
+    show_system_pods: "시스템 파드 보기",
+    terminal_label: "kubectl 터미널",
+    input_label: "명령줄",
+    welcome: &[
+        "kubeplay: 이 탭에서 실행되는 노드 3개짜리 쿠버네티스 v1.35 클러스터입니다. 셸이 아는 명령은 `help`로 볼 수 있습니다.",
+    ],
+    graph_label: "클러스터 그래프",
+    pending_lane: "Pending",
+    pending_lane_hint: "아직 노드에 스케줄되지 않음",
+    graph_empty_hint: "아직 워크로드가 없습니다. 터미널에서 디플로이먼트를 만들면 파드가 여기에 나타납니다.",
+
+    language: "언어",
+    theme: "테마",
+    theme_system: "시스템",
+    theme_light: "밝게",
+    theme_dark: "어둡게",
+    help: "단축키와 도움말",
+    close: "닫기",
+
+    lesson_title: "레슨",
+    workspace_label: "작업 공간",
+    graph_title: "클러스터",
+    collapse: "숨기기",
+    expand: "보이기",
+    resize_handle: "끌어서 크기 조절 (또는 포커스 후 화살표 키)",
+    terminal_tab: "터미널",
+    new_terminal: "새 터미널",
+    close_tab: "이 터미널 닫기",
+    editor_tab: "YAML",
+    editor_placeholder: "여기에 YAML 편집기가 들어갑니다.",
+
+    lesson_welcome_title: "환영합니다",
+    lesson_welcome: &[
+        "이 탭 안에 쿠버네티스 클러스터 전체가 있습니다: API 서버, 컨트롤러, 스케줄러, 그리고 시뮬레이션된 노드 3개. 설치도 계정도 시간 제한도 없고, 오프라인에서도 동작합니다.",
+        "여기서 한 모든 작업은 이 브라우저에 저장되어, 새로 고침해도 그대로 돌아옵니다.",
+    ],
+    lesson_try: "먼저 해 볼 명령",
+    lesson_steps: &[
+        ("kubectl get nodes", "클러스터의 노드 3개"),
+        (
+            "kubectl create deployment web --image=nginx --replicas=3",
+            "디플로이먼트: 오른쪽에 레플리카셋과 파드가 나타납니다",
+        ),
+        ("kubectl get pods -o wide", "각 파드가 어느 노드에 놓였는지"),
+        (
+            "kubectl scale deployment web --replicas=5",
+            "스케줄러가 배치하는 파드 2개 더",
+        ),
+        ("kubectl get events", "컨트롤러들이 한 일을 차례대로"),
+    ],
+    lesson_run_hint: "명령을 누르면 터미널에서 실행됩니다.",
+    lesson_after: "연습 문제가 있는 레슨이 여기에 나타날 예정입니다.",
+
+    help_title: "단축키",
+    help_intro: "터미널은 kubectl v1.35처럼 답합니다. 가상 시간은 실제 시간을 따라가며, `sleep 30`으로 앞당길 수 있습니다.",
+    shortcuts_terminal: "터미널",
+    shortcuts_page: "페이지",
+    terminal_shortcuts: &[
+        ("Enter", "줄 실행"),
+        ("↑ / ↓", "이전 줄과 다음 줄"),
+        ("Ctrl+R", "이전 줄 검색 (다시 누르면 더 이전 결과)"),
+        ("Tab", "명령, 리소스, 이름 자동 완성"),
+        ("Ctrl+C", "입력 취소, 또는 실행 중인 watch 중지"),
+        ("Ctrl+L", "화면 지우기"),
+        (
+            "Ctrl+V",
+            "여러 줄 붙여넣기: 차례대로 실행 (here-document 포함)",
+        ),
+    ],
+    page_shortcuts: &[
+        ("Alt+1", "레슨 창"),
+        ("Alt+2", "터미널"),
+        ("Alt+3", "YAML 편집기"),
+        ("Alt+4", "클러스터 그래프"),
+        ("Esc", "이 도움말 닫기"),
+        (
+            "Tab / Shift+Tab",
+            "컨트롤 사이 이동 (터미널에서는 Tab이 자동 완성)",
+        ),
+    ],
+    history_search: "역방향 검색",
+
+    reset: "초기화",
+    reset_hint: "새 클러스터로 다시 시작",
+    reset_confirm: "새 클러스터로 다시 시작할까요? 여기서 만들고 입력한 모든 것이 사라집니다 (보관하려면 먼저 내보내세요).",
+    save_failed: "작업을 이 브라우저에 저장하지 못했습니다. 새로 고침하면 사라지니, 클러스터를 내보내 보관하세요",
+    restore_crashed: "지난번에 저장된 세션을 복원하다가 페이지가 멈췄습니다. 그 세션은 따로 보관하고 새 클러스터로 시작합니다.",
+    restore_unreadable: "저장된 세션을 읽을 수 없어 새 클러스터로 시작합니다",
+};

@@ -1,0 +1,293 @@
+//! The learner's session: the cluster and the journal of every call that changed it, so that
+//! the page can save it after each change and rebuild it on load.
+//!
+//! The core is deterministic (same seed, same calls, same clock advances ⇒ same bytes), so the
+//! journal *is* the saved cluster: replaying it rebuilds every object, the shell's state and
+//! each terminal's scrollback. Consecutive clock advances are merged into one step
+//! (`advance(a); advance(b)` is `advance(a + b)` for the core: an advance first settles, then
+//! runs each timer at its own instant), which keeps a long session's replay short.
+//!
+//! Every mutation of the cluster goes through a [`Session`] method, never through the
+//! [`Cluster`] directly, so nothing escapes the journal. Journals also travel in share links;
+//! [`Journal::validate`] bounds what a foreign one may hold, and replaying only ever hands
+//! its lines to [`Cluster::exec`] (the sandbox's shell: kubectl and a few builtins).
+
+use kubeplay_core::{Cluster, Output};
+use serde::{Deserialize, Serialize};
+
+/// The journal's format version; a stored journal of another version is not replayed.
+pub const VERSION: u32 = 1;
+/// Same seed, same cluster: every visitor starts from identical names and IPs.
+pub const SEED: u64 = 1;
+
+/// Bounds on a journal read from outside (storage or a link), against mistakes and abuse.
+const MAX_STEPS: usize = 20_000;
+const MAX_LINE: usize = 200_000;
+const MAX_FILE: usize = 1_000_000;
+/// 30 days of virtual time in one journal.
+const MAX_ADVANCE_MS: i64 = 30 * 24 * 3_600_000;
+
+/// One call that changed the cluster (or a terminal's scrollback).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "lowercase")]
+pub enum Step {
+    /// A line run in terminal `tab` (several lines when pasted).
+    Exec { tab: u32, line: String },
+    /// Virtual time that passed.
+    Advance { ms: i64 },
+    /// A file written into the shell's file system (the editor's save).
+    File { path: String, contents: String },
+    /// Terminal `tab`'s screen cleared (Ctrl+L, `clear`): scrollback only.
+    Clear { tab: u32 },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journal {
+    pub v: u32,
+    pub seed: u64,
+    pub steps: Vec<Step>,
+}
+
+impl Journal {
+    pub fn new() -> Journal {
+        Journal {
+            v: VERSION,
+            seed: SEED,
+            steps: Vec::new(),
+        }
+    }
+
+    /// Checks a journal read from outside before anything of it runs.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.v != VERSION {
+            return Err(format!(
+                "unsupported version {} (expected {VERSION})",
+                self.v
+            ));
+        }
+        if self.seed != SEED {
+            return Err(format!("unknown cluster seed {}", self.seed));
+        }
+        if self.steps.len() > MAX_STEPS {
+            return Err(format!(
+                "too many steps ({} > {MAX_STEPS})",
+                self.steps.len()
+            ));
+        }
+        let mut total_ms: i64 = 0;
+        for (i, step) in self.steps.iter().enumerate() {
+            let bad = match step {
+                Step::Exec { line, .. } if line.len() > MAX_LINE => Some("line too long"),
+                Step::Advance { ms } if *ms < 0 => Some("negative time"),
+                Step::Advance { ms } => {
+                    total_ms = total_ms.saturating_add(*ms);
+                    (total_ms > MAX_ADVANCE_MS).then_some("more than 30 days of time")
+                }
+                Step::File { path, contents } if path.is_empty() || contents.len() > MAX_FILE => {
+                    Some("bad file")
+                }
+                _ => None,
+            };
+            if let Some(why) = bad {
+                return Err(format!("step {}: {why}", i + 1));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of command steps and the virtual time covered, for "this will load ..." notes.
+    #[allow(dead_code, reason = "used by the share-link import, next")]
+    pub fn summary(&self) -> (usize, i64) {
+        self.steps.iter().fold((0, 0), |(n, ms), s| match s {
+            Step::Exec { .. } => (n + 1, ms),
+            Step::Advance { ms: m } => (n, ms + m),
+            _ => (n, ms),
+        })
+    }
+
+    /// The lines run, in order.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Exec { line, .. } => Some(line.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<Journal, String> {
+        let journal: Journal = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        journal.validate()?;
+        Ok(journal)
+    }
+}
+
+/// The cluster and its journal.
+pub struct Session {
+    cluster: Cluster,
+    journal: Journal,
+    /// Whether the journal changed since [`Session::take_dirty`] last said so.
+    dirty: bool,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            cluster: Cluster::new_default(SEED),
+            journal: Journal::new(),
+            dirty: false,
+        }
+    }
+
+    /// Read access to the cluster (prompt, graph, store...).
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Runs `line` as typed in terminal `tab`.
+    pub fn exec(&mut self, tab: u32, line: &str) -> Output {
+        let output = self.cluster.exec(line);
+        // Recorded after running: a line that crashed the page is not replayed on reload.
+        self.record(Step::Exec {
+            tab,
+            line: line.to_string(),
+        });
+        output
+    }
+
+    /// Lets `ms` of virtual time pass.
+    pub fn advance(&mut self, ms: i64) {
+        if ms <= 0 {
+            return;
+        }
+        self.cluster.advance(ms);
+        if let Some(Step::Advance { ms: last }) = self.journal.steps.last_mut() {
+            *last += ms;
+            self.dirty = true;
+        } else {
+            self.record(Step::Advance { ms });
+        }
+    }
+
+    /// Puts a file into the shell's file system (for `kubectl apply -f PATH`).
+    pub fn write_file(&mut self, path: &str, contents: &str) {
+        self.cluster.write_file(path, contents);
+        self.record(Step::File {
+            path: path.to_string(),
+            contents: contents.to_string(),
+        });
+    }
+
+    /// Records that terminal `tab` was cleared (its scrollback, rebuilt by replay, stays empty).
+    pub fn clear(&mut self, tab: u32) {
+        self.record(Step::Clear { tab });
+    }
+
+    /// Hands the cluster the `kubectl explain` schemas (not journaled: data, not a change).
+    pub fn load_explain_data(&mut self, json: &str) -> Result<(), String> {
+        self.cluster.load_explain_data(json)
+    }
+
+    fn record(&mut self, step: Step) {
+        self.journal.steps.push(step);
+        self.dirty = true;
+    }
+
+    /// Whether the journal changed since the last call (then it is due to be saved).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Rebuilds a session from a journal, calling `on_screen` with each terminal line's tab
+    /// and `Some((prompt, line, output))`, or `None` for a clear, so the page can rebuild the
+    /// scrollback.
+    pub fn replay(
+        journal: &Journal,
+        mut on_screen: impl FnMut(u32, Option<(String, String, Output)>),
+    ) -> Session {
+        let mut session = Session::new();
+        for step in &journal.steps {
+            match step {
+                Step::Exec { tab, line } => {
+                    let prompt = session.cluster.prompt();
+                    let output = session.exec(*tab, line);
+                    on_screen(*tab, Some((prompt, line.clone(), output)));
+                }
+                Step::Advance { ms } => session.advance(*ms),
+                Step::File { path, contents } => session.write_file(path, contents),
+                Step::Clear { tab } => {
+                    session.clear(*tab);
+                    on_screen(*tab, None);
+                }
+            }
+        }
+        session.dirty = false;
+        session
+    }
+
+    /// Asks for a save although no step was added (the open tabs changed).
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advances_merge_and_replay_gives_the_same_cluster() {
+        let mut s = Session::new();
+        s.advance(200);
+        s.advance(300);
+        s.exec(
+            1,
+            "kubectl create deployment web --image=nginx --replicas=2",
+        );
+        for _ in 0..50 {
+            s.advance(200);
+        }
+        s.clear(1);
+        assert_eq!(s.journal().steps.len(), 4, "{:?}", s.journal().steps);
+        assert_eq!(s.journal().steps[0], Step::Advance { ms: 500 });
+
+        let json = s.journal().to_json();
+        let journal = Journal::from_json(&json).unwrap();
+        let mut lines = Vec::new();
+        let mut clears = 0;
+        let mut r = Session::replay(&journal, |_, shown| match shown {
+            Some((_, line, _)) => lines.push(line),
+            None => clears += 1,
+        });
+        assert_eq!(
+            lines,
+            ["kubectl create deployment web --image=nginx --replicas=2"]
+        );
+        assert_eq!(clears, 1);
+        let a = s.exec(1, "kubectl get pods -o wide; kubectl get events");
+        let b = r.exec(1, "kubectl get pods -o wide; kubectl get events");
+        assert_eq!(a, b);
+        assert!(a.stdout.contains("Running"), "{}", a.stdout);
+    }
+
+    #[test]
+    fn foreign_journals_are_bounded() {
+        let mut j = Journal::new();
+        j.steps.push(Step::Advance { ms: -1 });
+        assert!(j.validate().is_err());
+        assert!(Journal::from_json(r#"{"v":1,"seed":1,"steps":[{"k":"rm","x":1}]}"#).is_err());
+        assert!(Journal::from_json(r#"{"v":9,"seed":1,"steps":[]}"#).is_err());
+        assert!(
+            Journal::from_json(
+                r#"{"v":1,"seed":1,"steps":[{"k":"exec","tab":1,"line":"k get po"}]}"#
+            )
+            .is_ok()
+        );
+    }
+}
