@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: native workspace tests, the core's tests on wasm (in Node), clippy on the page for
-# wasm, the release build of the page, and the browser end-to-end test in headless Chromium.
+# wasm, the release build of the page, and every browser end-to-end test (tests/e2e/*.test.mjs)
+# in headless Chromium.
 # Prints how long each phase took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,14 @@ phase "core tests on wasm32 (wasm-bindgen-test in Node)" \
 phase "clippy kubeplay-web for wasm32" \
   cargo clippy -p kubeplay-web --no-deps --target wasm32-unknown-unknown -- -D warnings
 phase "trunk build --release" trunk build --release
-phase "browser end-to-end (headless Chromium)" node tests/e2e/page.test.mjs dist
+e2e() {
+  local t
+  for t in tests/e2e/*.test.mjs; do
+    printf '\n%s\n' "$t"
+    node "$t" dist
+  done
+}
+phase "browser end-to-end (headless Chromium, tests/e2e/*.test.mjs)" e2e
 
 printf '\n\033[1m==> all tests passed; phase times:\033[0m\n'
 printf '%s\n' "${TIMES[@]}"

@@ -78,3 +78,58 @@ export async function run(page, line) {
   const stderr = (await entry.locator('.terminal-stderr').allTextContents()).join('');
   return { stdout, stderr, exitCode: Number(await entry.getAttribute('data-exit-code')) };
 }
+
+/** A failed check (reported without a stack trace). */
+export class Failure extends Error {}
+
+/** Fails the test with `message` unless `ok`. */
+export function check(ok, message) {
+  if (!ok) throw new Failure(message);
+}
+
+/** Prints the name of the next step. */
+export function step(name) {
+  console.log(`  - ${name}`);
+}
+
+/**
+ * Runs a test body, then checks that the page logged no errors, closes the browser and the
+ * server and exits the process (1 on failure, after a screenshot tests/e2e/screenshots/<name>-failure.png).
+ */
+export async function finish(name, browser, server, errors, body) {
+  let failed = false;
+  try {
+    await body();
+    check(errors.length === 0, `the page logged errors:\n${errors.join('\n')}`);
+    console.log(`${name}: all checks passed`);
+  } catch (err) {
+    failed = true;
+    console.error(`${name} FAILED: ${err instanceof Failure ? err.message : err.stack}`);
+    if (errors.length) console.error(`page errors:\n${errors.join('\n')}`);
+    const page = browser.context.pages()[0];
+    const { mkdir } = await import('node:fs/promises');
+    const dir = new URL('./screenshots/', import.meta.url).pathname;
+    await mkdir(dir, { recursive: true });
+    if (page) await page.screenshot({ path: `${dir}${name}-failure.png` }).catch(() => {});
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+/** Pastes `text` into the terminal input (as Ctrl+V would) and returns what it printed, if it ran. */
+export async function paste(page, text) {
+  const before = await page.locator('.terminal-entry').count();
+  await page.locator('#terminal-input').evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+  if (!text.trim().includes('\n')) return null;
+  await page.waitForFunction((n) => document.querySelectorAll('.terminal-entry').length > n, before, { timeout: 10000 });
+  const entry = page.locator('.terminal-entry').nth(before);
+  const stdout = (await entry.locator('.terminal-stdout').allTextContents()).join('');
+  const stderr = (await entry.locator('.terminal-stderr').allTextContents()).join('');
+  return { stdout, stderr, exitCode: Number(await entry.getAttribute('data-exit-code')) };
+}
