@@ -9,7 +9,7 @@ use std::rc::Rc;
 use kubeplay_core::graph::{Edge, Graph, NodeBox, PodBox, Rect, WorkloadBox};
 use yew::prelude::*;
 
-use crate::text::texts;
+use crate::text::{texts, use_texts};
 
 #[derive(Properties)]
 pub struct Props {
@@ -29,7 +29,7 @@ const MIN_SCALE: f64 = 0.6;
 
 #[function_component]
 pub fn GraphView(props: &Props) -> Html {
-    let t = texts();
+    let t = use_texts();
     let g = &props.graph;
     let view_box = format!("0 0 {} {}", g.width, g.height);
     let style = format!(

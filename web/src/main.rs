@@ -4,7 +4,7 @@
 //! The page holds no Kubernetes logic. It hands each typed line to [`Cluster::exec`], lets the
 //! virtual clock follow real time with [`Cluster::advance`], and draws [`Cluster::graph`].
 //!
-//! Modules: [`app`] (state, clock, the frame), [`layout`] (pane sizes, drag handles, theme),
+//! Modules: [`app`] (state, clock, the frame), [`boot`] (panic banner, service worker), [`layout`] (pane sizes, drag handles, theme),
 //! [`terminal`] (a terminal tab), [`lesson`] (the lesson pane), [`help`] (the shortcuts
 //! popover), [`graph_view`] (the SVG picture), [`session`] (the cluster and the journal of
 //! every change), [`persist`] (saving and restoring it), [`storage`] (`localStorage`),
@@ -16,6 +16,7 @@
 //! [`Cluster::graph`]: kubeplay_core::Cluster::graph
 
 mod app;
+mod boot;
 mod explain_data;
 mod graph_view;
 mod help;
@@ -28,8 +29,7 @@ mod terminal;
 mod text;
 
 fn main() {
-    // Panics (there should be none) land in the browser console with a message, not as
-    // "unreachable executed".
-    console_error_panic_hook::set_once();
+    boot::install_panic_hook();
     yew::Renderer::<app::App>::new().render();
+    boot::register_service_worker();
 }

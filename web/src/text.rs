@@ -161,6 +161,9 @@ pub struct Texts {
     pub restore_crashed: &'static str,
     /// The saved session could not be read (the reason follows).
     pub restore_unreadable: &'static str,
+    /// The page crashed (a bug): shown in a banner with a reload button.
+    pub crashed: &'static str,
+    pub reload: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -259,6 +262,8 @@ pub const EN: Texts = Texts {
     save_failed: "Your work could not be saved in this browser, so a reload would lose it. Export the cluster to keep it",
     restore_crashed: "Restoring your saved session stopped the page last time, so it was set aside and a fresh cluster started.",
     restore_unreadable: "Your saved session could not be read, so a fresh cluster started",
+    crashed: "Something broke inside kubeplay (a bug, sorry). Your work up to the last command is saved: reload the page to continue.",
+    reload: "Reload",
 };
 
 pub const KO: Texts = Texts {
@@ -354,4 +359,6 @@ pub const KO: Texts = Texts {
     save_failed: "작업을 이 브라우저에 저장하지 못했습니다. 새로 고침하면 사라지니, 클러스터를 내보내 보관하세요",
     restore_crashed: "지난번에 저장된 세션을 복원하다가 페이지가 멈췄습니다. 그 세션은 따로 보관하고 새 클러스터로 시작합니다.",
     restore_unreadable: "저장된 세션을 읽을 수 없어 새 클러스터로 시작합니다",
+    crashed: "kubeplay 내부에서 문제가 생겼습니다 (버그입니다, 죄송합니다). 마지막 명령까지의 작업은 저장되어 있으니 페이지를 새로 고쳐 계속하세요.",
+    reload: "새로 고침",
 };
