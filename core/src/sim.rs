@@ -18,8 +18,8 @@ use crate::api::{Kind, Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
     disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
-    node_lifecycle, persistentvolume, pod_gc, replicaset, replication_controller, resourcequota,
-    serviceaccount, statefulset, taint_eviction, ttl_after_finished,
+    node_lifecycle, persistentvolume, pod_gc, podautoscaler, replicaset, replication_controller,
+    resourcequota, serviceaccount, statefulset, taint_eviction, ttl_after_finished,
 };
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -80,6 +80,7 @@ impl Sim {
                 Box::new(replication_controller::manager()),
                 Box::new(daemonset::DaemonSetController),
                 Box::new(disruption::DisruptionController),
+                Box::new(podautoscaler::HorizontalController::default()),
                 Box::new(statefulset::StatefulSetController),
                 Box::new(persistentvolume::PersistentVolumeController),
                 Box::new(persistentvolume::protection::PvcProtectionController),
@@ -162,7 +163,8 @@ impl Sim {
             }
             budget -= 1;
             let now = self.now();
-            let Some(component) = self.components.get_mut(index) else {
+            let Some((component, metrics)) = component_and_metrics(&mut self.components, index)
+            else {
                 continue;
             };
             let outcome = component.reconcile(
@@ -170,6 +172,7 @@ impl Sim {
                 &Ctx {
                     store: &self.store,
                     now,
+                    metrics,
                 },
             );
             let manager = field_manager(component.name());
@@ -425,6 +428,9 @@ impl Sim {
             Op::UpdateStatus(kind, object) => {
                 self.store.update_status(kind, &object)?;
             }
+            Op::UpdateScale(kind, object) => {
+                self.store.update_as(kind, object, "scale")?;
+            }
             Op::Delete {
                 kind,
                 key,
@@ -452,6 +458,26 @@ impl Sim {
     /// Records an event through the API, as `record.EventRecorder` does.
     pub fn record(&mut self, note: EventNote) {
         self.recorder.record(&mut self.store, note);
+    }
+}
+
+/// The component at `index`, to reconcile with, and the kubelet (when it is another
+/// component) as the metrics source it may read meanwhile.
+fn component_and_metrics(
+    components: &mut [Box<dyn Controller>],
+    index: usize,
+) -> Option<(&mut Box<dyn Controller>, Option<&Kubelet>)> {
+    let kubelet = components.iter().position(|c| c.metrics_source().is_some());
+    match kubelet {
+        Some(k) if k > index => {
+            let (before, after) = components.split_at_mut(k);
+            Some((before.get_mut(index)?, after.first()?.metrics_source()))
+        }
+        Some(k) if k < index => {
+            let (before, after) = components.split_at_mut(index);
+            Some((after.first_mut()?, before.get(k)?.metrics_source()))
+        }
+        _ => Some((components.get_mut(index)?, None)),
     }
 }
 

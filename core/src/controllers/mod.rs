@@ -23,6 +23,7 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod persistentvolume;
 pub mod pod_gc;
+pub mod podautoscaler;
 pub mod replicaset;
 pub mod replication_controller;
 pub mod resourcequota;
@@ -79,6 +80,8 @@ pub enum Op {
     },
     Update(&'static Kind, Value),
     UpdateStatus(&'static Kind, Value),
+    /// An update through the `scale` subresource (only `spec.replicas` changes).
+    UpdateScale(&'static Kind, Value),
     Delete {
         kind: &'static Kind,
         key: ObjectKey,
@@ -135,6 +138,10 @@ impl Outcome {
 pub struct Ctx<'a> {
     pub store: &'a Store,
     pub now: Time,
+    /// The kubelets' resource usage, which the metrics API (`metrics.k8s.io`, served by
+    /// metrics-server when it is installed) answers from; read only by the HPA controller,
+    /// through [`crate::kubelet::metrics`]. `None` for the kubelet's own reconciles.
+    pub metrics: Option<&'a crate::kubelet::Kubelet>,
 }
 
 pub trait Controller {
@@ -168,6 +175,12 @@ pub trait Controller {
     /// The kubelet, which the API server reaches for `pods/log` and `pods/exec`; `None` for
     /// every other component.
     fn as_kubelet(&mut self) -> Option<&mut crate::kubelet::Kubelet> {
+        None
+    }
+
+    /// The kubelet, read-only, as the source of resource metrics; `None` for every other
+    /// component.
+    fn metrics_source(&self) -> Option<&crate::kubelet::Kubelet> {
         None
     }
 }

@@ -153,7 +153,9 @@ fn pods(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, St
     let mut found: Vec<(Value, Vec<(String, Usage)>)> = Vec::new();
     for pod in candidates {
         if let Some(usage) = sim
-            .kubelet_call(None, |kubelet, _, _| kubelet.pod_usage(&pod, scrapes))
+            .kubelet_call(None, |kubelet, store, _| {
+                kubelet.pod_usage(store, &pod, scrapes)
+            })
             .flatten()
         {
             found.push((pod, usage));

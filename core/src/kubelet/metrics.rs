@@ -5,8 +5,12 @@
 //! none: `kubectl top` then answers `Metrics API not available`), scrapes every kubelet every
 //! 15 s (`--metric-resolution=15s`) and needs two scrapes of a container before it reports
 //! it, so a new pod has no metrics for its first 15-30 s. Usage is read at the last
-//! scrape. CPU is capped by the container's limit (CFS throttling). A load generator can add
-//! CPU to a pod through [`Kubelet::set_cpu_load`], the hook for the autoscaling work.
+//! scrape. CPU is capped by the container's limit (CFS throttling).
+//!
+//! Load generators (`kubeplay load`, the sandbox's stand-in for a client hammering a Service)
+//! add CPU demand to the pods behind a Deployment or Service: the demand is shared among the
+//! ready pods the selector picks, as a Service spreads requests over its ready endpoints, so
+//! scaling out lowers each pod's share.
 
 use serde_json::Value;
 
@@ -91,23 +95,69 @@ pub fn metrics_server(store: &Store, now: Time) -> Result<Scrapes, Unavailable> 
     })
 }
 
-impl Kubelet {
-    /// The hook for load generators: extra CPU (millicores) a pod's first container burns
-    /// (what traffic to it would cost); 0 removes it.
-    pub fn set_cpu_load(&mut self, pod: &ObjectKey, millis: i64) {
-        if millis <= 0 {
-            self.load.remove(pod);
-        } else {
-            self.load.insert(pod.clone(), millis);
+/// A load generator: CPU demand (millicores) on the pods a workload's or Service's selector
+/// picks in `namespace`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Load {
+    pub namespace: String,
+    /// `deployment`, `service`...: how the target was named, for listing.
+    pub target: String,
+    /// The label selector (object form: `matchLabels`/`matchExpressions`).
+    pub selector: Value,
+    pub millis: i64,
+}
+
+impl Load {
+    /// The extra CPU `pod` burns for this load: an even share among the ready pods picked.
+    fn share(&self, store: &Store, pod: &Value) -> i64 {
+        let picked = |p: &Value| {
+            meta::namespace(p) == self.namespace
+                && crate::controllers::is_pod_ready(p)
+                && !meta::is_deleting(p)
+                && crate::api::selector::matches(Some(&self.selector), meta::labels(p))
+        };
+        if !picked(pod) {
+            return 0;
         }
+        let ready = store
+            .list(kind("", "Pod"), Some(&self.namespace))
+            .filter(|p| picked(p))
+            .count() as i64;
+        self.millis / ready.max(1)
+    }
+}
+
+impl Kubelet {
+    /// Starts (or changes) the load generator named `name`; `None` stops it. Returns whether
+    /// one was running.
+    pub fn set_load(&mut self, name: &str, load: Option<Load>) -> bool {
+        match load {
+            Some(l) => self.loads.insert(name.to_string(), l).is_some(),
+            None => self.loads.remove(name).is_some(),
+        }
+    }
+
+    /// The running load generators, by name.
+    pub fn loads(&self) -> &std::collections::BTreeMap<String, Load> {
+        &self.loads
+    }
+
+    /// The CPU the load generators put on `pod` (its first container serves the traffic).
+    fn extra_cpu(&self, store: &Store, pod: &Value) -> i64 {
+        self.loads.values().map(|l| l.share(store, pod)).sum()
     }
 
     /// A pod's containers' usage as metrics-server reports it: `None` until two scrapes have
     /// seen every container running.
-    pub fn pod_usage(&self, pod: &Value, scrapes: Scrapes) -> Option<Vec<(String, Usage)>> {
+    pub fn pod_usage(
+        &self,
+        store: &Store,
+        pod: &Value,
+        scrapes: Scrapes,
+    ) -> Option<Vec<(String, Usage)>> {
         let key = ObjectKey::of(pod);
         let runtime = self.pods.get(&key)?;
-        let extra = self.load.get(&key).copied().unwrap_or(0);
+        let extra = self.extra_cpu(store, pod);
         let mut out = Vec::new();
         let containers: Vec<&ContainerRuntime> = runtime
             .init
@@ -140,7 +190,7 @@ impl Kubelet {
             let Some(runtime) = self.pods.get(&key) else {
                 continue;
             };
-            let extra = self.load.get(&key).copied().unwrap_or(0);
+            let extra = self.extra_cpu(store, pod);
             for (i, c) in runtime.all().enumerate() {
                 if c.is_running() {
                     let spec = super::runtime::spec_of(pod, c.role, &c.name);
@@ -179,4 +229,29 @@ fn container_usage(c: &ContainerRuntime, spec: Option<&Value>, at: Time, extra: 
         cpu_millis: cpu,
         memory_bytes: memory,
     }
+}
+
+/// The resource metrics API's pod list (`GET /apis/metrics.k8s.io/v1beta1/namespaces/NS/pods`)
+/// for `pods`: those metrics-server has measured, with their containers' usage, and when it
+/// measured them; or the API's error as client-go words it.
+pub fn list_pod_metrics<'a>(
+    kubelet: Option<&Kubelet>,
+    store: &Store,
+    now: Time,
+    pods: &[&'a Value],
+) -> Result<(Scrapes, Vec<(&'a Value, Vec<(String, Usage)>)>), String> {
+    let scrapes = metrics_server(store, now).map_err(|why| match why {
+        Unavailable::NotInstalled => {
+            "the server could not find the requested resource (get pods.metrics.k8s.io)".to_string()
+        }
+        Unavailable::NotReady => {
+            "the server is currently unable to handle the request (get pods.metrics.k8s.io)"
+                .to_string()
+        }
+    })?;
+    let measured = pods
+        .iter()
+        .filter_map(|p| Some((*p, kubelet?.pod_usage(store, p, scrapes)?)))
+        .collect();
+    Ok((scrapes, measured))
 }

@@ -53,8 +53,9 @@ pub struct Kubelet {
     stopped: BTreeSet<String>,
     /// Every container's and volume's files, on every node.
     disks: Disks,
-    /// Extra CPU load per pod, from a load generator ([`metrics`]).
-    load: BTreeMap<ObjectKey, i64>,
+    /// Load generators by name ([`metrics`]): infrastructure outside the cluster, set by the
+    /// sandbox.
+    loads: BTreeMap<String, metrics::Load>,
 }
 
 impl Kubelet {
@@ -221,6 +222,10 @@ impl Controller for Kubelet {
     }
 
     fn as_kubelet(&mut self) -> Option<&mut Kubelet> {
+        Some(self)
+    }
+
+    fn metrics_source(&self) -> Option<&Kubelet> {
         Some(self)
     }
 }
