@@ -13,3 +13,13 @@ fn generators_match_kubectl() -> Result<(), String> {
         31,
     )
 }
+
+#[test]
+fn autoscale_flag_checks_match_kubectl() -> Result<(), String> {
+    oracle::check_cases(
+        &oracle::data_dir("autoscale"),
+        &[],
+        " --dry-run=client -o yaml",
+        10,
+    )
+}

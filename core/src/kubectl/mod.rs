@@ -8,6 +8,7 @@
 pub mod api_resources;
 pub mod apply;
 pub mod args;
+pub mod autoscale;
 pub mod cordon;
 pub mod create;
 pub mod create_batch;
@@ -79,6 +80,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "logs" => logs::run(rest, shell, sim),
         "exec" => exec::run(rest, shell, sim),
         "top" => top::run(rest, shell, sim),
+        "autoscale" => autoscale::run(rest, shell, sim),
         "explain" => explain::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
@@ -106,7 +108,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
 const KNOWN_LATER: &[&str] = &[
     "edit",
-    "autoscale",
     "attach",
     "port-forward",
     "proxy",
@@ -149,6 +150,7 @@ const COMMANDS: &[&str] = &[
     "logs",
     "exec",
     "top",
+    "autoscale",
     "explain",
     "version",
     "help",

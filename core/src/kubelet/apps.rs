@@ -309,6 +309,28 @@ impl Program {
                     ),
                 );
             }
+            App::PhpApache => {
+                let stamp = apache_time(at(40));
+                let fqdn = format!(
+                    "AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using {hostname}. Set the 'ServerName' directive globally to suppress this message"
+                );
+                out(30, Stream::Err, fqdn.clone());
+                out(35, Stream::Err, fqdn);
+                out(
+                    40,
+                    Stream::Err,
+                    format!(
+                        "[{stamp}] [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.10 (Debian) PHP/5.6.14 configured -- resuming normal operations"
+                    ),
+                );
+                out(
+                    40,
+                    Stream::Err,
+                    format!(
+                        "[{stamp}] [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'"
+                    ),
+                );
+            }
             App::Agnhost => {
                 if self.argv.iter().any(|a| a == "liveness") {
                     out(
@@ -436,6 +458,23 @@ impl Program {
                 ));
                 Response { status, body }
             }
+            App::PhpApache => {
+                // index.php burns CPU in a loop, then says OK.
+                let (status, body) = if path_only == "/" || path_only == "/index.php" {
+                    (200, "OK!".to_string())
+                } else {
+                    (404, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".to_string())
+                };
+                log.push((
+                    Stream::Out,
+                    format!(
+                        "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{user_agent}\"",
+                        access_time(now),
+                        body.len()
+                    ),
+                ));
+                Response { status, body }
+            }
             App::Agnhost => {
                 // `agnhost liveness`: /healthz answers 200 for the first 10 s, then 500.
                 let alive = now.since(self.started) < 10 * SECOND;
@@ -510,6 +549,7 @@ impl Program {
             App::Component => self.component().1 * mib + jitter,
             App::Pause => 300 * 1024,
             App::Agnhost => 5 * mib + jitter,
+            App::PhpApache => 9 * mib + jitter,
             App::Stress => {
                 // The worker touches its pages at about 1 GiB/s.
                 let elapsed = now.since(self.started).max(0) as u64;
@@ -540,9 +580,12 @@ impl Program {
             App::Component => self.component().0 + i64::from(seed % 3),
             App::CoreDns => 2 + i64::from(seed % 2),
             App::Mysql | App::Mongo | App::Postgres => 3 + i64::from(seed % 3),
-            App::Nginx | App::Httpd | App::Redis | App::Memcached | App::Agnhost => {
-                i64::from(seed % 2)
-            }
+            App::Nginx
+            | App::Httpd
+            | App::Redis
+            | App::Memcached
+            | App::Agnhost
+            | App::PhpApache => i64::from(seed % 2),
             App::Pause | App::None => 0,
         }
     }

@@ -221,6 +221,9 @@ pub enum App {
     Stress,
     /// `vish/stress`: burns `-cpus` CPUs.
     CpuStress,
+    /// `registry.k8s.io/hpa-example`: Apache with PHP, answering `OK!` after a CPU-heavy loop
+    /// (the HorizontalPodAutoscaler walkthrough's php-apache).
+    PhpApache,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -359,6 +362,25 @@ pub static CATALOGUE: &[Image] = &[
         cmd: &["httpd-foreground"],
         workdir: "/usr/local/apache2",
         latest_version: "2.4.66",
+        ..BASE
+    },
+    Image {
+        repository: "registry.k8s.io/hpa-example",
+        size_bytes: 176_000_000,
+        process: Process::Server {
+            port: 80,
+            stop_ms: SERVER_STOP_MS,
+        },
+        app: App::PhpApache,
+        binaries: &["apache2", "apache2-foreground", "apachectl", "php"],
+        env: &[
+            DEBIAN_PATH,
+            ("PHP_INI_DIR", "/usr/local/etc/php"),
+            ("PHP_VERSION", "5.6.14"),
+        ],
+        cmd: &["apache2-foreground"],
+        workdir: "/var/www/html",
+        latest_version: "5.6.14",
         ..BASE
     },
     Image {

@@ -266,6 +266,15 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("ALLOWED DISRUPTIONS", false),
             ("AGE", false),
         ]),
+        "HorizontalPodAutoscaler" => Table::new(&[
+            ("NAME", false),
+            ("REFERENCE", false),
+            ("TARGETS", false),
+            ("MINPODS", false),
+            ("MAXPODS", false),
+            ("REPLICAS", false),
+            ("AGE", false),
+        ]),
         _ => Table::new(&[("NAME", false), ("CREATED AT", false)]),
     };
     for obj in objects {
@@ -437,6 +446,7 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                 ]
             }
             "Event" => event_row(obj, now),
+            "HorizontalPodAutoscaler" => super::autoscaling::hpa_row(obj, now),
             "PodDisruptionBudget" => vec![
                 meta::name(obj).into(),
                 int_or_string(obj.pointer("/spec/minAvailable")),

@@ -1,5 +1,6 @@
 //! How kubectl prints objects: tables per kind, pod status cells, YAML and names.
 
+pub mod autoscaling;
 pub mod batch;
 pub mod columns;
 pub mod custom;
