@@ -79,7 +79,7 @@ fn parse_target(input: &str, resource: &str) -> Result<Target, String> {
         let text = format!("{number}{unit}");
         return Quantity::parse(&text)
             .map(|q| Target::AverageValue(q.to_string()))
-            .map_err(|_| format!("error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+            .map_err(|_| "error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_string());
     }
     Quantity::parse(input)
         .map(|q| Target::AverageValue(q.to_string()))

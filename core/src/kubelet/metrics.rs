@@ -231,6 +231,9 @@ fn container_usage(c: &ContainerRuntime, spec: Option<&Value>, at: Time, extra: 
     }
 }
 
+/// Pods with their containers' usage, as the metrics API lists them.
+pub type PodUsages<'a> = Vec<(&'a Value, Vec<(String, Usage)>)>;
+
 /// The resource metrics API's pod list (`GET /apis/metrics.k8s.io/v1beta1/namespaces/NS/pods`)
 /// for `pods`: those metrics-server has measured, with their containers' usage, and when it
 /// measured them; or the API's error as client-go words it.
@@ -239,7 +242,7 @@ pub fn list_pod_metrics<'a>(
     store: &Store,
     now: Time,
     pods: &[&'a Value],
-) -> Result<(Scrapes, Vec<(&'a Value, Vec<(String, Usage)>)>), String> {
+) -> Result<(Scrapes, PodUsages<'a>), String> {
     let scrapes = metrics_server(store, now).map_err(|why| match why {
         Unavailable::NotInstalled => {
             "the server could not find the requested resource (get pods.metrics.k8s.io)".to_string()

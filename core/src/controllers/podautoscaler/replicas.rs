@@ -47,7 +47,7 @@ pub struct Proposal {
 }
 
 fn within_tolerance(ratio: f64) -> bool {
-    (1.0 - TOLERANCE) <= ratio && ratio <= (1.0 + TOLERANCE)
+    ((1.0 - TOLERANCE)..=(1.0 + TOLERANCE)).contains(&ratio)
 }
 
 /// `groupPods`: (ready count, unready, missing, ignored) pod names.
