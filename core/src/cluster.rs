@@ -57,14 +57,50 @@ impl Cluster {
         }
     }
 
-    /// Runs one shell line; waiting commands (`sleep`, `kubectl delete`...) let time pass.
+    /// Runs one shell line to its end, as a script does (`kubeplay run`, tests): waiting
+    /// commands (`sleep`, `kubectl delete`, `rollout status`...) let virtual time pass, and a
+    /// command that would follow the cluster until Ctrl-C (`kubectl get -w` without
+    /// `--request-timeout`, `logs -f`) stops after a bounded time, with a note on stderr.
     pub fn exec(&mut self, line: &str) -> Output {
-        self.shell.run(line, &mut self.sim)
+        self.shell.run(line, &mut self.sim, false)
     }
 
-    /// Lets `millis` of virtual time pass, running everything that happens meanwhile.
+    /// Runs one shell line as a terminal does: a command that follows the cluster over time
+    /// (`kubectl get -w`, `logs -f`, `rollout status`, `wait`) prints what it sees now and
+    /// stays running as the foreground job ([`Cluster::job_running`]); [`Cluster::advance`]
+    /// feeds it time, [`Cluster::take_output`] collects what it prints, [`Cluster::interrupt`]
+    /// is Ctrl-C. The rest of the line (`&&`, `;`, more pasted lines) runs when it ends.
+    /// While a job runs the terminal shows no prompt, and another `start` is refused.
+    pub fn start(&mut self, line: &str) -> Output {
+        self.shell.run(line, &mut self.sim, true)
+    }
+
+    /// Whether a foreground job (see [`Cluster::start`]) is running.
+    pub fn job_running(&self) -> bool {
+        self.shell.job_running()
+    }
+
+    /// What the foreground job, and the rest of its line after it, printed since the last
+    /// call. Once [`Cluster::job_running`] is false, `exit_code` is the line's status.
+    pub fn take_output(&mut self) -> Output {
+        self.shell.take_output()
+    }
+
+    /// Ctrl-C: ends the foreground job (kubectl prints nothing) and drops the rest of its
+    /// line. Returns output not yet taken, with exit status 130 as a shell reports it. The host
+    /// echoes `^C` itself.
+    pub fn interrupt(&mut self) -> Output {
+        self.shell.interrupt(&mut self.sim)
+    }
+
+    /// Lets `millis` of virtual time pass, running everything that happens meanwhile; a
+    /// foreground job follows it (its output waits in [`Cluster::take_output`]).
     pub fn advance(&mut self, millis: i64) {
-        self.sim.advance(millis);
+        if self.shell.job_running() {
+            self.shell.advance(&mut self.sim, millis);
+        } else {
+            self.sim.advance(millis);
+        }
     }
 
     pub fn now(&self) -> Time {
@@ -94,6 +130,42 @@ impl Cluster {
         pod: &str,
     ) -> Option<crate::scheduler::explain::Explanation> {
         crate::scheduler::explain::explain(&self.sim.store, namespace, pod)
+    }
+
+    /// Tab completion of `line` at byte offset `cursor`: commands, subcommands, flags, resource
+    /// types and live names (see [`crate::kubectl::complete`]).
+    pub fn complete(&self, line: &str, cursor: usize) -> crate::kubectl::complete::Completion {
+        crate::kubectl::complete::complete(line, cursor, &self.shell, &self.sim.store)
+    }
+
+    /// The `kubectl edit` waiting for an editor, if the last line started one: open
+    /// [`PendingEdit::text`](crate::kubectl::edit::PendingEdit::text) in an editor, then call
+    /// [`Cluster::finish_edit`] with the saved text (or [`Cluster::cancel_edit`]).
+    pub fn pending_edit(&self) -> Option<&crate::kubectl::edit::PendingEdit> {
+        self.shell.pending_edit.as_ref()
+    }
+
+    /// The editor was saved and closed with `text`: kubectl patches the objects and prints
+    /// `deployment.apps/web edited` (or `Edit cancelled, no changes made.`). When the server
+    /// refuses the change, or the text does not parse, kubectl re-opens the file with the
+    /// reasons in its header: [`Cluster::pending_edit`] then holds the new text.
+    pub fn finish_edit(&mut self, text: &str) -> Output {
+        let out = crate::kubectl::edit::finish(&mut self.shell, &mut self.sim, text);
+        self.sim.settle();
+        out
+    }
+
+    /// The editor was closed without saving: kubectl sees the file unchanged.
+    pub fn cancel_edit(&mut self) -> Output {
+        match self
+            .shell
+            .pending_edit
+            .as_ref()
+            .map(|e| e.text().to_string())
+        {
+            Some(text) => self.finish_edit(&text),
+            None => Output::default(),
+        }
     }
 
     /// The shell's prompt, e.g. `kubeplay:default$ `.

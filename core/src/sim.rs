@@ -58,12 +58,15 @@ pub struct Sim {
     next_watch: u64,
 }
 
-/// A client's watch on one object: the changes to it since the client last looked, in order,
-/// as a watch stream delivers them.
+/// A client's watch on one object or on a collection (a namespace's or every namespace's
+/// objects of one kind): the changes since the client last looked, in order, as a watch
+/// stream delivers them.
 struct Watch {
     kind: &'static Kind,
-    namespace: String,
-    name: String,
+    /// `None`: every namespace (and cluster-scoped kinds).
+    namespace: Option<String>,
+    /// `None`: the whole collection.
+    name: Option<String>,
     events: Vec<Change>,
 }
 
@@ -260,18 +263,34 @@ impl Sim {
     /// Opens a watch on one object (`?fieldSelector=metadata.name=...&watch=true`); its
     /// changes collect until [`Sim::watch_events`] takes them.
     pub fn watch(&mut self, kind: &'static Kind, namespace: &str, name: &str) -> u64 {
+        self.open_watch(kind, Some(namespace), Some(name))
+    }
+
+    /// Opens a watch on a collection: the objects of `kind` in `namespace`, or in every
+    /// namespace when `None` (`kubectl get -w`). Selectors are the client's to apply.
+    pub fn watch_list(&mut self, kind: &'static Kind, namespace: Option<&str>) -> u64 {
+        self.open_watch(kind, namespace, None)
+    }
+
+    fn open_watch(
+        &mut self,
+        kind: &'static Kind,
+        namespace: Option<&str>,
+        name: Option<&str>,
+    ) -> u64 {
         self.route_changes();
         self.next_watch += 1;
+        let namespace = if kind.namespaced {
+            namespace.map(str::to_string)
+        } else {
+            Some(String::new())
+        };
         self.watches.insert(
             self.next_watch,
             Watch {
                 kind,
-                namespace: if kind.namespaced {
-                    namespace.to_string()
-                } else {
-                    String::new()
-                },
-                name: name.to_string(),
+                namespace,
+                name: name.map(str::to_string),
                 events: Vec::new(),
             },
         );
@@ -316,8 +335,14 @@ impl Sim {
                     .iter()
                     .filter(|c| {
                         std::ptr::eq(c.kind, watch.kind)
-                            && meta::name(&c.object) == watch.name
-                            && meta::namespace(&c.object) == watch.namespace
+                            && watch
+                                .name
+                                .as_ref()
+                                .is_none_or(|n| meta::name(&c.object) == n)
+                            && watch
+                                .namespace
+                                .as_ref()
+                                .is_none_or(|ns| meta::namespace(&c.object) == ns)
                     })
                     .cloned(),
             );

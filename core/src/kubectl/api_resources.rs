@@ -15,7 +15,7 @@ use crate::api::Kind;
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("api-group", None),
     switch("cached", None),
     value("categories", None),

@@ -29,7 +29,7 @@ use crate::store::{PatchOptions, PatchType};
 
 pub use crate::store::managed::apply::LAST_APPLIED;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
     value("dry-run", None),
     value("output", Some('o')),

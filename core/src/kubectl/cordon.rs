@@ -14,7 +14,7 @@ use crate::cluster::Output;
 use crate::controllers::kind;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[value("selector", Some('l')), value("dry-run", None)];
+pub(crate) const FLAGS: &[Flag] = &[value("selector", Some('l')), value("dry-run", None)];
 
 /// Runs `kubectl cordon` (`desired` = true) or `kubectl uncordon`.
 pub fn run(

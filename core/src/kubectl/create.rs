@@ -12,7 +12,7 @@ use super::{dry_run, errors, namespace_of, object_name};
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const DEPLOYMENT_FLAGS: &[Flag] = &[
+pub(crate) const DEPLOYMENT_FLAGS: &[Flag] = &[
     value("image", None),
     value("replicas", Some('r')),
     value("port", None),
@@ -24,7 +24,7 @@ const DEPLOYMENT_FLAGS: &[Flag] = &[
     switch("show-managed-fields", None),
 ];
 
-const NAMESPACE_FLAGS: &[Flag] = &[
+pub(crate) const NAMESPACE_FLAGS: &[Flag] = &[
     value("dry-run", None),
     value("output", Some('o')),
     switch("save-config", None),
@@ -181,7 +181,7 @@ fn secret(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, 
 }
 
 /// Flags every `create` generator takes besides its own.
-const GENERATOR_FLAGS: &[Flag] = &[
+pub(crate) const GENERATOR_FLAGS: &[Flag] = &[
     value("dry-run", None),
     value("output", Some('o')),
     switch("save-config", None),

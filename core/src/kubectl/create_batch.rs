@@ -14,7 +14,7 @@ use crate::cluster::Output;
 use crate::sim::Sim;
 
 /// The flags of every `create` subcommand that prints what it makes.
-const PRINT_FLAGS: &[Flag] = &[
+pub(crate) const PRINT_FLAGS: &[Flag] = &[
     value("dry-run", None),
     value("output", Some('o')),
     value("field-manager", None),

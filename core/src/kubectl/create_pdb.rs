@@ -14,7 +14,7 @@ use crate::controllers::kind;
 use crate::sim::Sim;
 
 /// The budget's own flags (the printing ones are every `create` generator's).
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("selector", None),
     value("min-available", None),
     value("max-unavailable", None),

@@ -12,7 +12,7 @@ use crate::sim::Sim;
 use crate::store::{DeleteOptions, Propagation};
 use crate::time::SECOND;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("cascade", None),
     value("grace-period", None),
     switch("force", None),

@@ -15,7 +15,7 @@ use crate::sim::Sim;
 
 const SEE: &str = "See 'kubectl exec -h' for help and examples";
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("container", Some('c')),
     switch("stdin", Some('i')),
     switch("tty", Some('t')),

@@ -12,7 +12,7 @@ use crate::api::meta;
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("port", None),
     value("target-port", None),
     value("protocol", None),

@@ -14,19 +14,23 @@ use crate::cluster::Output;
 use crate::sim::Sim;
 use crate::store::Store;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("output", Some('o')),
     switch("all-namespaces", Some('A')),
     value("selector", Some('l')),
     switch("show-labels", None),
     switch("no-headers", None),
     switch("watch", Some('w')),
+    switch("watch-only", None),
+    switch("output-watch-events", None),
+    value("label-columns", Some('L')),
+    switch("show-kind", None),
     value("sort-by", None),
     switch("show-managed-fields", None),
 ];
 
 /// How `-o` asked for the objects to be printed.
-enum Format {
+pub(crate) enum Format {
     Table { wide: bool },
     Structured(&'static str),
     Name,
@@ -35,7 +39,7 @@ enum Format {
 }
 
 /// Reads `-o`, loading template files through the shell; errors are kubectl's.
-fn format(output: &str, shell: &Shell) -> Result<Format, String> {
+pub(crate) fn format(output: &str, shell: &Shell) -> Result<Format, String> {
     let file = |path: &str| {
         shell.read_file(path).ok_or_else(|| {
             format!("error: error reading template {path}, open {path}: no such file or directory")
@@ -124,17 +128,16 @@ pub(crate) struct Request {
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let parsed = args::parse(words, FLAGS, "kubectl get")?;
-    if parsed.switch("watch") {
-        return Err("error: \"kubectl get --watch\" is not available in this sandbox yet".into());
-    }
     let requests = requests(&parsed.args, &sim.store)?;
     let output = parsed.get("output").unwrap_or("");
     let format = format(output, shell)?;
+    if parsed.switch("watch") || parsed.switch("watch-only") {
+        return super::get_watch::run(&parsed, requests, format, shell, sim);
+    }
     let all_namespaces = parsed.switch("all-namespaces");
     let namespace = namespace_of(&parsed, shell);
     let selector = parsed.get("selector").map(parse_selector).transpose()?;
     let store = &sim.store;
-    let now = store.now();
     let mut out = Output::default();
     if requests
         .iter()
@@ -225,7 +228,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             }
         }
         Format::Table { wide } => {
-            let wide = *wide;
+            let style = TableStyle::of(&parsed, *wide, several_kinds);
             let mut first = true;
             for (kind, objs) in &found {
                 if objs.is_empty() {
@@ -235,36 +238,99 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                     out.stdout.push('\n');
                 }
                 first = false;
-                let mut t = match store.crd_of(kind) {
-                    Some(crd) => custom::table(crd, kind.version, objs, now),
-                    None => columns::table(kind.kind, objs, now),
-                };
-                if several_kinds {
-                    for (row, o) in t.rows.iter_mut().zip(objs.iter()) {
-                        if let Some(cell) = row.first_mut() {
-                            *cell = object_name(kind, meta::name(o));
-                        }
-                    }
-                }
-                let opts = table::PrintOptions {
-                    wide,
-                    no_headers: parsed.switch("no-headers"),
-                    namespaces: (all_namespaces && kind.namespaced).then(|| {
-                        objs.iter()
-                            .map(|o| meta::namespace(o).to_string())
-                            .collect()
-                    }),
-                    labels: parsed.switch("show-labels").then(|| {
-                        objs.iter()
-                            .map(|o| crate::api::selector::format_labels(meta::labels(o)))
-                            .collect()
-                    }),
-                };
-                out.stdout.push_str(&table::render(&t, &opts));
+                let lines = table_lines(store, kind, objs, &style, None, !style.no_headers);
+                out.stdout.push_str(&table::align(&lines));
             }
         }
     }
     Ok(out)
+}
+
+/// How the table of `get` is decorated, from its flags.
+pub(crate) struct TableStyle {
+    pub wide: bool,
+    pub no_headers: bool,
+    pub all_namespaces: bool,
+    pub show_labels: bool,
+    /// `-L`: label keys, one column each.
+    pub label_columns: Vec<String>,
+    /// `--show-kind` (or several kinds at once): names as `TYPE/NAME`.
+    pub show_kind: bool,
+}
+
+impl TableStyle {
+    pub fn of(parsed: &args::Parsed, wide: bool, several_kinds: bool) -> TableStyle {
+        TableStyle {
+            wide,
+            no_headers: parsed.switch("no-headers"),
+            all_namespaces: parsed.switch("all-namespaces"),
+            show_labels: parsed.switch("show-labels"),
+            label_columns: parsed
+                .all("label-columns")
+                .iter()
+                .flat_map(|l| l.split(','))
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            show_kind: several_kinds || parsed.switch("show-kind"),
+        }
+    }
+}
+
+/// The rows (and the header, with `header`) of `objs` of one kind as `get` prints them, not
+/// yet aligned; `events` is each row's watch event (`--output-watch-events`).
+pub(crate) fn table_lines(
+    store: &Store,
+    kind: &Kind,
+    objs: &[&Value],
+    style: &TableStyle,
+    events: Option<Vec<String>>,
+    header: bool,
+) -> Vec<Vec<String>> {
+    let now = store.now();
+    let mut t = match store.crd_of(kind) {
+        Some(crd) => custom::table(crd, kind.version, objs, now),
+        None => columns::table(kind.kind, objs, now),
+    };
+    if style.show_kind {
+        for (row, o) in t.rows.iter_mut().zip(objs.iter()) {
+            if let Some(cell) = row.first_mut() {
+                *cell = object_name(kind, meta::name(o));
+            }
+        }
+    }
+    let label = |o: &&Value, key: &str| {
+        meta::labels(o)
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let opts = table::PrintOptions {
+        wide: style.wide,
+        no_headers: !header,
+        namespaces: (style.all_namespaces && kind.namespaced).then(|| {
+            objs.iter()
+                .map(|o| meta::namespace(o).to_string())
+                .collect()
+        }),
+        // The header is the key's last path segment, upper-cased (`formatLabelHeaders`).
+        label_columns: style
+            .label_columns
+            .iter()
+            .map(|key| {
+                let header = key.rsplit('/').next().unwrap_or(key).to_uppercase();
+                (header, objs.iter().map(|o| label(o, key)).collect())
+            })
+            .collect(),
+        labels: style.show_labels.then(|| {
+            objs.iter()
+                .map(|o| crate::api::selector::format_labels(meta::labels(o)))
+                .collect()
+        }),
+        events,
+    };
+    table::lines(&t, &opts)
 }
 
 /// `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...` (also how `describe` reads its

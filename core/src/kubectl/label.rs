@@ -19,7 +19,7 @@ use crate::sim::Sim;
 use crate::store::patch::merge;
 use crate::store::{PatchOptions, PatchType};
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     switch("all", None),
     switch("all-namespaces", Some('A')),
     value("dry-run", None),

@@ -25,7 +25,7 @@ pub const FOLLOW_SECONDS: i64 = 60;
 const USAGE: &str = "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]";
 const SEE: &str = "See 'kubectl logs -h' for help and examples";
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("container", Some('c')),
     switch("follow", Some('f')),
     switch("previous", Some('p')),

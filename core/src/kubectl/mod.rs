@@ -9,6 +9,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod args;
 pub mod autoscale;
+pub mod complete;
 pub mod cordon;
 pub mod create;
 pub mod create_batch;
@@ -20,11 +21,14 @@ mod create_service;
 pub mod delete;
 pub mod describe;
 pub mod drain;
+pub mod edit;
 pub mod errors;
 pub mod exec;
 pub mod explain;
 pub mod expose;
 pub mod get;
+mod get_watch;
+pub mod job;
 pub mod label;
 pub mod logs;
 pub mod manifests;
@@ -60,6 +64,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "create" => create::run(rest, shell, sim),
         "apply" => apply::run(rest, shell, sim),
         "delete" => delete::run(rest, shell, sim),
+        "edit" => edit::run(rest, shell, sim),
         "describe" => describe::run(rest, shell, sim),
         "scale" => scale::run(rest, shell, sim),
         "rollout" => rollout::run(rest, shell, sim),
@@ -107,7 +112,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
 const KNOWN_LATER: &[&str] = &[
-    "edit",
     "attach",
     "port-forward",
     "proxy",
@@ -131,6 +135,7 @@ const COMMANDS: &[&str] = &[
     "apply",
     "delete",
     "describe",
+    "edit",
     "scale",
     "rollout",
     "set",

@@ -17,7 +17,7 @@ use crate::sim::Sim;
 use crate::store::patch::{self as server_patch, json_patch, schema};
 use crate::store::{PatchOptions, PatchType};
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("patch", Some('p')),
     value("patch-file", None),
     value("type", None),

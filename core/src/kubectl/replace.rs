@@ -15,7 +15,7 @@ use crate::sim::Sim;
 use crate::store::DeleteOptions;
 use crate::time::SECOND;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
     switch("force", None),
     value("grace-period", None),

@@ -10,7 +10,7 @@ use super::shell::Shell;
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("image", None),
     value("restart", None),
     value("labels", Some('l')),

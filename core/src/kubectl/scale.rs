@@ -9,7 +9,7 @@ use super::{errors, namespace_of, object_name, resolve_kind};
 use crate::cluster::Output;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("replicas", None),
     value("current-replicas", None),
     value("filename", Some('f')),

@@ -19,7 +19,7 @@ use crate::kubelet::metrics::{self, Scrapes, Unavailable, Usage};
 use crate::sim::Sim;
 use crate::time::Time;
 
-const POD_FLAGS: &[Flag] = &[
+pub(crate) const POD_FLAGS: &[Flag] = &[
     switch("all-namespaces", Some('A')),
     value("selector", Some('l')),
     value("field-selector", None),
@@ -31,7 +31,7 @@ const POD_FLAGS: &[Flag] = &[
     switch("use-protocol-buffers", None),
 ];
 
-const NODE_FLAGS: &[Flag] = &[
+pub(crate) const NODE_FLAGS: &[Flag] = &[
     value("selector", Some('l')),
     value("sort-by", None),
     switch("no-headers", None),

@@ -15,7 +15,7 @@ use crate::sim::Sim;
 use crate::store::Store;
 use crate::time::SECOND;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("for", None),
     value("timeout", None),
     value("selector", Some('l')),

@@ -39,7 +39,7 @@ use crate::time::Time;
 use events::{EventIndex, describe_events};
 use writer::PrefixWriter;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("selector", Some('l')),
     switch("all-namespaces", Some('A')),
     switch("show-events", None),

@@ -28,7 +28,7 @@ use crate::sim::Sim;
 use crate::time::{SECOND, Time};
 use filters::{PodList, Rules};
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     switch("force", None),
     switch("ignore-daemonsets", None),
     switch("delete-emptydir-data", None),

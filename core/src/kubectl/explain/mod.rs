@@ -19,7 +19,7 @@ use crate::cluster::Output;
 use crate::sim::Sim;
 use crate::store::Store;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("api-version", None),
     value("output", Some('o')),
     switch("recursive", None),

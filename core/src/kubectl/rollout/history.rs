@@ -19,7 +19,7 @@ use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 use crate::store::Store;
 
-const FLAGS: &[Flag] = &[value("revision", None)];
+pub(crate) const FLAGS: &[Flag] = &[value("revision", None)];
 
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 

@@ -5,10 +5,10 @@
 //! here: finding the objects named on the line (`TYPE NAME`, `TYPE/NAME`, a type alone for all
 //! of them, `-l`, `-f`) and printing one-line results (`deployment.apps/web paused`).
 
-mod history;
-mod pause;
-mod status;
-mod undo;
+pub(crate) mod history;
+pub(crate) mod pause;
+pub(crate) mod status;
+pub(crate) mod undo;
 
 use serde_json::Value;
 
@@ -42,7 +42,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
 }
 
 /// The flags the rollout subcommands share: the resource builder's and the print flags.
-const COMMON_FLAGS: &[Flag] = &[
+pub(crate) const COMMON_FLAGS: &[Flag] = &[
     value("selector", Some('l')),
     value("filename", Some('f')),
     value("kustomize", Some('k')),

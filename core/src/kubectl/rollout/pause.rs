@@ -20,7 +20,7 @@ pub enum Action {
     Restart,
 }
 
-const FLAGS: &[Flag] = &[value("field-manager", None)];
+pub(crate) const FLAGS: &[Flag] = &[value("field-manager", None)];
 
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 

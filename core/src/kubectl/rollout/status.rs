@@ -3,6 +3,8 @@
 //! command blocks on a watch. The wording is upstream's status viewers'
 //! (`polymorphichelpers/rollout_status.go`).
 
+use std::collections::VecDeque;
+
 use serde_json::Value;
 
 use super::{COMMON_FLAGS, Found, find, group_kind, int_flag, require_resource};
@@ -11,12 +13,13 @@ use crate::cluster::Output;
 use crate::controllers::deployment::util as dutil;
 use crate::controllers::int_at;
 use crate::kubectl::args::{self, Flag, switch, value};
+use crate::kubectl::job::Job;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 use crate::store::ChangeType;
-use crate::time::SECOND;
+use crate::time::{SECOND, Time};
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("revision", None),
     value("timeout", None),
     switch("watch", Some('w')),
@@ -47,88 +50,131 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     if let Some(out) = found.nothing(&parsed, shell) {
         return Ok(out);
     }
-    let Found {
-        objects,
-        mut errors,
-    } = found;
-    let mut out = Output::default();
-    for (kind, obj) in objects {
-        if let Err(e) = follow(kind, &obj, revision, watch, timeout, sim, &mut out) {
-            errors.push(e);
-            break;
-        }
-    }
-    Ok(crate::kubectl::errors::aggregate(out, errors))
+    let Found { objects, errors } = found;
+    let job = Follow {
+        objects: objects.into(),
+        errors,
+        revision,
+        watch,
+        timeout,
+        current: None,
+    };
+    Ok(shell.follow(Box::new(job), sim, WAIT_LIMIT_MILLIS))
 }
 
-/// Watches one object until its rollout is done, printing the status at every change.
-fn follow(
+/// The object being followed: its kind, namespace and name, watch, and deadline.
+struct Current {
     kind: &'static Kind,
-    obj: &Value,
+    watch: u64,
+    deadline: Option<Time>,
+}
+
+/// Follows each object in turn until its rollout is done, printing the status at every
+/// change; the first failure ends the command.
+struct Follow {
+    objects: VecDeque<(&'static Kind, Value)>,
+    errors: Vec<String>,
     revision: i64,
     watch: bool,
     timeout: i64,
-    sim: &mut Sim,
-    out: &mut Output,
-) -> Result<(), String> {
-    if !matches!(kind.kind, "Deployment" | "DaemonSet" | "StatefulSet") || kind.group != "apps" {
-        return Err(format!(
-            "error: no status viewer has been implemented for {}",
-            group_kind(kind)
-        ));
+    current: Option<Current>,
+}
+
+impl Follow {
+    /// The command's end: the errors met, as kubectl reports them.
+    fn end(&mut self, out: &mut Output) -> Option<i32> {
+        let errors = std::mem::take(&mut self.errors);
+        let done = crate::kubectl::errors::aggregate(Output::default(), errors);
+        out.stderr.push_str(&done.stderr);
+        Some(done.exit_code)
     }
-    let (namespace, name) = (
-        meta::namespace(obj).to_string(),
-        meta::name(obj).to_string(),
-    );
-    // The informer's initial list: the object as it is now.
-    if report(kind, obj, revision, out)? || !watch {
-        return Ok(());
+
+    fn fail(&mut self, error: String, out: &mut Output) -> Option<i32> {
+        self.errors.push(error);
+        self.end(out)
     }
-    let id = sim.watch(kind, &namespace, &name);
-    let limited = timeout > 0;
-    let deadline = sim
-        .now()
-        .plus_millis(if limited { timeout } else { WAIT_LIMIT_MILLIS });
-    let result = loop {
-        let mut done = None;
-        for change in sim.watch_events(id) {
-            if change.change == ChangeType::Deleted {
-                done = Some(Err("error: object has been deleted".to_string()));
-                break;
-            }
-            match report(kind, &change.object, revision, out) {
-                Ok(true) => {
-                    done = Some(Ok(()));
-                    break;
+}
+
+impl Job for Follow {
+    fn poll(&mut self, sim: &mut Sim, out: &mut Output) -> Option<i32> {
+        loop {
+            let Some(current) = &self.current else {
+                // The next object: the informer's initial list, the object as it is now.
+                let Some((kind, obj)) = self.objects.pop_front() else {
+                    return self.end(out);
+                };
+                if !matches!(kind.kind, "Deployment" | "DaemonSet" | "StatefulSet")
+                    || kind.group != "apps"
+                {
+                    let error = format!(
+                        "error: no status viewer has been implemented for {}",
+                        group_kind(kind)
+                    );
+                    return self.fail(error, out);
                 }
-                Ok(false) => {}
-                Err(e) => {
-                    done = Some(Err(e));
-                    break;
+                match report(kind, &obj, self.revision, out) {
+                    Err(e) => return self.fail(e, out),
+                    Ok(true) => continue,
+                    Ok(false) if !self.watch => continue,
+                    Ok(false) => {}
+                }
+                let watch = sim.watch(kind, meta::namespace(&obj), meta::name(&obj));
+                self.current = Some(Current {
+                    kind,
+                    watch,
+                    deadline: (self.timeout > 0).then(|| sim.now().plus_millis(self.timeout)),
+                });
+                continue;
+            };
+            let (kind, id, deadline) = (current.kind, current.watch, current.deadline);
+            let mut finished = false;
+            for change in sim.watch_events(id) {
+                if change.change == ChangeType::Deleted {
+                    sim.unwatch(id);
+                    return self.fail("error: object has been deleted".into(), out);
+                }
+                match report(kind, &change.object, self.revision, out) {
+                    Ok(true) => {
+                        finished = true;
+                        break;
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        sim.unwatch(id);
+                        return self.fail(e, out);
+                    }
                 }
             }
+            if finished {
+                sim.unwatch(id);
+                self.current = None;
+                continue;
+            }
+            if deadline.is_some_and(|d| sim.now() >= d) {
+                sim.unwatch(id);
+                return self.fail("error: timed out waiting for the condition".into(), out);
+            }
+            return None;
         }
-        if let Some(result) = done {
-            break result;
+    }
+
+    fn deadline(&self) -> Option<Time> {
+        self.current.as_ref().and_then(|c| c.deadline)
+    }
+
+    fn stop(&mut self, sim: &mut Sim) {
+        if let Some(current) = self.current.take() {
+            sim.unwatch(current.watch);
         }
-        if sim.now() >= deadline {
-            break Err(if limited {
-                "error: timed out waiting for the condition".to_string()
-            } else {
-                format!(
-                    "error: stopped watching after {} of cluster time without the rollout finishing (kubectl would keep waiting; use --timeout to choose how long)",
-                    crate::time::human_duration(WAIT_LIMIT_MILLIS)
-                )
-            });
-        }
-        match sim.next_timer().filter(|t| *t <= deadline) {
-            Some(t) => sim.advance_to(t),
-            None => sim.advance_to(deadline),
-        }
-    };
-    sim.unwatch(id);
-    result
+    }
+
+    fn at_limit(&mut self, limit_millis: i64, out: &mut Output) -> i32 {
+        let note = format!(
+            "error: stopped watching after {} of cluster time without the rollout finishing (kubectl would keep waiting; use --timeout to choose how long)",
+            crate::time::human_duration(limit_millis)
+        );
+        self.fail(note, out).unwrap_or(1)
+    }
 }
 
 /// Prints the status line of one observed state; returns whether the rollout is done.

@@ -18,7 +18,7 @@ use crate::kubectl::shell::Shell;
 use crate::kubectl::{dry_run, errors};
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[value("to-revision", None), value("dry-run", None)];
+pub(crate) const FLAGS: &[Flag] = &[value("to-revision", None), value("dry-run", None)];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = crate::kubectl::cordon::bare_dry_run(words);

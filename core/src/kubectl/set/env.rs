@@ -13,7 +13,7 @@ use crate::kubectl::shell::Shell;
 use crate::kubectl::{errors, namespace_of};
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("containers", Some('c')),
     value("env", Some('e')),
     value("from", None),

@@ -15,7 +15,7 @@ use crate::kubectl::errors;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[value("selector", Some('l')), switch("record", None)];
+pub(crate) const FLAGS: &[Flag] = &[value("selector", Some('l')), switch("record", None)];
 
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = crate::kubectl::cordon::bare_dry_run(words);

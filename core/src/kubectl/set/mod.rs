@@ -8,10 +8,10 @@
 //! (`deployment.apps/web image updated`, `-o yaml`, `--dry-run`). A change that changes nothing
 //! is not sent and not reported, as kubectl skips empty patches.
 
-mod env;
-mod image;
-mod resources;
-mod selector;
+pub(crate) mod env;
+pub(crate) mod image;
+pub(crate) mod resources;
+pub(crate) mod selector;
 mod typed;
 
 use serde_json::{Value, json};
@@ -49,7 +49,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
 }
 
 /// The flags every `set` subcommand takes (the resource builder's and the print flags).
-const COMMON_FLAGS: &[Flag] = &[
+pub(crate) const COMMON_FLAGS: &[Flag] = &[
     switch("all", None),
     switch("allow-missing-template-keys", None),
     value("dry-run", None),

@@ -14,7 +14,7 @@ use crate::kubectl::errors;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("containers", Some('c')),
     value("limits", None),
     value("requests", None),

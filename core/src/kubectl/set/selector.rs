@@ -13,9 +13,10 @@ use crate::kubectl::errors;
 use crate::kubectl::shell::Shell;
 use crate::sim::Sim;
 
-const SELECTOR_FLAGS: &[Flag] = &[value("resource-version", None), switch("record", None)];
+pub(crate) const SELECTOR_FLAGS: &[Flag] =
+    &[value("resource-version", None), switch("record", None)];
 
-const SERVICE_ACCOUNT_FLAGS: &[Flag] = &[switch("record", None)];
+pub(crate) const SERVICE_ACCOUNT_FLAGS: &[Flag] = &[switch("record", None)];
 
 pub fn run_selector(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let words = bare_dry_run(words);

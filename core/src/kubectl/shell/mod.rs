@@ -8,6 +8,7 @@
 //! ([`builtins`]); anything else is "command not found", as in a real shell. Files live in memory.
 
 mod builtins;
+mod foreground;
 mod lex;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,19 @@ pub struct Shell {
     /// Standard input of the command running now (a here-document or the previous pipe stage);
     /// `kubectl ... -f -` reads it.
     stdin: Option<String>,
+    /// Whether commands that follow the cluster stay running as the foreground job (a
+    /// terminal) rather than run to their end at once (a script).
+    terminal: bool,
+    /// A job the command running now has just started (see [`Shell::follow`]).
+    started: Option<Box<dyn crate::kubectl::job::Job>>,
+    /// The foreground job and what the line does after it.
+    foreground: Option<foreground::Foreground>,
+    /// What the foreground job (and the rest of its line) printed, not yet taken by the host.
+    job_output: Output,
+    /// A `kubectl edit` waiting for the host's editor.
+    pub pending_edit: Option<crate::kubectl::edit::PendingEdit>,
+    /// Edits started so far (numbers their temporary files).
+    pub edits: u32,
 }
 
 /// Where a command's standard input comes from.
@@ -41,7 +55,7 @@ enum Input {
 
 /// One command of a pipeline, with its redirections.
 #[derive(Default)]
-struct Command {
+pub(super) struct Command {
     words: Vec<String>,
     stdin: Option<Input>,
     /// `> path` (false) or `>> path` (true).
@@ -49,7 +63,7 @@ struct Command {
 }
 
 /// A pipeline and the operator that follows it (`;`, `&&`, `||`, or none at the end).
-type List = Vec<(Vec<Command>, Option<&'static str>)>;
+pub(super) type List = Vec<(Vec<Command>, Option<&'static str>)>;
 
 impl Shell {
     pub fn set_file_reader(&mut self, reader: FileReader) {
@@ -76,39 +90,77 @@ impl Shell {
     }
 
     /// Runs what was typed or pasted (one line or several) and returns everything it printed.
-    pub fn run(&mut self, input: &str, sim: &mut Sim) -> Output {
+    /// With `terminal`, a command that follows the cluster (`get -w`...) may stay running as
+    /// the foreground job; what comes after it runs when it ends.
+    pub fn run(&mut self, input: &str, sim: &mut Sim, terminal: bool) -> Output {
+        if self.job_running() {
+            return Output::error(
+                "kubeplay: a command is still running (Ctrl-C stops it)\n",
+                1,
+            );
+        }
         if !input.trim().is_empty() {
             self.history.push(input.trim_end_matches('\n').to_string());
         }
+        self.terminal = terminal;
+        let out = self.run_lines(input, sim);
+        self.terminal = false;
+        out
+    }
+
+    /// Runs lines until they end or one leaves a foreground job (the rest then waits for it).
+    fn run_lines(&mut self, input: &str, sim: &mut Sim) -> Output {
         let mut lines = input.lines();
         let mut out = Output::default();
         while let Some(first) = lines.next() {
             let result = match read_command_line(first, &mut lines) {
-                Ok(list) => self.run_list(list, sim),
+                Ok(list) => self.continue_list(0, None, list, sim),
                 Err(message) => Output::error(format!("bash: {message}\n"), 2),
             };
             out.stdout.push_str(&result.stdout);
             out.stderr.push_str(&result.stderr);
             out.exit_code = result.exit_code;
+            if let Some(fg) = &mut self.foreground {
+                fg.rest_input = lines.collect::<Vec<_>>().join("\n");
+                break;
+            }
         }
         out
     }
 
-    fn run_list(&mut self, list: List, sim: &mut Sim) -> Output {
-        let mut out = Output::default();
-        let mut run_next = true;
-        for (pipeline, op) in list {
+    /// Runs the pipelines of `list`, the first only if `op` (what followed a pipeline that
+    /// ended with `status`) lets it run: `&&` after success, `||` after failure.
+    fn continue_list(
+        &mut self,
+        status: i32,
+        op: Option<&'static str>,
+        list: List,
+        sim: &mut Sim,
+    ) -> Output {
+        let mut out = Output {
+            exit_code: status,
+            ..Output::default()
+        };
+        let runs = |op: Option<&str>, status: i32| match op {
+            Some("&&") => status == 0,
+            Some("||") => status != 0,
+            _ => true,
+        };
+        let mut run_next = runs(op, status);
+        let mut items = list.into_iter();
+        while let Some((pipeline, op)) = items.next() {
             if run_next {
                 let result = self.run_pipeline(pipeline, sim);
                 out.stdout.push_str(&result.stdout);
                 out.stderr.push_str(&result.stderr);
                 out.exit_code = result.exit_code;
+                if let Some(fg) = &mut self.foreground {
+                    fg.op = op;
+                    fg.rest_list = items.collect();
+                    return out;
+                }
             }
-            run_next = match op {
-                Some("&&") => out.exit_code == 0,
-                Some("||") => out.exit_code != 0,
-                _ => true,
-            };
+            run_next = runs(op, out.exit_code);
         }
         out
     }
@@ -118,7 +170,8 @@ impl Shell {
     fn run_pipeline(&mut self, pipeline: Vec<Command>, sim: &mut Sim) -> Output {
         let mut piped: Option<String> = None;
         let mut out = Output::default();
-        for command in pipeline {
+        let mut commands = pipeline.into_iter();
+        while let Some(command) = commands.next() {
             let stdin = match command.stdin {
                 Some(Input::HereDoc(text)) => Some(text),
                 Some(Input::File(path)) => match self.read_file(&path) {
@@ -136,6 +189,16 @@ impl Shell {
             self.stdin = stdin;
             let result = self.command(&command.words, sim);
             self.stdin = None;
+            if let Some(job) = self.started.take() {
+                // The command keeps running: the rest of the pipeline reads its output as it
+                // comes.
+                let (first, status) =
+                    self.start_foreground(job, result, command.stdout, commands, sim);
+                out.stdout = first.stdout;
+                out.stderr.push_str(&first.stderr);
+                out.exit_code = status;
+                return out;
+            }
             out.stderr.push_str(&result.stderr);
             out.exit_code = result.exit_code;
             piped = Some(match command.stdout {
