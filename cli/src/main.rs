@@ -131,9 +131,12 @@ fn run_script(opts: &RunOptions) -> ExitCode {
         if opts.echo {
             println!("$ {line}");
         }
-        let out = cluster.exec(line);
+        let mut out = cluster.exec(line);
         // Interleave as a terminal shows it: this line's stdout and stderr before the next.
         print(&out);
+        if cluster.pending_edit().is_some() {
+            out = run_editor(&mut cluster);
+        }
         if !out.success() {
             failed = true;
             if opts.fail_fast {
@@ -151,22 +154,29 @@ fn run_script(opts: &RunOptions) -> ExitCode {
 fn interactive() -> ExitCode {
     let mut cluster = cluster_reading_files(1, std::path::PathBuf::from("."));
     let mut last = Instant::now();
-    let stdin = std::io::stdin();
+    // Lines come from a reader thread, so that a running `kubectl get -w` can be stopped.
+    let (lines, typed) = std::sync::mpsc::channel::<std::io::Result<String>>();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
     loop {
         print!("{}", cluster.prompt());
         let _ = std::io::stdout().flush();
-        let mut line = String::new();
-        match stdin.lock().read_line(&mut line) {
-            Ok(0) => {
+        let line = match typed.recv() {
+            Err(_) => {
                 println!();
                 return ExitCode::SUCCESS;
             }
-            Ok(_) => {}
-            Err(e) => {
+            Ok(Err(e)) => {
                 eprintln!("kubeplay: {e}");
                 return ExitCode::FAILURE;
             }
-        }
+            Ok(Ok(line)) => line,
+        };
         // The cluster lives in wall-clock time here: what happened while you typed happens now.
         let elapsed = last.elapsed().as_millis() as i64;
         last = Instant::now();
@@ -175,6 +185,78 @@ fn interactive() -> ExitCode {
         if line == "exit" || line == "logout" {
             return ExitCode::SUCCESS;
         }
-        print(&cluster.exec(line));
+        print(&cluster.start(line));
+        if cluster.job_running() {
+            follow_job(&mut cluster, &typed, &mut last);
+        }
+        if cluster.pending_edit().is_some() {
+            run_editor(&mut cluster);
+        }
     }
+}
+
+/// Lets wall-clock time pass for the foreground job (`kubectl get -w`...), printing what it
+/// prints, until it ends or the user presses Enter. (Ctrl-C would end kubeplay itself: catching
+/// it needs a signal handler, which this dependency-free binary does not install.)
+fn follow_job(
+    cluster: &mut Cluster,
+    typed: &std::sync::mpsc::Receiver<std::io::Result<String>>,
+    last: &mut Instant,
+) {
+    eprintln!("(kubeplay: press Enter to stop this command, as Ctrl-C would)");
+    while cluster.job_running() {
+        match typed.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                print(&cluster.interrupt());
+                println!("^C");
+                break;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let elapsed = last.elapsed().as_millis() as i64;
+        *last = Instant::now();
+        cluster.advance(elapsed);
+        print(&cluster.take_output());
+    }
+}
+
+/// `kubectl edit`: opens the text in `$KUBE_EDITOR`, `$EDITOR` or `vi` (as kubectl does) in a
+/// temporary file, hands back what was saved, and again while kubectl re-opens it (errors).
+fn run_editor(cluster: &mut Cluster) -> Output {
+    let editor = std::env::var("KUBE_EDITOR")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let mut last = Output::default();
+    while let Some(edit) = cluster.pending_edit() {
+        let name = edit.path().rsplit('/').next().unwrap_or("kubectl-edit.yaml");
+        let path = std::env::temp_dir().join(format!("kubeplay-{}-{name}", std::process::id()));
+        let text = edit.text().to_string();
+        let saved = std::fs::write(&path, &text)
+            .and_then(|()| {
+                std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("{editor} \"$1\""))
+                    .arg("sh")
+                    .arg(&path)
+                    .status()
+            })
+            .and_then(|status| {
+                if status.success() {
+                    std::fs::read_to_string(&path)
+                } else {
+                    Err(std::io::Error::other(format!("editor exited with {status}")))
+                }
+            });
+        let _ = std::fs::remove_file(&path);
+        last = match saved {
+            Ok(text) => cluster.finish_edit(&text),
+            Err(e) => {
+                eprintln!("error: there was a problem with the editor \"{editor}\": {e}");
+                cluster.cancel_edit();
+                Output::error("", 1)
+            }
+        };
+        print(&last);
+    }
+    last
 }
