@@ -228,7 +228,11 @@ fn run_editor(cluster: &mut Cluster) -> Output {
         .unwrap_or_else(|_| "vi".to_string());
     let mut last = Output::default();
     while let Some(edit) = cluster.pending_edit() {
-        let name = edit.path().rsplit('/').next().unwrap_or("kubectl-edit.yaml");
+        let name = edit
+            .path()
+            .rsplit('/')
+            .next()
+            .unwrap_or("kubectl-edit.yaml");
         let path = std::env::temp_dir().join(format!("kubeplay-{}-{name}", std::process::id()));
         let text = edit.text().to_string();
         let saved = std::fs::write(&path, &text)
@@ -244,7 +248,9 @@ fn run_editor(cluster: &mut Cluster) -> Output {
                 if status.success() {
                     std::fs::read_to_string(&path)
                 } else {
-                    Err(std::io::Error::other(format!("editor exited with {status}")))
+                    Err(std::io::Error::other(format!(
+                        "editor exited with {status}"
+                    )))
                 }
             });
         let _ = std::fs::remove_file(&path);

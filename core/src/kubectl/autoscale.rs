@@ -16,7 +16,7 @@ use crate::cluster::Output;
 use crate::controllers::kind;
 use crate::sim::Sim;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     value("min", None),
     value("max", None),
     value("cpu-percent", None),

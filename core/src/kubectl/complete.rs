@@ -24,6 +24,7 @@ pub const COMMANDS: &[&str] = &[
     "api-resources",
     "api-versions",
     "apply",
+    "autoscale",
     "cordon",
     "create",
     "delete",
@@ -98,6 +99,7 @@ fn flag_tables(command: &str, sub: Option<&str>) -> Vec<&'static [Flag]> {
         "replace" => vec![replace::FLAGS],
         "run" => vec![run::FLAGS],
         "scale" => vec![scale::FLAGS],
+        "autoscale" => vec![autoscale::FLAGS],
         "taint" => vec![taint::FLAGS],
         "wait" => vec![wait::FLAGS],
         "api-resources" => vec![api_resources::FLAGS],
@@ -347,7 +349,7 @@ fn kubectl(
             _ => names(store, "pods", &namespace),
         },
         "get" | "describe" | "delete" | "edit" | "label" | "annotate" | "patch" | "scale"
-        | "explain" | "rollout" | "wait" | "taint" | "set" | "expose" => match args {
+        | "autoscale" | "explain" | "rollout" | "wait" | "taint" | "set" | "expose" => match args {
             [] => resource_types(store, command),
             [typed, ..] if command != "explain" && !typed.contains('/') => store
                 .resolve(typed.split(',').next().unwrap_or(typed))
@@ -364,7 +366,7 @@ fn kubectl(
 fn resource_types(store: &Store, command: &str) -> Vec<String> {
     let only: Option<&[&str]> = match command {
         "rollout" => Some(&["daemonsets", "deployments", "statefulsets"]),
-        "scale" => Some(&[
+        "scale" | "autoscale" => Some(&[
             "deployments",
             "replicasets",
             "replicationcontrollers",
