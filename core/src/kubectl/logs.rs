@@ -3,13 +3,14 @@
 //! `POD [CONTAINER]`, `TYPE/NAME` (the workload's first pod) or `-l SELECTOR` (every
 //! matching pod, 10 lines each unless `--tail`), with `-c`, `--all-containers`,
 //! `-p/--previous`, `--tail`, `--since`, `--since-time`, `--timestamps`, `--limit-bytes` and
-//! `--prefix`. `-f` follows the log while virtual time passes, for at most [`FOLLOW_SECONDS`]
-//! of cluster time (a real kubectl follows until interrupted), and stops earlier when the
-//! container stops.
+//! `--prefix`. `-f` follows the log while virtual time passes (a job: in a terminal until
+//! Ctrl-C, in a script for at most [`FOLLOW_SECONDS`] of cluster time), and stops earlier when
+//! the containers stop.
 
 use serde_json::Value;
 
 use super::args::{self, Flag, switch, value};
+use super::job::Job;
 use super::shell::Shell;
 use super::{namespace_of, podref};
 use crate::api::meta;
@@ -237,7 +238,23 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         }
     }
     if parsed.switch("follow") && !previous {
-        follow(sim, &requests, &query, prefix, &mut out);
+        let job = Follow {
+            seen: sim.now(),
+            containers: requests
+                .iter()
+                .map(|(p, c)| (ObjectKey::of(p), c.clone(), p.clone()))
+                .collect(),
+            query: Query {
+                tail: None,
+                since: None,
+                ..query.clone()
+            },
+            prefix,
+        };
+        let more = shell.follow(Box::new(job), sim, FOLLOW_SECONDS * SECOND);
+        out.stdout.push_str(&more.stdout);
+        out.stderr.push_str(&more.stderr);
+        out.exit_code = more.exit_code;
     }
     Ok(out)
 }
@@ -276,52 +293,43 @@ fn prefixed(text: &str, pod: &Value, container: &str, prefix: bool) -> String {
     out
 }
 
-/// `-f`: lets cluster time pass, a second at a time, printing what the containers write,
-/// until they have all stopped or [`FOLLOW_SECONDS`] have passed.
-fn follow(
-    sim: &mut Sim,
-    requests: &[(Value, String)],
-    query: &Query,
+/// `-f`: what the containers write as time passes, until they have all stopped.
+struct Follow {
+    /// Up to when the log has been read.
+    seen: Time,
+    containers: Vec<(ObjectKey, String, Value)>,
+    query: Query,
     prefix: bool,
-    out: &mut Output,
-) {
-    let start = sim.now();
-    let mut seen = start;
-    let keys: Vec<(ObjectKey, String, Value)> = requests
-        .iter()
-        .map(|(p, c)| (ObjectKey::of(p), c.clone(), p.clone()))
-        .collect();
-    let follow_query = Query {
-        tail: None,
-        since: None,
-        ..query.clone()
-    };
-    let running = |sim: &mut Sim| {
-        keys.iter().any(|(k, c, _)| {
+}
+
+impl Job for Follow {
+    fn poll(&mut self, sim: &mut Sim, out: &mut Output) -> Option<i32> {
+        let now = sim.now();
+        if now > self.seen {
+            for (k, c, pod) in &self.containers {
+                let seen = self.seen;
+                let text = sim
+                    .kubelet_call(None, |kubelet, _, _| {
+                        kubelet.container_log_since(k, c, seen, &self.query)
+                    })
+                    .unwrap_or_default();
+                out.stdout.push_str(&prefixed(&text, pod, c, self.prefix));
+            }
+            self.seen = now;
+        }
+        let running = self.containers.iter().any(|(k, c, _)| {
             sim.kubelet_call(None, |kubelet, _, _| kubelet.container_running(k, c))
                 .unwrap_or(false)
-        })
-    };
-    if !running(sim) {
-        return;
+        });
+        (!running).then_some(0)
     }
-    for _ in 0..FOLLOW_SECONDS {
-        sim.advance(SECOND);
-        let now = sim.now();
-        for (k, c, pod) in &keys {
-            let text = sim
-                .kubelet_call(None, |kubelet, _, _| {
-                    kubelet.container_log_since(k, c, seen, &follow_query)
-                })
-                .unwrap_or_default();
-            out.stdout.push_str(&prefixed(&text, pod, c, prefix));
-        }
-        seen = now;
-        if !running(sim) {
-            return;
-        }
+
+    fn stop(&mut self, _sim: &mut Sim) {}
+
+    fn at_limit(&mut self, _limit_millis: i64, out: &mut Output) -> i32 {
+        out.stderr.push_str(&format!(
+            "kubeplay: stopped following after {FOLLOW_SECONDS}s of cluster time (a real kubectl follows until you press Ctrl-C)\n"
+        ));
+        0
     }
-    out.stderr.push_str(&format!(
-        "kubeplay: stopped following after {FOLLOW_SECONDS}s of cluster time (a real kubectl follows until you press Ctrl-C)\n"
-    ));
 }

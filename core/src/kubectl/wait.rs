@@ -1,10 +1,12 @@
 //! `kubectl wait`: lets virtual time pass until each named object meets a condition
 //! (`--for=condition=Ready`, `--for=jsonpath='{.status.phase}'=Running`, `--for=delete`,
-//! `--for=create`), or the timeout (30 s by default, shared by all objects) runs out.
+//! `--for=create`), or the timeout (30 s by default, shared by all objects) runs out. In a
+//! terminal it is a foreground job (Ctrl-C stops it).
 
 use serde_json::Value;
 
 use super::args::{self, Flag, switch, value};
+use super::job::Job;
 use super::get::parse_selector;
 use super::printers::jsonpath::Template;
 use super::shell::Shell;
@@ -13,7 +15,7 @@ use crate::api::{Kind, meta};
 use crate::cluster::Output;
 use crate::sim::Sim;
 use crate::store::Store;
-use crate::time::SECOND;
+use crate::time::{SECOND, Time};
 
 pub(crate) const FLAGS: &[Flag] = &[
     value("for", None),
@@ -61,52 +63,108 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     };
     let namespace = namespace_of(&parsed, shell);
     let targets = targets(&parsed, &namespace, &sim.store)?;
-    let deadline = sim.now().plus_millis(timeout);
-    let mut out = Output::default();
-    if matches!(wanted, Wanted::Create) {
-        let exists = |store: &Store| targets.iter().all(|(k, ns, n)| store.get(k, ns, n).is_ok());
-        if !sim.advance_until(deadline, exists) {
-            return Err("error: timed out waiting for the condition".into());
-        }
-    }
-    if targets.is_empty() {
-        return Err("error: no matching resources found".into());
-    }
-    for (kind, ns, name) in &targets {
-        // Waiting for a condition on an object that is not there is an error at once.
-        let uid = match sim.store.get(kind, ns, name) {
-            Ok(obj) => meta::uid(obj).to_string(),
-            Err(status) if !matches!(wanted, Wanted::Delete) => {
-                out.stderr.push_str(&errors::render(&status));
-                out.stderr.push('\n');
-                out.exit_code = 1;
-                return Ok(out);
+    let job = Wait {
+        deadline: sim.now().plus_millis(timeout),
+        created: !matches!(wanted, Wanted::Create),
+        wanted,
+        targets,
+        next: 0,
+        uid: None,
+    };
+    // The timeout bounds the command; the script limit is never reached first.
+    Ok(shell.follow(Box::new(job), sim, timeout.saturating_add(SECOND)))
+}
+
+/// Waits for each target in turn, all within one deadline.
+struct Wait {
+    wanted: Wanted,
+    targets: Vec<(&'static Kind, String, String)>,
+    deadline: Time,
+    /// Whether `--for=create` has seen every target exist (true for other conditions).
+    created: bool,
+    /// The target waited for now.
+    next: usize,
+    /// Its UID when first looked at (`--for=delete` waits for it to change or go).
+    uid: Option<String>,
+}
+
+impl Job for Wait {
+    fn poll(&mut self, sim: &mut Sim, out: &mut Output) -> Option<i32> {
+        let now = sim.now();
+        let store = &sim.store;
+        if !self.created {
+            if self
+                .targets
+                .iter()
+                .all(|(k, ns, n)| store.get(k, ns, n).is_ok())
+            {
+                self.created = true;
+            } else if now >= self.deadline {
+                out.stderr
+                    .push_str("error: timed out waiting for the condition\n");
+                return Some(1);
+            } else {
+                return None;
             }
-            Err(_) => String::new(),
-        };
-        let met = sim.advance_until(deadline, |store| match store.get(kind, ns, name) {
-            Err(_) => matches!(wanted, Wanted::Delete),
-            Ok(obj) => match &wanted {
-                Wanted::Delete => meta::uid(obj) != uid,
-                Wanted::Create => true,
-                Wanted::Condition { name, value } => condition_met(obj, name, value),
-                Wanted::JsonPath { template, value } => {
-                    jsonpath_met(obj, template, value.as_deref())
-                }
-            },
-        });
-        if !met {
-            out.stderr.push_str(&format!(
-                "error: timed out waiting for the condition on {}/{name}\n",
-                kind.plural
-            ));
-            out.exit_code = 1;
-            return Ok(out);
         }
-        out.stdout
-            .push_str(&format!("{} condition met\n", object_name(kind, name)));
+        if self.targets.is_empty() {
+            out.stderr.push_str("error: no matching resources found\n");
+            return Some(1);
+        }
+        while let Some((kind, ns, name)) = self.targets.get(self.next) {
+            let current = store.get(kind, ns, name);
+            let uid = match (&self.uid, &current) {
+                (Some(uid), _) => uid.clone(),
+                (None, Ok(obj)) => meta::uid(obj).to_string(),
+                // Waiting for a condition on an object that is not there is an error at once.
+                (None, Err(status)) if !matches!(self.wanted, Wanted::Delete) => {
+                    out.stderr.push_str(&errors::render(status));
+                    out.stderr.push('\n');
+                    return Some(1);
+                }
+                (None, Err(_)) => String::new(),
+            };
+            let met = match current {
+                Err(_) => matches!(self.wanted, Wanted::Delete),
+                Ok(obj) => match &self.wanted {
+                    Wanted::Delete => meta::uid(obj) != uid,
+                    Wanted::Create => true,
+                    Wanted::Condition { name, value } => condition_met(obj, name, value),
+                    Wanted::JsonPath { template, value } => {
+                        jsonpath_met(obj, template, value.as_deref())
+                    }
+                },
+            };
+            if !met {
+                if now >= self.deadline {
+                    out.stderr.push_str(&format!(
+                        "error: timed out waiting for the condition on {}/{name}\n",
+                        kind.plural
+                    ));
+                    return Some(1);
+                }
+                self.uid = Some(uid);
+                return None;
+            }
+            out.stdout
+                .push_str(&format!("{} condition met\n", object_name(kind, name)));
+            self.next += 1;
+            self.uid = None;
+        }
+        Some(0)
     }
-    Ok(out)
+
+    fn deadline(&self) -> Option<Time> {
+        Some(self.deadline)
+    }
+
+    fn stop(&mut self, _sim: &mut Sim) {}
+
+    fn at_limit(&mut self, _limit_millis: i64, out: &mut Output) -> i32 {
+        out.stderr
+            .push_str("error: timed out waiting for the condition\n");
+        1
+    }
 }
 
 fn wanted(spec: &str) -> Result<Wanted, String> {

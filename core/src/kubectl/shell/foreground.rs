@@ -266,6 +266,32 @@ mod tests {
     }
 
     #[test]
+    fn wait_and_logs_follow_are_jobs_too() {
+        let mut c = Cluster::new_default(1);
+        c.exec("kubectl create deployment web --image=nginx");
+        c.start("kubectl wait --for=condition=Available deploy/web");
+        assert!(c.job_running());
+        c.advance(20 * SECOND);
+        assert!(!c.job_running());
+        assert_eq!(
+            c.take_output().stdout,
+            "deployment.apps/web condition met\n"
+        );
+        c.exec("kubectl run once --image=busybox --restart=Never -- sh -c 'sleep 2; echo bye'");
+        c.advance(5 * SECOND);
+        c.start("kubectl logs -f once");
+        let out = c.take_output();
+        assert!(!c.job_running(), "{out:?}");
+        c.exec("kubectl run talker --image=busybox -- sh -c 'while true; do echo hi; sleep 1; done'");
+        c.advance(5 * SECOND);
+        c.start("kubectl logs -f talker --tail=1");
+        assert!(c.job_running());
+        c.advance(3 * SECOND);
+        assert_eq!(c.take_output().stdout, "hi\nhi\nhi\n");
+        assert_eq!(c.interrupt().exit_code, 130);
+    }
+
+    #[test]
     fn scripts_run_jobs_to_their_end() {
         let mut c = Cluster::new_default(1);
         let out = c.exec("kubectl get ns -w --watch-only");
