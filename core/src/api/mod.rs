@@ -8,6 +8,7 @@ pub mod crds;
 pub mod cron;
 pub mod defaults;
 pub mod error;
+pub mod field_labels;
 pub mod fields;
 pub mod kinds;
 pub mod labels;

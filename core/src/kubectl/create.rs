@@ -363,10 +363,8 @@ pub fn print_result(
 ) -> Output {
     match output {
         "yaml" => Output::ok(yaml::to_yaml(obj)),
-        "json" => Output::ok(format!(
-            "{}\n",
-            serde_json::to_string_pretty(obj).unwrap_or_default()
-        )),
+        // kubectl's JSON printer indents by four spaces, as `get -o json` does.
+        "json" => Output::ok(super::get::render_structured("json", obj)),
         "name" => Output::ok(format!("{}\n", object_name(kind, name))),
         _ => Output::ok(format!("{} {verb}\n", object_name(kind, name))),
     }

@@ -9,7 +9,7 @@ use super::printers::jsonpath::{self, Template};
 use super::printers::{columns, custom, table, yaml};
 use super::shell::Shell;
 use super::{errors, namespace_of, object_name, resolve_kind};
-use crate::api::{Kind, meta};
+use crate::api::{Kind, field_labels, meta};
 use crate::cluster::Output;
 use crate::sim::Sim;
 use crate::store::Store;
@@ -18,6 +18,7 @@ pub(crate) const FLAGS: &[Flag] = &[
     value("output", Some('o')),
     switch("all-namespaces", Some('A')),
     value("selector", Some('l')),
+    value("field-selector", None),
     switch("show-labels", None),
     switch("no-headers", None),
     switch("watch", Some('w')),
@@ -137,6 +138,10 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let all_namespaces = parsed.switch("all-namespaces");
     let namespace = namespace_of(&parsed, shell);
     let selector = parsed.get("selector").map(parse_selector).transpose()?;
+    let field_selector = parsed
+        .get("field-selector")
+        .map(|s| parse_field_selector(s, parsed.get("selector").unwrap_or(""), &requests))
+        .transpose()?;
     let store = &sim.store;
     let mut out = Output::default();
     if requests
@@ -152,11 +157,12 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         let mut objects = Vec::new();
         if req.names.is_empty() {
             let scope = (req.kind.namespaced && !all_namespaces).then_some(namespace.as_str());
-            objects.extend(
-                store
-                    .list(req.kind, scope)
-                    .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o))),
-            );
+            objects.extend(store.list(req.kind, scope).filter(|o| {
+                selector.as_ref().is_none_or(|s| s.matches(o))
+                    && field_selector
+                        .as_ref()
+                        .is_none_or(|s| field_labels::matches(s, o))
+            }));
         } else {
             for name in &req.names {
                 match store.get(req.kind, &namespace, name) {
@@ -435,6 +441,32 @@ fn reindent_json(s: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `--field-selector`, parsed and checked against each kind listed; an error is the API
+/// server's `BadRequest` as kubectl reports a failed list (`Unable to find ...`).
+pub(crate) fn parse_field_selector(
+    text: &str,
+    label: &str,
+    requests: &[Request],
+) -> Result<crate::api::fields::Selector, String> {
+    if requests.iter().any(|r| !r.names.is_empty()) {
+        return Err("error: name cannot be provided when a selector is specified".into());
+    }
+    let parsed = crate::api::fields::parse(text);
+    for r in requests {
+        let checked = parsed
+            .as_ref()
+            .map_err(String::clone)
+            .and_then(|s| field_labels::check(r.kind, s));
+        if let Err(e) = checked {
+            return Err(errors::render(&crate::api::Status::bad_request(format!(
+                "Unable to find \"{}/{}, Resource={}\" that match label selector \"{label}\", field selector \"{text}\": {e}",
+                r.kind.group, r.kind.version, r.kind.plural
+            ))));
+        }
+    }
+    parsed.map_err(|e| errors::render(&crate::api::Status::bad_request(e)))
 }
 
 /// A parsed label selector (`labels.Parse`'s result).

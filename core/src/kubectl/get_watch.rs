@@ -21,7 +21,7 @@ use super::job::{self, Job};
 use super::printers::table;
 use super::shell::Shell;
 use super::{errors, namespace_of, object_name};
-use crate::api::{Kind, meta};
+use crate::api::{Kind, field_labels, meta};
 use crate::cluster::Output;
 use crate::sim::Sim;
 use crate::store::{ChangeType, Store};
@@ -54,6 +54,12 @@ pub(crate) fn run(
         .get("selector")
         .map(super::get::parse_selector)
         .transpose()?;
+    let field_selector = parsed
+        .get("field-selector")
+        .map(|s| {
+            super::get::parse_field_selector(s, parsed.get("selector").unwrap_or(""), &requests)
+        })
+        .transpose()?;
     let store = &sim.store;
     let mut initial: Vec<&Value> = match request.names.first() {
         Some(name) => match store.get(kind, &namespace, name) {
@@ -64,7 +70,12 @@ pub(crate) fn run(
             let scope = (kind.namespaced && !all_namespaces).then_some(namespace.as_str());
             store
                 .list(kind, scope)
-                .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o)))
+                .filter(|o| {
+                    selector.as_ref().is_none_or(|s| s.matches(o))
+                        && field_selector
+                            .as_ref()
+                            .is_none_or(|s| field_labels::matches(s, o))
+                })
                 .collect()
         }
     };
@@ -97,6 +108,7 @@ pub(crate) fn run(
         kind,
         id,
         selector,
+        field_selector,
         matched,
         deadline,
         printer,
@@ -202,6 +214,7 @@ struct Watch {
     kind: &'static Kind,
     id: u64,
     selector: Option<LabelSelector>,
+    field_selector: Option<crate::api::fields::Selector>,
     /// The objects the client knows as matching (to see them stop or start matching).
     matched: BTreeSet<(String, String)>,
     deadline: Option<Time>,
@@ -215,7 +228,11 @@ impl Job for Watch {
             let matches = self
                 .selector
                 .as_ref()
-                .is_none_or(|s| s.matches(&change.object));
+                .is_none_or(|s| s.matches(&change.object))
+                && self
+                    .field_selector
+                    .as_ref()
+                    .is_none_or(|s| field_labels::matches(s, &change.object));
             let known = self.matched.contains(&k);
             let event = match (change.change, known, matches) {
                 (ChangeType::Deleted, true, _) | (_, true, false) => "DELETED",

@@ -6,8 +6,8 @@
 use serde_json::Value;
 
 use super::args::{self, Flag, switch, value};
-use super::job::Job;
 use super::get::parse_selector;
+use super::job::Job;
 use super::printers::jsonpath::Template;
 use super::shell::Shell;
 use super::{errors, namespace_of, object_name, resolve_kind};

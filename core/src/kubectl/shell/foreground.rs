@@ -282,7 +282,9 @@ mod tests {
         c.start("kubectl logs -f once");
         let out = c.take_output();
         assert!(!c.job_running(), "{out:?}");
-        c.exec("kubectl run talker --image=busybox -- sh -c 'while true; do echo hi; sleep 1; done'");
+        c.exec(
+            "kubectl run talker --image=busybox -- sh -c 'while true; do echo hi; sleep 1; done'",
+        );
         c.advance(5 * SECOND);
         c.start("kubectl logs -f talker --tail=1");
         assert!(c.job_running());
