@@ -26,6 +26,7 @@ pub mod event_correlator;
 pub mod graph;
 pub mod kubectl;
 pub mod kubelet;
+pub mod network;
 pub mod quota;
 pub mod rng;
 pub mod sandbox;
