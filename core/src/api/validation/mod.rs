@@ -12,7 +12,7 @@
 //!
 //! Layout: [`field`] (paths, errors, value rendering), [`names`] and [`labels`] (the format
 //! checks of `util/validation`), then one file per area: `meta`, `pod`, `container`, `apps`,
-//! `batch`, `service`, `core_misc`.
+//! `batch`, `service`, `core_misc`, `networking`.
 
 pub mod field;
 pub mod labels;
@@ -23,6 +23,7 @@ mod batch;
 mod container;
 mod core_misc;
 mod meta;
+mod networking;
 mod pod;
 mod service;
 #[cfg(test)]
@@ -57,6 +58,9 @@ pub fn validate_create(kind: &Kind, obj: &Value) -> Result<()> {
         ("apps", "StatefulSet") => apps::validate_stateful_set(obj),
         ("batch", "Job") => batch::validate_job(obj),
         ("batch", "CronJob") => batch::validate_cron_job(obj),
+        ("networking.k8s.io", "NetworkPolicy") => networking::validate_network_policy(obj),
+        ("networking.k8s.io", "Ingress") => networking::validate_ingress_create(obj),
+        ("networking.k8s.io", "IngressClass") => networking::validate_ingress_class(obj),
         _ => object_meta(kind, obj),
     };
     finish(kind, obj, errs)
@@ -79,6 +83,11 @@ pub fn validate_update(kind: &Kind, new: &Value, old: &Value) -> Result<()> {
         ("apps", "StatefulSet") => apps::validate_stateful_set_update(new, old),
         ("batch", "Job") => batch::validate_job_update(new, old),
         ("batch", "CronJob") => batch::validate_cron_job_update(new, old),
+        ("networking.k8s.io", "NetworkPolicy") => networking::validate_network_policy_update(new),
+        ("networking.k8s.io", "Ingress") => networking::validate_ingress_update(new),
+        ("networking.k8s.io", "IngressClass") => {
+            networking::validate_ingress_class_update(new, old)
+        }
         _ => ErrorList::new(),
     });
     finish(kind, new, errs)
