@@ -194,16 +194,29 @@ fn ingresses_merge_oldest_first_and_default_backends() {
 fn classes() {
     let mut s = store();
     let with_class = |name: &str, class: &str, svc: &str| {
-        ingress(name, Some(&format!("{name}.example.com")), &[("/", "Prefix", svc)])
-            .replace("spec:\n", &format!("spec:\n  ingressClassName: {class}\n"))
+        ingress(
+            name,
+            Some(&format!("{name}.example.com")),
+            &[("/", "Prefix", svc)],
+        )
+        .replace("spec:\n", &format!("spec:\n  ingressClassName: {class}\n"))
     };
     apply(
         &mut s,
         &[
             with_class("mine", "nginx", "mine"),
             with_class("theirs", "traefik", "theirs"),
-            ingress("classless", Some("classless.example.com"), &[("/", "Prefix", "classless")]),
-            ingress("annotated", Some("annotated.example.com"), &[("/", "Prefix", "annotated")]).replacen(
+            ingress(
+                "classless",
+                Some("classless.example.com"),
+                &[("/", "Prefix", "classless")],
+            ),
+            ingress(
+                "annotated",
+                Some("annotated.example.com"),
+                &[("/", "Prefix", "annotated")],
+            )
+            .replacen(
                 "  name: annotated\n",
                 "  name: annotated\n  annotations:\n    kubernetes.io/ingress.class: haproxy\n",
                 1,

@@ -102,11 +102,7 @@ impl World {
 
     /// A plain web server pod: port 80 named `http`.
     fn web(&mut self, key: &str, labels: Value) {
-        self.pod(
-            key,
-            labels,
-            json!([{"name": "http", "containerPort": 80}]),
-        );
+        self.pod(key, labels, json!([{"name": "http", "containerPort": 80}]));
     }
 
     /// Creates the policies of a YAML manifest (in `default` unless they say otherwise).
@@ -132,7 +128,10 @@ impl World {
                 let pod = self.get_pod(key);
                 Peer {
                     pod: Some(pod),
-                    ip: pod.pointer("/status/podIP").and_then(Value::as_str).unwrap(),
+                    ip: pod
+                        .pointer("/status/podIP")
+                        .and_then(Value::as_str)
+                        .unwrap(),
                 }
             }
             Ip(ip) => Peer { pod: None, ip },
@@ -174,7 +173,13 @@ fn deny_all_to_an_app() {
     w.web("default/other-app", json!({"tier": "back"}));
     w.check(
         "before",
-        &[(Pod("default/probe"), Pod("default/shopfront"), 80, TCP, true)],
+        &[(
+            Pod("default/probe"),
+            Pod("default/shopfront"),
+            80,
+            TCP,
+            true,
+        )],
     );
     w.apply(
         "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata:\n  name: front-closed\n\
@@ -183,12 +188,36 @@ fn deny_all_to_an_app() {
     w.check(
         "deny all to app",
         &[
-            (Pod("default/probe"), Pod("default/shopfront"), 80, TCP, false),
-            (Pod("default/other-app"), Pod("default/shopfront"), 80, TCP, false),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/other-app"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
             (Ip(OUTSIDE), Pod("default/shopfront"), 80, TCP, false),
             // Pods the policy does not select are untouched, and so is the app's egress.
-            (Pod("default/probe"), Pod("default/other-app"), 80, TCP, true),
-            (Pod("default/shopfront"), Pod("default/other-app"), 80, TCP, true),
+            (
+                Pod("default/probe"),
+                Pod("default/other-app"),
+                80,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/shopfront"),
+                Pod("default/other-app"),
+                80,
+                TCP,
+                true,
+            ),
         ],
     );
     let outcome = evaluate(
@@ -209,9 +238,15 @@ fn deny_all_to_an_app() {
 #[test]
 fn limit_to_pods_of_the_app() {
     let mut w = World::new();
-    w.web("default/catalog-api", json!({"app": "catalog", "role": "api"}));
+    w.web(
+        "default/catalog-api",
+        json!({"app": "catalog", "role": "api"}),
+    );
     w.web("default/anon", json!({}));
-    w.web("default/catalog-ui", json!({"app": "catalog", "role": "ui"}));
+    w.web(
+        "default/catalog-ui",
+        json!({"app": "catalog", "role": "ui"}),
+    );
     w.web("shop/catalog-twin", json!({"app": "catalog", "role": "ui"}));
     w.apply(
         "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata:\n  name: catalog-api-inbound\n\
@@ -221,10 +256,28 @@ fn limit_to_pods_of_the_app() {
     w.check(
         "limit",
         &[
-            (Pod("default/anon"), Pod("default/catalog-api"), 80, TCP, false),
-            (Pod("default/catalog-ui"), Pod("default/catalog-api"), 80, TCP, true),
+            (
+                Pod("default/anon"),
+                Pod("default/catalog-api"),
+                80,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/catalog-ui"),
+                Pod("default/catalog-api"),
+                80,
+                TCP,
+                true,
+            ),
             // A podSelector alone means the policy's own namespace.
-            (Pod("shop/catalog-twin"), Pod("default/catalog-api"), 80, TCP, false),
+            (
+                Pod("shop/catalog-twin"),
+                Pod("default/catalog-api"),
+                80,
+                TCP,
+                false,
+            ),
             (Ip(OUTSIDE), Pod("default/catalog-api"), 80, TCP, false),
         ],
     );
@@ -246,10 +299,28 @@ fn allow_all_overrides_deny_all() {
     w.check(
         "allow all",
         &[
-            (Pod("default/probe"), Pod("default/shopfront"), 80, TCP, true),
-            (Pod("elsewhere/visitor"), Pod("default/shopfront"), 80, TCP, true),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
+            (
+                Pod("elsewhere/visitor"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
             (Ip(OUTSIDE), Pod("default/shopfront"), 80, TCP, true),
-            (Pod("default/probe"), Pod("default/shopfront"), 9999, UDP, true),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                9999,
+                UDP,
+                true,
+            ),
         ],
     );
     let outcome = evaluate(
@@ -306,9 +377,27 @@ fn deny_from_other_namespaces() {
     w.check(
         "other namespaces",
         &[
-            (Pod("shop/stranger"), Pod("default/shopfront"), 80, TCP, false),
-            (Pod("default/neighbour"), Pod("default/shopfront"), 80, TCP, true),
-            (Pod("shop/stranger"), Pod("default/neighbour"), 80, TCP, false),
+            (
+                Pod("shop/stranger"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/neighbour"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
+            (
+                Pod("shop/stranger"),
+                Pod("default/neighbour"),
+                80,
+                TCP,
+                false,
+            ),
             (Ip(OUTSIDE), Pod("default/shopfront"), 80, TCP, false),
         ],
     );
@@ -329,8 +418,20 @@ fn allow_from_all_namespaces() {
     w.check(
         "all namespaces",
         &[
-            (Pod("elsewhere/visitor"), Pod("default/shopfront"), 80, TCP, true),
-            (Pod("default/probe"), Pod("default/shopfront"), 80, TCP, true),
+            (
+                Pod("elsewhere/visitor"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
             // namespaceSelector {} is every pod, but only pods: not outside clients.
             (Ip(OUTSIDE), Pod("default/shopfront"), 80, TCP, false),
         ],
@@ -364,10 +465,28 @@ fn allow_from_a_labelled_namespace() {
     w.check(
         "namespace by label",
         &[
-            (Pod("staging/tester"), Pod("default/shopfront"), 80, TCP, false),
-            (Pod("live/customer"), Pod("default/shopfront"), 80, TCP, true),
+            (
+                Pod("staging/tester"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
+            (
+                Pod("live/customer"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
             // Not even the policy's own namespace, unless it has the label.
-            (Pod("default/probe"), Pod("default/shopfront"), 80, TCP, false),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
         ],
     );
 }
@@ -390,11 +509,29 @@ fn namespace_and_pod_selectors_and_vs_or() {
          \x20     podSelector:\n        matchLabels:\n          kind: metrics\n",
     );
     let and_rows = [
-        (Pod("default/plain"), Pod("default/shopfront"), 80, TCP, false),
-        (Pod("default/watcher"), Pod("default/shopfront"), 80, TCP, false),
+        (
+            Pod("default/plain"),
+            Pod("default/shopfront"),
+            80,
+            TCP,
+            false,
+        ),
+        (
+            Pod("default/watcher"),
+            Pod("default/shopfront"),
+            80,
+            TCP,
+            false,
+        ),
         (Pod("ops/plain"), Pod("default/shopfront"), 80, TCP, false),
         (Pod("ops/watcher"), Pod("default/shopfront"), 80, TCP, true),
-        (Pod("elsewhere/watcher"), Pod("default/shopfront"), 80, TCP, false),
+        (
+            Pod("elsewhere/watcher"),
+            Pod("default/shopfront"),
+            80,
+            TCP,
+            false,
+        ),
     ];
     w.check("AND", &and_rows);
 
@@ -414,12 +551,30 @@ fn namespace_and_pod_selectors_and_vs_or() {
     w.check(
         "OR",
         &[
-            (Pod("default/plain"), Pod("default/shopfront"), 80, TCP, false),
-            (Pod("default/watcher"), Pod("default/shopfront"), 80, TCP, true),
+            (
+                Pod("default/plain"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/watcher"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
             (Pod("ops/plain"), Pod("default/shopfront"), 80, TCP, true),
             (Pod("ops/watcher"), Pod("default/shopfront"), 80, TCP, true),
             // The podSelector peer alone is the policy's namespace only.
-            (Pod("elsewhere/watcher"), Pod("default/shopfront"), 80, TCP, false),
+            (
+                Pod("elsewhere/watcher"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
         ],
     );
 }
@@ -440,8 +595,20 @@ fn allow_external_clients() {
         "external",
         &[
             (Ip(OUTSIDE), Pod("default/shopfront"), 80, TCP, true),
-            (Pod("default/probe"), Pod("default/shopfront"), 80, TCP, true),
-            (Pod("default/shopfront"), Pod("default/probe"), 80, TCP, false),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/shopfront"),
+                Pod("default/probe"),
+                80,
+                TCP,
+                false,
+            ),
         ],
     );
     // The recipe's variant: only port 80 from anywhere.
@@ -483,11 +650,41 @@ fn allow_only_to_a_port() {
         w.check(
             &format!("port {port}"),
             &[
-                (Pod("default/anon"), Pod("default/twoport"), 9090, TCP, false),
-                (Pod("default/anon"), Pod("default/twoport"), 7070, TCP, false),
-                (Pod("default/scraper"), Pod("default/twoport"), 9090, TCP, false),
-                (Pod("default/scraper"), Pod("default/twoport"), 7070, TCP, true),
-                (Pod("default/scraper"), Pod("default/twoport"), 7070, UDP, false),
+                (
+                    Pod("default/anon"),
+                    Pod("default/twoport"),
+                    9090,
+                    TCP,
+                    false,
+                ),
+                (
+                    Pod("default/anon"),
+                    Pod("default/twoport"),
+                    7070,
+                    TCP,
+                    false,
+                ),
+                (
+                    Pod("default/scraper"),
+                    Pod("default/twoport"),
+                    9090,
+                    TCP,
+                    false,
+                ),
+                (
+                    Pod("default/scraper"),
+                    Pod("default/twoport"),
+                    7070,
+                    TCP,
+                    true,
+                ),
+                (
+                    Pod("default/scraper"),
+                    Pod("default/twoport"),
+                    7070,
+                    UDP,
+                    false,
+                ),
             ],
         );
     }
@@ -502,8 +699,14 @@ fn allow_from_several_selectors() {
         json!({"app": "catalog", "role": "cache"}),
         json!([{"containerPort": 6379}]),
     );
-    w.web("default/finder", json!({"app": "catalog", "role": "finder"}));
-    w.web("default/gateway", json!({"app": "catalog", "role": "gateway"}));
+    w.web(
+        "default/finder",
+        json!({"app": "catalog", "role": "finder"}),
+    );
+    w.web(
+        "default/gateway",
+        json!({"app": "catalog", "role": "gateway"}),
+    );
     w.web("default/stock", json!({"app": "warehouse", "role": "ui"}));
     w.web("default/stranger", json!({"app": "else"}));
     w.web("default/half", json!({"app": "catalog", "role": "admin"}));
@@ -519,9 +722,21 @@ fn allow_from_several_selectors() {
         "multiple selectors",
         &[
             (Pod("default/finder"), Pod("default/cache"), 6379, TCP, true),
-            (Pod("default/gateway"), Pod("default/cache"), 6379, TCP, true),
+            (
+                Pod("default/gateway"),
+                Pod("default/cache"),
+                6379,
+                TCP,
+                true,
+            ),
             (Pod("default/stock"), Pod("default/cache"), 6379, TCP, true),
-            (Pod("default/stranger"), Pod("default/cache"), 6379, TCP, false),
+            (
+                Pod("default/stranger"),
+                Pod("default/cache"),
+                6379,
+                TCP,
+                false,
+            ),
             (Pod("default/half"), Pod("default/cache"), 6379, TCP, false),
         ],
     );
@@ -566,11 +781,29 @@ fn deny_egress_then_allow_dns() {
     w.check(
         "deny egress",
         &[
-            (Pod("default/sealed"), Pod("kube-system/coredns-1"), 53, UDP, false),
-            (Pod("default/sealed"), Pod("default/shopfront"), 80, TCP, false),
+            (
+                Pod("default/sealed"),
+                Pod("kube-system/coredns-1"),
+                53,
+                UDP,
+                false,
+            ),
+            (
+                Pod("default/sealed"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
             (Pod("default/sealed"), Ip(OUTSIDE), 80, TCP, false),
             // Ingress to the sealed pod is not affected (policyTypes: Egress only).
-            (Pod("default/shopfront"), Pod("default/sealed"), 80, TCP, true),
+            (
+                Pod("default/shopfront"),
+                Pod("default/sealed"),
+                80,
+                TCP,
+                true,
+            ),
         ],
     );
 
@@ -581,12 +814,42 @@ fn deny_egress_then_allow_dns() {
     w.check(
         "DNS allowed",
         &[
-            (Pod("default/sealed"), Pod("kube-system/coredns-1"), 53, UDP, true),
-            (Pod("default/sealed"), Pod("kube-system/coredns-1"), 53, TCP, true),
-            (Pod("default/sealed"), Pod("kube-system/coredns-1"), 9153, TCP, false),
-            (Pod("default/sealed"), Pod("default/shopfront"), 80, TCP, false),
+            (
+                Pod("default/sealed"),
+                Pod("kube-system/coredns-1"),
+                53,
+                UDP,
+                true,
+            ),
+            (
+                Pod("default/sealed"),
+                Pod("kube-system/coredns-1"),
+                53,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/sealed"),
+                Pod("kube-system/coredns-1"),
+                9153,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/sealed"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
             (Pod("default/sealed"), Ip(OUTSIDE), 80, TCP, false),
-            (Pod("default/shopfront"), Pod("default/sealed"), 80, TCP, true),
+            (
+                Pod("default/shopfront"),
+                Pod("default/sealed"),
+                80,
+                TCP,
+                true,
+            ),
         ],
     );
 }
@@ -604,7 +867,13 @@ fn default_deny_egress_in_a_namespace() {
     w.check(
         "namespace egress",
         &[
-            (Pod("default/a"), Pod("kube-system/coredns-1"), 53, UDP, false),
+            (
+                Pod("default/a"),
+                Pod("kube-system/coredns-1"),
+                53,
+                UDP,
+                false,
+            ),
             (Pod("default/a"), Pod("shop/b"), 80, TCP, false),
             (Pod("default/a"), Ip(OUTSIDE), 443, TCP, false),
             (Pod("shop/b"), Pod("default/a"), 80, TCP, true),
@@ -641,10 +910,34 @@ fn egress_to_labelled_namespace_and_pods_on_ports() {
     w.check(
         "egress to namespace and pods",
         &[
-            (Pod("default/outbound"), Pod("kube-system/coredns-1"), 53, UDP, true),
-            (Pod("default/outbound"), Pod("default/inner"), 8080, TCP, true),
-            (Pod("default/outbound"), Pod("default/inner"), 9090, TCP, false),
-            (Pod("default/outbound"), Pod("default/other"), 8080, TCP, false),
+            (
+                Pod("default/outbound"),
+                Pod("kube-system/coredns-1"),
+                53,
+                UDP,
+                true,
+            ),
+            (
+                Pod("default/outbound"),
+                Pod("default/inner"),
+                8080,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/outbound"),
+                Pod("default/inner"),
+                9090,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/outbound"),
+                Pod("default/other"),
+                8080,
+                TCP,
+                false,
+            ),
             (Pod("default/outbound"), Ip(OUTSIDE), 53, UDP, false),
         ],
     );
@@ -663,8 +956,20 @@ fn deny_external_egress() {
     w.check(
         "DNS only",
         &[
-            (Pod("default/sealed"), Pod("kube-system/coredns-1"), 53, UDP, true),
-            (Pod("default/sealed"), Pod("default/shopfront"), 80, TCP, false),
+            (
+                Pod("default/sealed"),
+                Pod("kube-system/coredns-1"),
+                53,
+                UDP,
+                true,
+            ),
+            (
+                Pod("default/sealed"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                false,
+            ),
             (Pod("default/sealed"), Ip(OUTSIDE), 80, TCP, false),
         ],
     );
@@ -682,8 +987,20 @@ fn deny_external_egress() {
     w.check(
         "in-cluster only",
         &[
-            (Pod("default/sealed"), Pod("kube-system/coredns-1"), 53, UDP, true),
-            (Pod("default/sealed"), Pod("default/shopfront"), 80, TCP, true),
+            (
+                Pod("default/sealed"),
+                Pod("kube-system/coredns-1"),
+                53,
+                UDP,
+                true,
+            ),
+            (
+                Pod("default/sealed"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
             (Pod("default/sealed"), Pod("shop/far"), 80, TCP, true),
             (Pod("default/sealed"), Ip(OUTSIDE), 80, TCP, false),
             // The first rule has no peers: DNS anywhere, the outside included.
@@ -711,7 +1028,13 @@ fn ip_blocks_with_exceptions() {
             (Ip("203.0.113.255"), Pod("default/shopfront"), 80, TCP, true),
             (Ip("198.51.100.1"), Pod("default/shopfront"), 80, TCP, false),
             // ipBlock matches pod addresses too.
-            (Pod("default/probe"), Pod("default/shopfront"), 80, TCP, true),
+            (
+                Pod("default/probe"),
+                Pod("default/shopfront"),
+                80,
+                TCP,
+                true,
+            ),
             (Ip("2001:db8::1"), Pod("default/shopfront"), 80, TCP, false),
         ],
     );
@@ -730,15 +1053,57 @@ fn port_ranges_and_protocols() {
     w.check(
         "ranges",
         &[
-            (Pod("default/client"), Pod("default/target"), 31999, TCP, false),
-            (Pod("default/client"), Pod("default/target"), 32000, TCP, true),
-            (Pod("default/client"), Pod("default/target"), 32768, TCP, true),
-            (Pod("default/client"), Pod("default/target"), 32769, TCP, false),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                31999,
+                TCP,
+                false,
+            ),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                32000,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                32768,
+                TCP,
+                true,
+            ),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                32769,
+                TCP,
+                false,
+            ),
             // A port entry with a protocol and no port: every port of that protocol.
             (Pod("default/client"), Pod("default/target"), 1, UDP, true),
-            (Pod("default/client"), Pod("default/target"), 9000, "SCTP", true),
-            (Pod("default/client"), Pod("default/target"), 9001, "SCTP", false),
-            (Pod("default/client"), Pod("default/target"), 9000, TCP, false),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                9000,
+                "SCTP",
+                true,
+            ),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                9001,
+                "SCTP",
+                false,
+            ),
+            (
+                Pod("default/client"),
+                Pod("default/target"),
+                9000,
+                TCP,
+                false,
+            ),
         ],
     );
 }
@@ -769,10 +1134,28 @@ fn named_ports_resolve_on_the_destination() {
             (Pod("default/client"), Pod("default/left"), 8080, TCP, true),
             (Pod("default/client"), Pod("default/left"), 9090, TCP, false),
             (Pod("default/client"), Pod("default/right"), 9090, TCP, true),
-            (Pod("default/client"), Pod("default/right"), 8080, TCP, false),
+            (
+                Pod("default/client"),
+                Pod("default/right"),
+                8080,
+                TCP,
+                false,
+            ),
             // `dns` is a UDP port, and the entry's protocol defaults to TCP.
-            (Pod("default/client"), Pod("default/right"), 5353, UDP, false),
-            (Pod("default/client"), Pod("default/right"), 5353, TCP, false),
+            (
+                Pod("default/client"),
+                Pod("default/right"),
+                5353,
+                UDP,
+                false,
+            ),
+            (
+                Pod("default/client"),
+                Pod("default/right"),
+                5353,
+                TCP,
+                false,
+            ),
             // A name cannot resolve on an address outside the cluster.
             (Pod("default/client"), Ip(OUTSIDE), 8080, TCP, false),
         ],
@@ -793,7 +1176,11 @@ fn egress_rules_make_a_policy_egress_without_policy_types() {
     );
     let np = w
         .store
-        .get(kind("networking.k8s.io", "NetworkPolicy"), "default", "both-ways")
+        .get(
+            kind("networking.k8s.io", "NetworkPolicy"),
+            "default",
+            "both-ways",
+        )
         .unwrap();
     assert_eq!(np["spec"]["policyTypes"], json!(["Ingress", "Egress"]));
     w.check(

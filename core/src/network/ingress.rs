@@ -107,8 +107,12 @@ pub fn route(store: &Store, class: &str, host: &str, path: &str) -> RouteResult 
     let Some(backend) = &location.backend else {
         return RouteResult::NoMatch;
     };
-    let tls = server.host != CATCH_ALL && tls_hosts(&ingresses).iter().any(|t| covers(t, &server.host));
-    let ssl_redirect = tls && meta::str_at(location.ingress, &annotation_ptr(SSL_REDIRECT)) != "false";
+    let tls = server.host != CATCH_ALL
+        && tls_hosts(&ingresses)
+            .iter()
+            .any(|t| covers(t, &server.host));
+    let ssl_redirect =
+        tls && meta::str_at(location.ingress, &annotation_ptr(SSL_REDIRECT)) != "false";
     RouteResult::Routed(Route {
         ingress: format!(
             "{}/{}",
@@ -127,7 +131,10 @@ pub fn route(store: &Store, class: &str, host: &str, path: &str) -> RouteResult 
 
 /// Whether the Ingress belongs to the class (see the module doc).
 pub fn in_class(ing: &Value, class: &str) -> bool {
-    match ing.pointer("/spec/ingressClassName").and_then(Value::as_str) {
+    match ing
+        .pointer("/spec/ingressClassName")
+        .and_then(Value::as_str)
+    {
         Some(name) => name == class,
         None => match ing
             .pointer("/metadata/annotations")
@@ -192,7 +199,10 @@ struct Server<'a> {
 }
 
 fn annotation_ptr(key: &str) -> String {
-    format!("/metadata/annotations/{}", key.replace('~', "~0").replace('/', "~1"))
+    format!(
+        "/metadata/annotations/{}",
+        key.replace('~', "~0").replace('/', "~1")
+    )
 }
 
 fn rewrite_target(ing: &Value) -> Option<&str> {
@@ -314,7 +324,7 @@ fn servers<'a>(ingresses: &[&'a Value]) -> Vec<Server<'a>> {
         server.locations.sort_by(|a, b| b.path.cmp(&a.path));
         server
             .locations
-            .sort_by(|a, b| b.path.len().cmp(&a.path.len()));
+            .sort_by_key(|l| std::cmp::Reverse(l.path.len()));
     }
     servers
 }

@@ -166,7 +166,10 @@ impl Connection<'_> {
             }
             let name = format!("{namespace}/{}", meta::name(np));
             let rules = meta::array_at(np, &format!("/spec/{}", direction.rules_key()));
-            if rules.iter().any(|r| self.rule_allows(namespace, r, direction)) {
+            if rules
+                .iter()
+                .any(|r| self.rule_allows(namespace, r, direction))
+            {
                 allowing.push(name);
             } else {
                 selecting.push(name);

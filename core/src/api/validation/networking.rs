@@ -220,7 +220,9 @@ pub fn validate_ingress_create(obj: &Value) -> ErrorList {
         .pointer("/metadata/annotations")
         .and_then(|a| a.get(ANNOTATION_INGRESS_CLASS))
         .and_then(Value::as_str);
-    let class = obj.pointer("/spec/ingressClassName").and_then(Value::as_str);
+    let class = obj
+        .pointer("/spec/ingressClassName")
+        .and_then(Value::as_str);
     if let (Some(annotation), Some(class)) = (annotation, class)
         && annotation != class
     {
@@ -501,7 +503,10 @@ fn ingress_class_spec(obj: &Value) -> ErrorList {
                 MAX_LEN_CONTROLLER,
             ));
         }
-        errs.extend(is_domain_prefixed_path(&path.child("controller"), controller));
+        errs.extend(is_domain_prefixed_path(
+            &path.child("controller"),
+            controller,
+        ));
     }
     if let Some(params) = spec.get("parameters").filter(|p| !p.is_null()) {
         errs.extend(class_parameters(params, &path.child("parameters")));
@@ -644,15 +649,21 @@ mod tests {
             (json!({"defaultBackend": svc}), &[]),
             (
                 json!({}),
-                &["spec: Invalid value: null: either `defaultBackend` or `rules` must be specified"],
+                &[
+                    "spec: Invalid value: null: either `defaultBackend` or `rules` must be specified",
+                ],
             ),
             (
                 json!({"rules": [{"host": "10.0.0.1", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": svc}]}}]}),
-                &["spec.rules[0].host: Invalid value: \"10.0.0.1\": must be a DNS name, not an IP address"],
+                &[
+                    "spec.rules[0].host: Invalid value: \"10.0.0.1\": must be a DNS name, not an IP address",
+                ],
             ),
             (
                 json!({"rules": [{"host": "*.foo.com", "http": {"paths": [{"path": "/", "backend": svc}]}}]}),
-                &["spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"],
+                &[
+                    "spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified",
+                ],
             ),
             (
                 json!({"rules": [{"http": {"paths": [
@@ -670,7 +681,9 @@ mod tests {
             ),
             (
                 json!({"defaultBackend": {"service": {"name": "web", "port": {"name": "http", "number": 80}}}}),
-                &["spec.defaultBackend: Invalid value: \"\": cannot set both port name & port number"],
+                &[
+                    "spec.defaultBackend: Invalid value: \"\": cannot set both port name & port number",
+                ],
             ),
             (
                 json!({"defaultBackend": {"service": {"name": "web", "port": {}}}}),
@@ -678,11 +691,15 @@ mod tests {
             ),
             (
                 json!({"defaultBackend": {}}),
-                &["spec.defaultBackend: Invalid value: \"\": resource or service backend is required"],
+                &[
+                    "spec.defaultBackend: Invalid value: \"\": resource or service backend is required",
+                ],
             ),
             (
                 json!({"defaultBackend": svc, "tls": [{"hosts": ["a.example.com"], "secretName": "Bad_Name"}]}),
-                &["spec.tls[0].secretName: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+                &[
+                    "spec.tls[0].secretName: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                ],
             ),
         ];
         for (spec, want) in table {
@@ -704,14 +721,19 @@ mod tests {
         });
         assert_eq!(
             messages(&validate_ingress_create(&ing)),
-            ["annotations.kubernetes.io/ingress.class: Invalid value: \"traefik\": must match `ingressClassName` when both are specified"]
+            [
+                "annotations.kubernetes.io/ingress.class: Invalid value: \"traefik\": must match `ingressClassName` when both are specified"
+            ]
         );
     }
 
     #[test]
     fn ingress_class_errors() {
         let class = |spec: Value| json!({"metadata": {"name": "nginx"}, "spec": spec});
-        assert!(validate_ingress_class(&class(json!({"controller": "k8s.io/ingress-nginx"}))).is_empty());
+        assert!(
+            validate_ingress_class(&class(json!({"controller": "k8s.io/ingress-nginx"})))
+                .is_empty()
+        );
         assert_eq!(
             messages(&validate_ingress_class(&class(json!({})))),
             ["spec.controller: Required value"]
