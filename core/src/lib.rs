@@ -18,6 +18,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod addons;
 pub mod api;
 pub mod bootstrap;
 pub mod cluster;
@@ -26,6 +27,7 @@ pub mod event_correlator;
 pub mod graph;
 pub mod kubectl;
 pub mod kubelet;
+pub mod load;
 pub mod network;
 pub mod quota;
 pub mod rng;

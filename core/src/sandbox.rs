@@ -26,13 +26,21 @@ Sandbox commands (the cluster owner's hands; not part of kubectl):
   kubeplay why pod NAME [-n NAMESPACE]
                                      how the scheduler judges each node for the pod: the filter
                                      that rejects it, or its scores plugin by plugin
+  kubeplay addon enable|disable metrics-server
+                                     install (or remove) metrics-server, as kind users do, with
+                                     --kubelet-insecure-tls; `kubectl top` and HPAs need it
+  kubeplay addon list                the add-ons and whether they are enabled
 ";
 
 /// Runs `kubeplay <args>`; `namespace` is the shell's current namespace.
 pub fn run(args: &[String], sim: &mut Sim, namespace: &str) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match words.as_slice() {
-        [] | ["help" | "--help" | "-h"] => Ok(HELP.to_string()),
+        [] | ["help" | "--help" | "-h"] => Ok(format!("{HELP}{}", crate::load::USAGE)),
+        ["addon", "enable", name] => crate::addons::enable(name, sim),
+        ["addon", "disable", name] => crate::addons::disable(name, sim),
+        ["addon"] | ["addon", "list"] => Ok(crate::addons::list(sim)),
+        ["load", rest @ ..] => crate::load::run(rest, sim, namespace),
         ["node", "list"] => Ok(list(sim)),
         ["node", "add", name, flags @ ..] => add(name, flags, sim),
         ["node", "stop", name] => power(name, false, sim),
@@ -44,8 +52,9 @@ pub fn run(args: &[String], sim: &mut Sim, namespace: &str) -> Output {
                 .to_string(),
         ),
         _ => Err(format!(
-            "kubeplay: unknown sandbox command \"{}\"\n\n{HELP}",
-            words.join(" ")
+            "kubeplay: unknown sandbox command \"{}\"\n\n{HELP}{}",
+            words.join(" "),
+            crate::load::USAGE
         )),
     };
     match result {

@@ -16,10 +16,11 @@ use serde_json::{Value, json};
 
 use crate::api::{Kind, Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, crd, cronjob, daemonset, deployment,
-    disruption, endpoints, endpointslice, garbage_collector, job, local_path, namespace,
-    node_lifecycle, persistentvolume, pod_gc, podautoscaler, replicaset, replication_controller,
-    resourcequota, serviceaccount, statefulset, taint_eviction, ttl_after_finished,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, apiservice, crd, cronjob, daemonset,
+    deployment, disruption, endpoints, endpointslice, garbage_collector, job, local_path,
+    namespace, node_lifecycle, persistentvolume, pod_gc, podautoscaler, replicaset,
+    replication_controller, resourcequota, serviceaccount, statefulset, taint_eviction,
+    ttl_after_finished,
 };
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -101,6 +102,7 @@ impl Sim {
                 Box::new(taint_eviction::TaintEvictionController::default()),
                 Box::new(pod_gc::PodGarbageCollector::default()),
                 Box::new(crd::CrdController),
+                Box::new(apiservice::AvailableConditionController),
                 Box::new(Scheduler::default()),
                 Box::new(Kubelet::default()),
                 Box::new(NodeHeartbeat::default()),
@@ -512,6 +514,7 @@ fn field_manager(component: &str) -> &'static str {
     match component {
         "default-scheduler" => "kube-scheduler",
         "kubelet" => "kubelet",
+        "kube-apiserver" => "kube-apiserver",
         _ => "kube-controller-manager",
     }
 }

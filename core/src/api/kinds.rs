@@ -108,6 +108,7 @@ kinds! {
     "admissionregistration.k8s.io" "v1" ValidatingAdmissionPolicy "validatingadmissionpolicies" "validatingadmissionpolicy" [] false ALL_VERBS ["api-extensions"];
     "admissionregistration.k8s.io" "v1" ValidatingAdmissionPolicyBinding "validatingadmissionpolicybindings" "validatingadmissionpolicybinding" [] false ALL_VERBS ["api-extensions"];
     "apiextensions.k8s.io" "v1" CustomResourceDefinition "customresourcedefinitions" "customresourcedefinition" ["crd", "crds"] false ALL_VERBS ["api-extensions"];
+    "apiregistration.k8s.io" "v1" APIService "apiservices" "apiservice" [] false ALL_VERBS ["api-extensions"];
     "apps" "v1" ControllerRevision "controllerrevisions" "controllerrevision" [] true ALL_VERBS [];
     "apps" "v1" DaemonSet "daemonsets" "daemonset" ["ds"] true ALL_VERBS ["all"];
     "apps" "v1" Deployment "deployments" "deployment" ["deploy"] true ALL_VERBS ["all"];

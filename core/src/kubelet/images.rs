@@ -372,7 +372,7 @@ pub static CATALOGUE: &[Image] = &[
             stop_ms: SERVER_STOP_MS,
         },
         app: App::PhpApache,
-        binaries: &["apache2", "apache2-foreground", "apachectl", "php"],
+        binaries: &["apache2-foreground", "apache2", "apachectl", "php"],
         env: &[
             DEBIAN_PATH,
             ("PHP_INI_DIR", "/usr/local/etc/php"),

@@ -1,7 +1,9 @@
 //! The HorizontalPodAutoscaler row, as upstream's `printHorizontalPodAutoscaler` builds it:
 //! `REFERENCE` as `Kind/name`, `TARGETS` from `formatHPAMetrics` (`cpu: 250%/50%`,
 //! `memory: 12Mi/100Mi`, `<unknown>` until the controller has measured, at most two metrics
-//! then `+ N more...`), `MINPODS` (`<unset>`), `MAXPODS`, `REPLICAS`.
+//! then `+ N more...`), `MINPODS` (`<unset>`), `MAXPODS`, `REPLICAS`. Also the APIService
+//! row (kube-aggregator's `printAPIService`), where metrics-server's registration shows as
+//! `True` or `False (MissingEndpoints)`.
 
 use serde_json::Value;
 
@@ -123,4 +125,35 @@ pub fn format_metrics(hpa: &Value) -> String {
         return format!("{} + {} more...", list.join(", "), count - 2);
     }
     list.join(", ")
+}
+
+/// `printAPIService`: `SERVICE` is `namespace/name` or `Local`; `AVAILABLE` the `Available`
+/// condition's status, with its reason when not True.
+pub fn api_service_row(api: &Value, now: Time) -> Vec<String> {
+    let service = match meta::at(api, "/spec/service").filter(|s| s.is_object()) {
+        Some(s) => format!(
+            "{}/{}",
+            meta::str_at(s, "/namespace"),
+            meta::str_at(s, "/name")
+        ),
+        None => "Local".to_string(),
+    };
+    let available = match crate::controllers::condition(api, "Available") {
+        None => "Unknown".to_string(),
+        Some(c) => {
+            let status = meta::str_at(c, "/status");
+            let reason = meta::str_at(c, "/reason");
+            if status == "True" || reason.is_empty() {
+                status.to_string()
+            } else {
+                format!("{status} ({reason})")
+            }
+        }
+    };
+    vec![
+        meta::name(api).to_string(),
+        service,
+        available,
+        age(api, now),
+    ]
 }

@@ -266,6 +266,12 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("ALLOWED DISRUPTIONS", false),
             ("AGE", false),
         ]),
+        "APIService" => Table::new(&[
+            ("NAME", false),
+            ("SERVICE", false),
+            ("AVAILABLE", false),
+            ("AGE", false),
+        ]),
         "HorizontalPodAutoscaler" => Table::new(&[
             ("NAME", false),
             ("REFERENCE", false),
@@ -447,6 +453,7 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             }
             "Event" => event_row(obj, now),
             "HorizontalPodAutoscaler" => super::autoscaling::hpa_row(obj, now),
+            "APIService" => super::autoscaling::api_service_row(obj, now),
             "PodDisruptionBudget" => vec![
                 meta::name(obj).into(),
                 int_or_string(obj.pointer("/spec/minAvailable")),
