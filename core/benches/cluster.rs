@@ -1,12 +1,13 @@
 //! Benchmarks that print figures (run with `cargo bench -p kubeplay-core`): how long the
 //! default cluster takes to build, kubectl latency with 1,000 pods, a Deployment scaled from 0
-//! to 1,000 pods on 100 nodes until all are Running, and scheduler throughput. Time here is
+//! to 1,000 pods on 100 nodes until all are Running, and scheduler throughput, and the graph layout of 300 objects. Time here is
 //! compute time; virtual time is free.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use kubeplay_core::Cluster;
+use kubeplay_core::graph::Options;
 
 fn node_manifests(count: usize) -> String {
     (0..count)
@@ -80,4 +81,38 @@ fn main() {
         });
         println!("{label:<42}{t:8.2} ms (budget 10 ms)");
     }
+
+    graph_layout();
+}
+
+/// The graph view model of about 300 objects: 20 Deployments of 8 pods with their ReplicaSets,
+/// 20 Services routing to them and 20 ConfigMaps, on 10 nodes.
+fn graph_layout() {
+    let mut cluster = Cluster::new_default(1);
+    cluster.write_file("nodes.yaml", &node_manifests(10));
+    let out = cluster.exec("kubectl apply -f nodes.yaml");
+    assert!(out.success(), "{}", out.stderr);
+    for i in 0..20 {
+        for line in [
+            format!("kubectl create deployment app{i:02} --image=nginx --replicas=8"),
+            format!("kubectl expose deployment app{i:02} --port=80"),
+            format!("kubectl create configmap app{i:02}-config --from-literal=mode=demo"),
+        ] {
+            let out = cluster.exec(&line);
+            assert!(out.success(), "{}", out.stderr);
+        }
+    }
+    cluster.advance(60_000);
+    let options = Options::default();
+    let graph = cluster.graph(&options);
+    let objects = graph.objects.len() + graph.pods().count() + graph.nodes.len();
+    let t = median_ms(11, || {
+        black_box(cluster.graph(&options));
+    });
+    println!(
+        "graph layout ({objects} objects, {} edges):{:>w$}{t:8.2} ms (budget 50 ms)",
+        graph.edges.len(),
+        "",
+        w = 12usize.saturating_sub(graph.edges.len().to_string().len() + objects.to_string().len())
+    );
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::api::openapi::OpenApi;
 use crate::graph::{self, Graph};
 use crate::kubectl::shell::Shell;
-use crate::sim::Sim;
+use crate::sim::{Sim, StepChange};
 use crate::store::Store;
 use crate::time::Time;
 
@@ -46,6 +46,18 @@ impl Output {
 pub struct Cluster {
     sim: Sim,
     shell: Shell,
+    /// Where the picture's boxes were, so that they stay put between builds.
+    graph_memory: graph::Memory,
+}
+
+/// What one [`Cluster::step`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// How far the clock moved: replaying `advance(advanced_ms)` from the same state does
+    /// exactly the same (for hosts that journal time).
+    pub advanced_ms: i64,
+    /// The changes of the instant it stopped at; empty when nothing happened within the limit.
+    pub changes: Vec<StepChange>,
 }
 
 impl Cluster {
@@ -54,6 +66,7 @@ impl Cluster {
         Cluster {
             sim: crate::bootstrap::default_cluster(seed),
             shell: Shell::default(),
+            graph_memory: graph::Memory::default(),
         }
     }
 
@@ -117,9 +130,65 @@ impl Cluster {
         &self.sim.store
     }
 
-    /// The picture of the cluster: nodes with their pods, and who owns whom.
-    pub fn graph(&self, options: &graph::Options) -> Graph {
-        graph::build(&self.sim.store, options)
+    /// The picture of the cluster: nodes with their pods, and who owns whom. Boxes keep the
+    /// places earlier calls gave them.
+    pub fn graph(&mut self, options: &graph::Options) -> Graph {
+        graph::build(&self.sim.store, options, &mut self.graph_memory)
+    }
+
+    /// Lets time run to the next moment something happens (a timer that changes an object;
+    /// Lease renewals do not count), but no further than `limit_ms`. See [`Step`].
+    pub fn step(&mut self, limit_ms: i64) -> Step {
+        let start = self.now();
+        let limit = start.plus_millis(limit_ms);
+        match self.sim.step(limit) {
+            Some((_, changes)) => Step {
+                advanced_ms: self.now().since(start),
+                changes,
+            },
+            None => {
+                self.sim.advance_to(limit);
+                Step {
+                    advanced_ms: limit_ms,
+                    changes: Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// Lets time run until `quiet_ms` pass with no change (Leases aside), at most `limit_ms`
+    /// in all; returns how far the clock moved and whether the cluster came to rest (a pod in
+    /// CrashLoopBackOff never does).
+    pub fn run_until_settled(&mut self, quiet_ms: i64, limit_ms: i64) -> (i64, bool) {
+        let start = self.now();
+        let end = start.plus_millis(limit_ms);
+        loop {
+            let quiet_until = self.now().plus_millis(quiet_ms);
+            if quiet_until > end {
+                self.sim.advance_to(end);
+                return (limit_ms, false);
+            }
+            if self.sim.step(quiet_until).is_none() {
+                self.sim.advance_to(quiet_until);
+                return (self.now().since(start), true);
+            }
+        }
+    }
+
+    /// The most recent `limit` events of the namespaces `options` shows, newest first.
+    pub fn events(&self, options: &graph::Options, limit: usize) -> Vec<graph::timeline::EventRow> {
+        graph::timeline::events(&self.sim.store, options, limit)
+    }
+
+    /// Everything the page's inspector shows of one object. Read-only: it runs kubectl in a
+    /// shell of its own, so the terminal's history is untouched and nothing needs journaling.
+    pub fn inspect(&mut self, object: &graph::ObjectRef) -> graph::inspect::Inspection {
+        graph::inspect::inspect(&mut self.sim, object)
+    }
+
+    /// A pod container's log (`kubectl logs`), read-only like [`Cluster::inspect`].
+    pub fn logs(&mut self, pod: &graph::ObjectRef, container: &str) -> Output {
+        graph::inspect::logs(&mut self.sim, pod, container)
     }
 
     /// Why pod `namespace/name` is Pending, or why it is on its node: the scheduler's verdict

@@ -25,7 +25,7 @@ use crate::controllers::{
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
 use crate::scheduler::Scheduler;
-use crate::store::{Change, Store};
+use crate::store::{Change, ChangeType, Store};
 use crate::time::Time;
 
 /// The work queue's rate limiter on failed syncs: first retry after 5 ms, doubling, at most
@@ -57,6 +57,19 @@ pub struct Sim {
     /// Watches clients hold open (`kubectl rollout status`): the changes each one sees.
     watches: BTreeMap<u64, Watch>,
     next_watch: u64,
+    /// Changes to objects other than Leases (whose renewals every 10 s say nothing), counted
+    /// for [`Sim::step`], with the latest ones kept while a step is under way.
+    visible_changes: u64,
+    step_log: Option<Vec<StepChange>>,
+}
+
+/// One change a [`Sim::step`] saw: `(ADDED|MODIFIED|DELETED, kind, namespace, name)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepChange {
+    pub change: ChangeType,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
 }
 
 /// A client's watch on one object or on a collection (a namespace's or every namespace's
@@ -117,6 +130,8 @@ impl Sim {
             failures: BTreeMap::new(),
             watches: BTreeMap::new(),
             next_watch: 0,
+            visible_changes: 0,
+            step_log: None,
         }
     }
 
@@ -244,6 +259,26 @@ impl Sim {
         self.advance_to(until);
     }
 
+    /// Advances from timer to timer until an instant changes something other than a Lease,
+    /// at most until `limit`; returns that instant's changes, or `None` (then the clock stands
+    /// at the last timer before `limit`, or where it was). Equivalent to `advance_to(now
+    /// after)`: the same timers fire in the same order.
+    pub fn step(&mut self, limit: Time) -> Option<(Time, Vec<StepChange>)> {
+        self.settle();
+        let before = self.visible_changes;
+        self.step_log = Some(Vec::new());
+        let mut result = None;
+        while let Some(due) = self.next_timer().filter(|t| *t <= limit) {
+            self.advance_to(due);
+            if self.visible_changes > before {
+                result = Some((due, self.step_log.take().unwrap_or_default()));
+                break;
+            }
+        }
+        self.step_log = None;
+        result
+    }
+
     /// Advances until `done` holds or `limit` passes, checking after every instant; returns
     /// whether `done` held. This is how `kubectl wait`, `delete` and `rollout status` pass time.
     pub fn advance_until(&mut self, limit: Time, mut done: impl FnMut(&Store) -> bool) -> bool {
@@ -348,6 +383,17 @@ impl Sim {
                     })
                     .cloned(),
             );
+        }
+        for change in changes.iter().filter(|c| c.kind.kind != "Lease") {
+            self.visible_changes += 1;
+            if let Some(log) = &mut self.step_log {
+                log.push(StepChange {
+                    change: change.change,
+                    kind: change.kind.kind,
+                    namespace: meta::namespace(&change.object).to_string(),
+                    name: meta::name(&change.object).to_string(),
+                });
+            }
         }
         let mut keys = Vec::new();
         let mut routed = Vec::new();

@@ -1,22 +1,26 @@
 //! The cluster as a picture, before any drawing: boxes, positions and edges that the page turns
 //! into SVG. No SVG or browser code here — only the view model and its layout.
 //!
-//! Layout, top to bottom: Deployments, then ReplicaSets and DaemonSets, then the cluster nodes
-//! as boxes holding their pods, with unscheduled pods in a "Pending" box at the end. Ownership
-//! (`Deployment → ReplicaSet → Pod`, `DaemonSet → Pod`) is a petgraph graph whose edges become
-//! lines. Everything is ordered by name or creation time, so boxes keep their places when others
-//! appear.
+//! [`build`] reads the store once: [`items`] turns objects into boxes (what each shows),
+//! [`relations`] finds who points at whom (a petgraph graph: ownership, Service → endpoint
+//! pods, Ingress → Service, PVC → PV, Pod → PVC/ConfigMap/Secret), and [`layout`] places the
+//! boxes in bands above the cluster nodes, which hold their pods. Positions are stable: each box
+//! keeps the place it was first given in its band or node ([`Memory`]), so nothing moves when
+//! another object appears. [`timeline`] lists events for the page's timeline, and [`inspect`]
+//! gathers what the page's inspector shows of one object.
 
-use std::collections::BTreeMap;
+pub mod inspect;
+pub mod items;
+pub mod layout;
+pub mod refs;
+pub mod relations;
+pub mod timeline;
 
-use petgraph::graphmap::DiGraphMap;
-use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::meta;
-use crate::controllers::kind;
-use crate::kubectl::printers::pod_status;
+pub use items::{node_roles, node_status};
+
 use crate::store::Store;
-use crate::time::Time;
 
 /// Namespaces of the cluster's own machinery, hidden unless asked for.
 pub const SYSTEM_NAMESPACES: &[&str] = &[
@@ -26,22 +30,95 @@ pub const SYSTEM_NAMESPACES: &[&str] = &[
     "local-path-storage",
 ];
 
+/// The kinds the picture can show besides nodes, in legend order; each can be toggled off.
+pub const KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Service",
+    "Ingress",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "ConfigMap",
+    "Secret",
+];
+
 /// What to draw.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Only this namespace's objects (nodes are always drawn).
+    /// Only this namespace's objects (nodes and cluster-scoped objects are always drawn).
     pub namespace: Option<String>,
-    /// Also draw the system namespaces' objects.
+    /// Also draw the system namespaces' objects (and each namespace's `kube-root-ca.crt`).
     pub include_system: bool,
+    /// Kinds (names from [`KINDS`]) not to draw.
+    pub hidden_kinds: BTreeSet<String>,
 }
 
+/// One object, as the page names it: `Kind/namespace/name` (namespace empty when
+/// cluster-scoped).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectRef {
+    pub fn new(kind: &str, namespace: &str, name: &str) -> ObjectRef {
+        ObjectRef {
+            kind: kind.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    /// `Kind/namespace/name`, the id of the object's box.
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
+
+    /// The reverse of [`ObjectRef::id`].
+    pub fn from_id(id: &str) -> Option<ObjectRef> {
+        let mut parts = id.splitn(3, '/');
+        let (kind, namespace, name) = (parts.next()?, parts.next()?, parts.next()?);
+        (!kind.is_empty() && !name.is_empty()).then(|| ObjectRef::new(kind, namespace, name))
+    }
+}
+
+/// The laid-out picture.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
     pub width: f64,
     pub height: f64,
+    /// The horizontal bands the non-pod objects sit in, top to bottom.
+    pub bands: Vec<Band>,
     pub nodes: Vec<NodeBox>,
-    pub workloads: Vec<WorkloadBox>,
+    /// Every box that is neither a node nor a pod.
+    pub objects: Vec<ObjectBox>,
     pub edges: Vec<Edge>,
+    /// Every namespace in the cluster, for the page's namespace filter.
+    pub namespaces: Vec<String>,
+}
+
+impl Graph {
+    /// Every pod box, node by node.
+    pub fn pods(&self) -> impl Iterator<Item = &PodBox> {
+        self.nodes.iter().flat_map(|n| &n.pods)
+    }
+
+    /// The rectangle of the box with this id, if drawn.
+    pub fn rect_of(&self, id: &str) -> Option<Rect> {
+        self.objects
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.rect)
+            .or_else(|| self.pods().find(|p| p.id == id).map(|p| p.rect))
+            .or_else(|| self.nodes.iter().find(|n| n.id == id).map(|n| n.rect))
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -53,17 +130,74 @@ pub struct Rect {
 }
 
 impl Rect {
-    fn bottom_center(&self) -> (f64, f64) {
-        (self.x + self.w / 2.0, self.y + self.h)
+    pub fn center(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
-    fn top_center(&self) -> (f64, f64) {
-        (self.x + self.w / 2.0, self.y)
+}
+
+/// Which band a kind sits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BandKind {
+    /// Ingresses and Services: how traffic comes in.
+    Network,
+    /// Deployments, StatefulSets, DaemonSets, CronJobs: what users usually create.
+    Workloads,
+    /// ReplicaSets and Jobs: what the workloads' controllers create.
+    Controllers,
+    /// ConfigMaps, Secrets, PersistentVolumeClaims and PersistentVolumes: what pods use.
+    ConfigStorage,
+}
+
+impl BandKind {
+    pub const ALL: [BandKind; 4] = [
+        BandKind::Network,
+        BandKind::Workloads,
+        BandKind::Controllers,
+        BandKind::ConfigStorage,
+    ];
+
+    /// A stable name for styling and the page's text table.
+    pub fn class(self) -> &'static str {
+        match self {
+            BandKind::Network => "network",
+            BandKind::Workloads => "workloads",
+            BandKind::Controllers => "controllers",
+            BandKind::ConfigStorage => "config-storage",
+        }
     }
+
+    /// The kinds that sit in this band.
+    pub fn kinds(self) -> &'static [&'static str] {
+        match self {
+            BandKind::Network => &["Ingress", "Service"],
+            BandKind::Workloads => &["Deployment", "StatefulSet", "DaemonSet", "CronJob"],
+            BandKind::Controllers => &["ReplicaSet", "Job"],
+            BandKind::ConfigStorage => &[
+                "ConfigMap",
+                "Secret",
+                "PersistentVolumeClaim",
+                "PersistentVolume",
+            ],
+        }
+    }
+
+    pub fn of_kind(kind: &str) -> Option<BandKind> {
+        BandKind::ALL.into_iter().find(|b| b.kinds().contains(&kind))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub kind: BandKind,
+    /// Where the band's title sits; its boxes are below it.
+    pub rect: Rect,
 }
 
 /// A cluster node (or the "Pending" lane when `name` is empty) with its pods.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeBox {
+    /// `Node//name`; the Pending lane's is `Node//`.
+    pub id: String,
     pub name: String,
     /// As `kubectl get nodes` prints it: `Ready`, `NotReady`, `Ready,SchedulingDisabled`.
     pub status: String,
@@ -97,322 +231,165 @@ impl PodState {
             PodState::Terminating => "terminating",
         }
     }
+
+    pub const ALL: [PodState; 7] = [
+        PodState::Pending,
+        PodState::Creating,
+        PodState::Running,
+        PodState::NotReady,
+        PodState::Succeeded,
+        PodState::Failed,
+        PodState::Terminating,
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodBox {
-    /// `namespace/name`, also the id edges refer to.
+    /// `Pod/namespace/name`, also the id edges refer to.
     pub id: String,
     pub name: String,
     pub namespace: String,
-    /// The STATUS and READY columns of `kubectl get pods`.
+    /// The STATUS, READY and RESTARTS columns of `kubectl get pods`.
     pub status: String,
     pub ready: String,
+    pub restarts: String,
     pub state: PodState,
+    /// For a pod no node has taken: the scheduler's verdict per node (`node: reason`), or its
+    /// `FailedScheduling` message when there are too many pending pods to explain each.
+    pub reasons: Vec<String>,
     pub rect: Rect,
 }
 
+/// How a non-pod object is doing, for its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Nothing to report (a Service, a ConfigMap) or all it wants is there.
+    Ok,
+    /// On its way: replicas not all ready, a claim not bound yet.
+    Progressing,
+    /// Failed, lost or released.
+    Bad,
+}
+
+impl Health {
+    pub fn class(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Progressing => "progressing",
+            Health::Bad => "bad",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
-pub struct WorkloadBox {
+pub struct ObjectBox {
     /// `Kind/namespace/name`.
     pub id: String,
     pub kind: &'static str,
     pub name: String,
     pub namespace: String,
-    /// `ready/desired`, as the READY column shows it.
+    /// One short line: READY of a workload (`2/3`), a Service's type and IP, a claim's phase.
     pub summary: String,
+    pub health: Health,
     pub rect: Rect,
+}
+
+/// Why one box points at another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    /// The controller owner made it (Deployment → ReplicaSet → Pod, CronJob → Job ...).
+    Owns,
+    /// A Service sends traffic to this ready endpoint pod (from its EndpointSlices).
+    Routes,
+    /// An endpoint pod that is not ready: listed, but not sent traffic.
+    RoutesNotReady,
+    /// An Ingress rule sends `host/path` to this Service.
+    Ingress,
+    /// A claim bound to its volume.
+    Binds,
+    /// A pod mounts this claim.
+    Mounts,
+    /// A pod reads this ConfigMap or Secret (volume or environment).
+    Uses,
+}
+
+impl Relation {
+    pub fn class(self) -> &'static str {
+        match self {
+            Relation::Owns => "owns",
+            Relation::Routes => "routes",
+            Relation::RoutesNotReady => "routes-not-ready",
+            Relation::Ingress => "ingress",
+            Relation::Binds => "binds",
+            Relation::Mounts => "mounts",
+            Relation::Uses => "uses",
+        }
+    }
+
+    pub const ALL: [Relation; 7] = [
+        Relation::Owns,
+        Relation::Routes,
+        Relation::RoutesNotReady,
+        Relation::Ingress,
+        Relation::Binds,
+        Relation::Mounts,
+        Relation::Uses,
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
     pub from: String,
     pub to: String,
+    pub relation: Relation,
+    /// Ingress rules as `host/path` (`*` for any host); how a pod uses a ConfigMap (`env`,
+    /// `volume`); otherwise empty.
+    pub label: String,
     pub from_point: (f64, f64),
     pub to_point: (f64, f64),
+    /// Both ends in one band: the line leaves and enters sideways instead of downwards.
+    pub sideways: bool,
 }
 
-const MARGIN: f64 = 20.0;
-const POD_W: f64 = 190.0;
-const POD_H: f64 = 40.0;
-const GAP: f64 = 10.0;
-const NODE_HEADER: f64 = 44.0;
-const PODS_PER_ROW: usize = 2;
-const WORKLOAD_W: f64 = 200.0;
-const WORKLOAD_H: f64 = 44.0;
-const ROW_GAP: f64 = 40.0;
+/// The places boxes were given, kept between builds so that boxes stay put: each box's
+/// sequence number within its band or node, in the order boxes were first seen there.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    seen: BTreeMap<(String, String), u64>,
+    next: u64,
+}
 
-/// Builds the picture of the cluster as it is at the store's current time.
-pub fn build(store: &Store, options: &Options) -> Graph {
-    let now = store.now();
-    let shown = |obj: &Value| {
-        let ns = meta::namespace(obj);
-        options.namespace.as_deref().is_none_or(|want| want == ns)
-            && (options.include_system || !SYSTEM_NAMESPACES.contains(&ns))
-    };
-    let mut graph = Graph::default();
-
-    // Workload rows.
-    let deployments: Vec<&Value> = store
-        .list(kind("apps", "Deployment"), None)
-        .filter(|o| shown(o))
-        .collect();
-    let mut second_row: Vec<&Value> = store
-        .list(kind("apps", "ReplicaSet"), None)
-        .filter(|o| shown(o))
-        .collect();
-    second_row.extend(
-        store
-            .list(kind("apps", "DaemonSet"), None)
-            .filter(|o| shown(o)),
-    );
-    let mut y = MARGIN;
-    for row in [&deployments, &second_row] {
-        if row.is_empty() {
-            continue;
+impl Memory {
+    /// The sequence number of `id` in `place`, given now if it is new there.
+    fn slot(&mut self, place: &str, id: &str) -> u64 {
+        let key = (place.to_string(), id.to_string());
+        if let Some(seq) = self.seen.get(&key) {
+            return *seq;
         }
-        for (i, obj) in row.iter().enumerate() {
-            graph.workloads.push(workload_box(
-                obj,
-                Rect {
-                    x: MARGIN + i as f64 * (WORKLOAD_W + GAP * 2.0),
-                    y,
-                    w: WORKLOAD_W,
-                    h: WORKLOAD_H,
-                },
-            ));
-        }
-        y += WORKLOAD_H + ROW_GAP;
+        self.next += 1;
+        self.seen.insert(key, self.next);
+        self.next
     }
 
-    // Node boxes with their pods; unscheduled pods in a lane of their own.
-    let mut by_node: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
-    for pod in store.list(kind("", "Pod"), None).filter(|o| shown(o)) {
-        by_node
-            .entry(meta::str_at(pod, "/spec/nodeName").to_string())
-            .or_default()
-            .push(pod);
+    /// Forgets every place not in `used` (objects gone, pods that moved to a node).
+    fn retain(&mut self, used: &BTreeSet<(String, String)>) {
+        self.seen.retain(|k, _| used.contains(k));
     }
-    for pods in by_node.values_mut() {
-        pods.sort_by_key(|p| {
-            (
-                meta::str_at(p, "/metadata/creationTimestamp").to_string(),
-                meta::namespace(p).to_string(),
-                meta::name(p).to_string(),
-            )
-        });
-    }
-    let mut x = MARGIN;
-    let mut tallest: f64 = 0.0;
-    let mut lanes: Vec<(String, String, String)> = store
-        .list(kind("", "Node"), None)
-        .map(|n| (meta::name(n).to_string(), node_status(n), node_roles(n)))
+}
+
+/// Builds the picture of the cluster as it is at the store's current time. `memory` carries
+/// positions from the previous build (start with `Memory::default()`).
+pub fn build(store: &Store, options: &Options, memory: &mut Memory) -> Graph {
+    let collected = items::collect(store, options);
+    let mut graph = layout::place(collected, options, memory);
+    graph.edges = relations::edges(store, &graph);
+    graph.namespaces = store
+        .list(crate::controllers::kind("", "Namespace"), None)
+        .map(|n| crate::api::meta::name(n).to_string())
         .collect();
-    if by_node.get("").is_some_and(|p| !p.is_empty()) {
-        lanes.push((String::new(), "Pending".into(), String::new()));
-    }
-    for (name, status, roles) in lanes {
-        let pods = by_node.get(&name).map(Vec::as_slice).unwrap_or_default();
-        let rows = pods.len().div_ceil(PODS_PER_ROW).max(1);
-        let rect = Rect {
-            x,
-            y,
-            w: PODS_PER_ROW as f64 * (POD_W + GAP) + GAP,
-            h: NODE_HEADER + rows as f64 * (POD_H + GAP) + GAP,
-        };
-        let pod_boxes = pods
-            .iter()
-            .enumerate()
-            .map(|(i, pod)| {
-                let (col, row) = (i % PODS_PER_ROW, i / PODS_PER_ROW);
-                pod_box(
-                    pod,
-                    now,
-                    Rect {
-                        x: rect.x + GAP + col as f64 * (POD_W + GAP),
-                        y: rect.y + NODE_HEADER + row as f64 * (POD_H + GAP),
-                        w: POD_W,
-                        h: POD_H,
-                    },
-                )
-            })
-            .collect();
-        graph.nodes.push(NodeBox {
-            name,
-            status,
-            roles,
-            rect,
-            pods: pod_boxes,
-        });
-        x += rect.w + GAP * 2.0;
-        tallest = tallest.max(rect.h);
-    }
-    graph.width = x.max(
-        graph
-            .workloads
-            .iter()
-            .map(|w| w.rect.x + w.rect.w + MARGIN)
-            .fold(0.0, f64::max),
-    );
-    graph.height = y + tallest + MARGIN;
-    graph.edges = ownership_edges(store, &graph);
     graph
 }
 
-/// Owner → owned edges between the boxes drawn, found through a petgraph graph of uids.
-fn ownership_edges(store: &Store, graph: &Graph) -> Vec<Edge> {
-    let mut rects: BTreeMap<&str, (&str, Rect)> = BTreeMap::new();
-    let mut uid_of: BTreeMap<String, String> = BTreeMap::new();
-    for w in &graph.workloads {
-        rects.insert(&w.id, (&w.id, w.rect));
-    }
-    for p in graph.nodes.iter().flat_map(|n| &n.pods) {
-        rects.insert(&p.id, (&p.id, p.rect));
-    }
-    let mut ids: Vec<String> = Vec::new();
-    let mut owners: Vec<(String, String)> = Vec::new();
-    for (k, id_prefix) in [
-        (kind("apps", "ReplicaSet"), "ReplicaSet"),
-        (kind("apps", "DaemonSet"), "DaemonSet"),
-        (kind("apps", "Deployment"), "Deployment"),
-        (kind("", "Pod"), ""),
-    ] {
-        for obj in store.list(k, None) {
-            let id = if id_prefix.is_empty() {
-                format!("{}/{}", meta::namespace(obj), meta::name(obj))
-            } else {
-                format!("{id_prefix}/{}/{}", meta::namespace(obj), meta::name(obj))
-            };
-            if !rects.contains_key(id.as_str()) {
-                continue;
-            }
-            uid_of.insert(meta::uid(obj).to_string(), id.clone());
-            if let Some(owner) = meta::controller_of(obj)
-                .and_then(|o| o.get("uid"))
-                .and_then(Value::as_str)
-            {
-                owners.push((owner.to_string(), id.clone()));
-            }
-            ids.push(id);
-        }
-    }
-    let index: BTreeMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let mut g: DiGraphMap<usize, ()> = DiGraphMap::new();
-    for (owner_uid, child) in &owners {
-        if let (Some(owner_id), Some(&c)) = (uid_of.get(owner_uid), index.get(child.as_str()))
-            && let Some(&o) = index.get(owner_id.as_str())
-        {
-            g.add_edge(o, c, ());
-        }
-    }
-    let mut edges: Vec<Edge> = g
-        .all_edges()
-        .filter_map(|(o, c, _)| {
-            let (from, from_rect) = rects.get(ids.get(o)?.as_str())?;
-            let (to, to_rect) = rects.get(ids.get(c)?.as_str())?;
-            Some(Edge {
-                from: from.to_string(),
-                to: to.to_string(),
-                from_point: from_rect.bottom_center(),
-                to_point: to_rect.top_center(),
-            })
-        })
-        .collect();
-    edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-    edges
-}
 
-fn workload_box(obj: &Value, rect: Rect) -> WorkloadBox {
-    let kind_name = match meta::str_at(obj, "/kind") {
-        "Deployment" => "Deployment",
-        "DaemonSet" => "DaemonSet",
-        _ => "ReplicaSet",
-    };
-    let int = |p: &str| obj.pointer(p).and_then(Value::as_i64).unwrap_or(0);
-    let summary = match kind_name {
-        "DaemonSet" => format!(
-            "{}/{}",
-            int("/status/numberReady"),
-            int("/status/desiredNumberScheduled")
-        ),
-        _ => format!("{}/{}", int("/status/readyReplicas"), int("/spec/replicas")),
-    };
-    WorkloadBox {
-        id: format!("{kind_name}/{}/{}", meta::namespace(obj), meta::name(obj)),
-        kind: kind_name,
-        name: meta::name(obj).to_string(),
-        namespace: meta::namespace(obj).to_string(),
-        summary,
-        rect,
-    }
-}
-
-fn pod_box(pod: &Value, now: Time, rect: Rect) -> PodBox {
-    let cells = pod_status::cells(pod, now);
-    let state = match cells.status.as_str() {
-        "Terminating" => PodState::Terminating,
-        "Running" if cells.ready_count == cells.total && cells.total > 0 => PodState::Running,
-        "Running" | "NotReady" => PodState::NotReady,
-        "Pending" | "SchedulingGated" => PodState::Pending,
-        "ContainerCreating" | "PodInitializing" => PodState::Creating,
-        s if s.starts_with("Init:") && !s.contains("Err") && !s.contains("BackOff") => {
-            PodState::Creating
-        }
-        "Completed" => PodState::Succeeded,
-        _ => PodState::Failed,
-    };
-    PodBox {
-        id: format!("{}/{}", meta::namespace(pod), meta::name(pod)),
-        name: meta::name(pod).to_string(),
-        namespace: meta::namespace(pod).to_string(),
-        ready: format!("{}/{}", cells.ready_count, cells.total),
-        status: cells.status,
-        state,
-        rect,
-    }
-}
-
-/// The STATUS column of `kubectl get nodes`.
-pub fn node_status(node: &Value) -> String {
-    let ready = crate::controllers::condition_status(node, "Ready");
-    let mut s = match ready {
-        Some("True") => "Ready".to_string(),
-        Some(_) => "NotReady".to_string(),
-        None => "Unknown".to_string(),
-    };
-    if node.pointer("/spec/unschedulable") == Some(&Value::Bool(true)) {
-        s.push_str(",SchedulingDisabled");
-    }
-    s
-}
-
-/// The ROLES column of `kubectl get nodes`.
-pub fn node_roles(node: &Value) -> String {
-    let mut roles: Vec<String> = meta::labels(node)
-        .map(|labels| {
-            labels
-                .iter()
-                .filter_map(|(k, v)| {
-                    if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
-                        (!role.is_empty()).then(|| role.to_string())
-                    } else if k == "kubernetes.io/role" {
-                        v.as_str().filter(|r| !r.is_empty()).map(str::to_string)
-                    } else {
-                        None
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    roles.sort();
-    roles.dedup();
-    if roles.is_empty() {
-        "<none>".into()
-    } else {
-        roles.join(",")
-    }
-}
+#[cfg(test)]
+mod tests;
