@@ -1,13 +1,13 @@
 //! Benchmarks that print figures (run with `cargo bench -p kubeplay-core`): how long the
 //! default cluster takes to build, kubectl latency with 1,000 pods, a Deployment scaled from 0
-//! to 1,000 pods on 100 nodes until all are Running, and scheduler throughput, and the graph layout of 300 objects. Time here is
-//! compute time; virtual time is free.
+//! to 1,000 pods on 100 nodes until all are Running, scheduler throughput, and the graph view
+//! model of 300 objects. Time here is compute time; virtual time is free.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use kubeplay_core::Cluster;
-use kubeplay_core::graph::Options;
+use kubeplay_core::graph::{Memory, Options};
 
 fn node_manifests(count: usize) -> String {
     (0..count)
@@ -104,10 +104,10 @@ fn graph_layout() {
     }
     cluster.advance(60_000);
     let options = Options::default();
-    let graph = cluster.graph(&options);
+    let graph = cluster.graph(&options, &mut Memory::default());
     let objects = graph.objects.len() + graph.pods().count() + graph.nodes.len();
     let t = median_ms(11, || {
-        black_box(cluster.graph(&options));
+        black_box(cluster.graph(&options, &mut Memory::default()));
     });
     println!(
         "graph layout ({objects} objects, {} edges):{:>w$}{t:8.2} ms (budget 50 ms)",

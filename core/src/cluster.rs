@@ -46,8 +46,6 @@ impl Output {
 pub struct Cluster {
     sim: Sim,
     shell: Shell,
-    /// Where the picture's boxes were, so that they stay put between builds.
-    graph_memory: graph::Memory,
 }
 
 /// What one [`Cluster::step`] did.
@@ -66,7 +64,6 @@ impl Cluster {
         Cluster {
             sim: crate::bootstrap::default_cluster(seed),
             shell: Shell::default(),
-            graph_memory: graph::Memory::default(),
         }
     }
 
@@ -130,10 +127,11 @@ impl Cluster {
         &self.sim.store
     }
 
-    /// The picture of the cluster: nodes with their pods, and who owns whom. Boxes keep the
-    /// places earlier calls gave them.
-    pub fn graph(&mut self, options: &graph::Options) -> Graph {
-        graph::build(&self.sim.store, options, &mut self.graph_memory)
+    /// The picture of the cluster: nodes with their pods, and who points at whom. Boxes keep
+    /// the places earlier calls with the same `memory` gave them (the host keeps it: it is
+    /// the picture's state, not the cluster's).
+    pub fn graph(&self, options: &graph::Options, memory: &mut graph::Memory) -> Graph {
+        graph::build(&self.sim.store, options, memory)
     }
 
     /// Lets time run to the next moment something happens (a timer that changes an object;

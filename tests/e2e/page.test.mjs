@@ -87,7 +87,7 @@ try {
     await page.waitForTimeout(1000);
   }
   console.log(`    rolled out after ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
-  const summary = await page.locator('svg.graph .workload[data-kind="Deployment"][data-name="web"]').getAttribute('data-summary');
+  const summary = await page.locator('svg.graph .object[data-kind="Deployment"][data-name="web"]').getAttribute('data-summary');
   check(summary === '3/3', `the Deployment box should read 3/3, reads ${summary}`);
   check(await page.locator('svg.graph .edge').count() >= 4, 'expected edges Deployment→ReplicaSet→3 pods');
   check(await page.locator('#terminal-input').evaluate((el) => el === document.activeElement),

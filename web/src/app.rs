@@ -14,20 +14,32 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use kubeplay_core::Output;
-use kubeplay_core::graph::{Graph, Options};
+use kubeplay_core::graph::inspect::Inspection;
+use kubeplay_core::graph::timeline::EventRow;
+use kubeplay_core::graph::{Graph, Memory, ObjectRef, Options};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::explain_data;
 use crate::graph_view::GraphView;
 use crate::help::Help;
+use crate::inspector::Inspector;
 use crate::layout::{Layout, Side, Splitter, Theme, document_element, side_tag};
 use crate::lesson::Lesson;
 use crate::persist;
 use crate::session::Session;
 use crate::terminal::{Completed, Entry, Terminal};
 use crate::text::{self, Lang, texts};
+use crate::time_bar::TimeBar;
+use crate::timeline::Timeline;
 
+/// How many events the timeline lists.
+const EVENTS_SHOWN: usize = 100;
+/// How far one step may run when nothing happens, and "run until settled"'s quiet time and
+/// limit (virtual milliseconds).
+const STEP_LIMIT_MS: i64 = 5 * 60_000;
+const SETTLE_QUIET_MS: i64 = 2 * 60_000;
+const SETTLE_LIMIT_MS: i64 = 60 * 60_000;
 /// How often the clock ticks, in real milliseconds.
 const TICK_MS: u32 = 200;
 /// The most virtual time one tick may add. A tab in the background gets few timer calls; on
@@ -84,6 +96,16 @@ pub enum Msg {
         cursor: usize,
     },
     ShowSystem(bool),
+    /// The graph pane: select an object (picture, timeline, owner chain) or nothing.
+    Inspect(Option<ObjectRef>),
+    /// Show this container's log in the inspector.
+    LogsOf(String),
+    GraphOptions(Options),
+    /// Time control: pause (true) or resume, speed, one step, run until settled.
+    Pause(bool),
+    Speed(u32),
+    StepTime,
+    Settle,
     /// Fetch the explain data, unless already asked for.
     FetchExplain,
     ExplainFetched(Result<String, String>),
@@ -110,8 +132,23 @@ pub struct App {
     session: Session,
     options: Options,
     graph: Rc<Graph>,
+    /// Where the picture's boxes were, so that they stay put.
+    graph_memory: Memory,
     /// The revision `graph` was built at.
     drawn_revision: u64,
+    /// The graph pane's state: the selected object, what the inspector shows of it, the
+    /// events timeline, the time control.
+    selected: Option<ObjectRef>,
+    inspection: Option<Rc<Inspection>>,
+    logs: Option<Rc<(String, Output)>>,
+    log_container: Option<String>,
+    events: Rc<Vec<EventRow>>,
+    paused: bool,
+    speed: u32,
+    time_note: Option<String>,
+    /// Box ids of a traced request, hop by hop (none yet: the network model's traces plug
+    /// in here).
+    trace: Rc<Vec<String>>,
     clock: String,
     tabs: Vec<TermTab>,
     next_tab: u32,
@@ -173,13 +210,40 @@ impl App {
         let revision = cluster.revision();
         if force_graph || revision != self.drawn_revision {
             self.drawn_revision = revision;
-            let graph = cluster.graph(&self.options);
+            let graph = cluster.graph(&self.options, &mut self.graph_memory);
             if *self.graph != graph {
                 self.graph = Rc::new(graph);
             }
+            let events = cluster.events(&self.options, EVENTS_SHOWN);
+            if *self.events != events {
+                self.events = Rc::new(events);
+            }
+            self.reinspect();
             changed = true;
         }
         changed
+    }
+
+    /// Gathers again what the inspector shows of the selected object.
+    fn reinspect(&mut self) {
+        let Some(object) = self.selected.clone() else {
+            self.inspection = None;
+            self.logs = None;
+            return;
+        };
+        let seen = self.session.inspect(&object);
+        let container = self
+            .log_container
+            .clone()
+            .filter(|c| seen.containers.contains(c))
+            .or_else(|| seen.containers.last().cloned());
+        self.logs = container.map(|c| {
+            let out = self.session.logs(&object, &c);
+            Rc::new((c, out))
+        });
+        if self.inspection.as_deref() != Some(&seen) {
+            self.inspection = Some(Rc::new(seen));
+        }
     }
 
     fn tab_mut(&mut self, id: u32) -> Option<&mut TermTab> {
@@ -455,6 +519,7 @@ impl App {
 
     fn view_graph(&self, ctx: &Context<Self>) -> Html {
         let t = texts();
+        let link = ctx.link();
         let on_system = ctx.link().callback(|e: Event| {
             let checked = e
                 .target_dyn_into::<web_sys::HtmlInputElement>()
@@ -473,12 +538,28 @@ impl App {
                 { self.pane_head(ctx, Side::Graph, t.graph_title, extra) }
                 if open {
                     <div class="pane-body graph-body" id="pane-graph-body" tabindex="-1">
-                        // The `graph` helper mounts the time bar here.
-                        <div class="timebar-slot"></div>
+                        <div class="timebar-slot">
+                            <TimeBar paused={self.paused} speed={self.speed} note={self.time_note.clone()}
+                                on_pause={link.callback(Msg::Pause)} on_speed={link.callback(Msg::Speed)}
+                                on_step={link.callback(|_| Msg::StepTime)} on_settle={link.callback(|_| Msg::Settle)} />
+                        </div>
                         <div class="graph-main">
-                            <GraphView graph={self.graph.clone()} />
-                            // ... and the inspector here.
-                            <div class="inspector-slot"></div>
+                            <GraphView graph={self.graph.clone()} selected={self.selected.as_ref().map(ObjectRef::id)}
+                                options={self.options.clone()} trace={self.trace.clone()}
+                                on_select={link.callback(|id: String| Msg::Inspect(ObjectRef::from_id(&id)))}
+                                on_options={link.callback(Msg::GraphOptions)} />
+                            <div class="inspector-slot">
+                                if self.inspection.is_some() {
+                                <Inspector inspection={self.inspection.clone()} logs={self.logs.clone()}
+                                    on_select={link.callback(|o| Msg::Inspect(Some(o)))}
+                                    on_logs={link.callback(Msg::LogsOf)}
+                                    on_close={link.callback(|_| Msg::Inspect(None))} />
+                                }
+                            </div>
+                        </div>
+                        <div class="timeline-slot">
+                            <Timeline events={self.events.clone()} selected={self.selected.as_ref().map(ObjectRef::id)}
+                                on_select={link.callback(|o| Msg::Inspect(Some(o)))} />
                         </div>
                     </div>
                 }
@@ -521,13 +602,25 @@ impl Component for App {
             tabs.push(TermTab::new(1));
         }
         let options = Options::default();
-        let graph = Rc::new(restored.session.cluster().graph(&options));
+        let mut graph_memory = Memory::default();
+        let graph = Rc::new(restored.session.cluster().graph(&options, &mut graph_memory));
+        let events = Rc::new(restored.session.cluster().events(&options, EVENTS_SHOWN));
         let mut app = App {
             drawn_revision: restored.session.cluster().revision(),
             clock: restored.session.cluster().now().rfc3339(),
             session: restored.session,
             options,
             graph,
+            graph_memory,
+            selected: None,
+            inspection: None,
+            logs: None,
+            log_container: None,
+            events,
+            paused: false,
+            speed: 1,
+            time_note: None,
+            trace: Rc::default(),
             next_tab: tabs.iter().map(|t| t.id).max().unwrap_or(1) + 1,
             active: WorkTab::Terminal(tabs.first().map_or(1, |t| t.id)),
             tabs,
@@ -620,8 +713,8 @@ impl Component for App {
                 self.last_tick = now;
                 let whole = elapsed.floor();
                 self.carry = elapsed - whole;
-                if whole >= 1.0 {
-                    self.session.advance(whole as i64);
+                if whole >= 1.0 && !self.paused {
+                    self.session.advance(whole as i64 * i64::from(self.speed));
                 }
                 self.ticks_since_save += 1;
                 if self.ticks_since_save >= SAVE_EVERY_TICKS {
@@ -659,6 +752,56 @@ impl Component for App {
             Msg::ShowSystem(show) => {
                 self.options.include_system = show;
                 self.refresh(true)
+            }
+            Msg::Inspect(object) => {
+                if object != self.selected {
+                    self.log_container = None;
+                }
+                self.selected = object;
+                self.reinspect();
+                true
+            }
+            Msg::LogsOf(container) => {
+                self.log_container = Some(container);
+                self.reinspect();
+                true
+            }
+            Msg::GraphOptions(options) => {
+                self.options = options;
+                self.refresh(true)
+            }
+            Msg::Pause(paused) => {
+                self.paused = paused;
+                self.time_note = None;
+                true
+            }
+            Msg::Speed(speed) => {
+                self.speed = speed;
+                true
+            }
+            Msg::StepTime => {
+                self.paused = true;
+                let step = self.session.step(STEP_LIMIT_MS);
+                let g = texts().g;
+                let after = kubeplay_core::time::human_duration(step.advanced_ms);
+                self.time_note = Some(if step.changes.is_empty() {
+                    g.step_nothing.replace("{t}", &after)
+                } else {
+                    g.stepped
+                        .replace("{n}", &step.changes.len().to_string())
+                        .replace("{t}", &after)
+                });
+                self.refresh(false);
+                true
+            }
+            Msg::Settle => {
+                let (ms, settled) = self.session.run_until_settled(SETTLE_QUIET_MS, SETTLE_LIMIT_MS);
+                let g = texts().g;
+                let after = kubeplay_core::time::human_duration(ms);
+                let note = if settled { g.settled } else { g.not_settled };
+                self.time_note = Some(note.replace("{t}", &after));
+                self.refresh(false);
+                true
             }
             Msg::FetchExplain => {
                 if !self.explain_requested && !self.session.cluster().has_explain_data() {

@@ -20,6 +20,7 @@ mod boot;
 mod explain_data;
 mod graph_view;
 mod help;
+mod inspector;
 mod layout;
 mod lesson;
 mod persist;
@@ -27,6 +28,8 @@ mod session;
 mod storage;
 mod terminal;
 mod text;
+mod time_bar;
+mod timeline;
 
 fn main() {
     boot::install_panic_hook();

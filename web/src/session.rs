@@ -12,6 +12,8 @@
 //! [`Journal::validate`] bounds what a foreign one may hold, and replaying only ever hands
 //! its lines to [`Cluster::exec`] (the sandbox's shell: kubectl and a few builtins).
 
+use kubeplay_core::graph::ObjectRef;
+use kubeplay_core::graph::inspect::Inspection;
 use kubeplay_core::{Cluster, Output};
 use serde::{Deserialize, Serialize};
 
@@ -167,6 +169,40 @@ impl Session {
             return;
         }
         self.cluster.advance(ms);
+        self.journal_advance(ms);
+    }
+
+    /// Lets time run to the next change, at most `limit_ms`; journaled as the advance it was
+    /// (the core guarantees `advance(advanced_ms)` does the same).
+    pub fn step(&mut self, limit_ms: i64) -> kubeplay_core::cluster::Step {
+        let step = self.cluster.step(limit_ms);
+        self.journal_advance(step.advanced_ms);
+        step
+    }
+
+    /// Lets time run until `quiet_ms` pass without a change (at most `limit_ms`); journaled
+    /// as an advance. Returns how far the clock moved and whether the cluster came to rest.
+    pub fn run_until_settled(&mut self, quiet_ms: i64, limit_ms: i64) -> (i64, bool) {
+        let (ms, settled) = self.cluster.run_until_settled(quiet_ms, limit_ms);
+        self.journal_advance(ms);
+        (ms, settled)
+    }
+
+    /// What the inspector shows of one object (read-only, so not journaled).
+    pub fn inspect(&mut self, object: &ObjectRef) -> Inspection {
+        self.cluster.inspect(object)
+    }
+
+    /// A container's log for the inspector (read-only, so not journaled).
+    pub fn logs(&mut self, pod: &ObjectRef, container: &str) -> Output {
+        self.cluster.logs(pod, container)
+    }
+
+    /// Records `ms` of time passed, merged into the previous advance.
+    fn journal_advance(&mut self, ms: i64) {
+        if ms <= 0 {
+            return;
+        }
         if let Some(Step::Advance { ms: last }) = self.journal.steps.last_mut() {
             *last += ms;
             self.dirty = true;

@@ -16,7 +16,7 @@ use super::{Band, BandKind, Graph, Memory, NodeBox, ObjectBox, Options, PodBox, 
 pub const MARGIN: f64 = 20.0;
 const BAND_TITLE: f64 = 22.0;
 pub const BOX_W: f64 = 200.0;
-pub const BOX_H: f64 = 48.0;
+pub const BOX_H: f64 = 58.0;
 const BOX_GAP: f64 = 16.0;
 const BAND_GAP: f64 = 26.0;
 pub const POD_W: f64 = 190.0;

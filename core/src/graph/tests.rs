@@ -92,6 +92,17 @@ spec:
           containers: [{name: report, image: busybox, command: [sh, -c, "echo done"]}]
 "#;
 
+/// A picture built without earlier places.
+trait GraphOnce {
+    fn graph_once(&self, options: &Options) -> Graph;
+}
+
+impl GraphOnce for Cluster {
+    fn graph_once(&self, options: &Options) -> Graph {
+        self.graph(options, &mut Memory::default())
+    }
+}
+
 fn cluster_with_app() -> Cluster {
     let mut cluster = Cluster::new_default(1);
     cluster.write_file("app.yaml", APP);
@@ -110,7 +121,7 @@ fn has_edge<'a>(graph: &'a Graph, from: &str, to: &str, relation: Relation) -> O
 #[test]
 fn every_relation_becomes_an_edge() {
     let mut cluster = cluster_with_app();
-    let graph = cluster.graph(&Options::default());
+    let graph = cluster.graph_once(&Options::default());
     let table = [
         ("Deployment/default/web", "ReplicaSet/default/web-", Relation::Owns),
         ("ReplicaSet/default/web-", "Pod/default/web-", Relation::Owns),
@@ -154,7 +165,7 @@ fn every_relation_becomes_an_edge() {
 #[test]
 fn boxes_show_the_printers_text_and_sit_in_their_bands() {
     let mut cluster = cluster_with_app();
-    let graph = cluster.graph(&Options::default());
+    let graph = cluster.graph_once(&Options::default());
     let table = cluster.exec("kubectl get pods --no-headers").stdout;
     for pod in graph.pods() {
         let row = table
@@ -197,15 +208,15 @@ fn boxes_show_the_printers_text_and_sit_in_their_bands() {
 #[test]
 fn filters_hide_namespaces_kinds_and_system_objects() {
     let mut cluster = cluster_with_app();
-    let all = cluster.graph(&Options::default());
+    let all = cluster.graph_once(&Options::default());
     assert!(all.pods().all(|p| p.namespace == "default"));
     assert!(!all.objects.iter().any(|o| o.name == "kube-root-ca.crt"));
-    let system = cluster.graph(&Options {
+    let system = cluster.graph_once(&Options {
         include_system: true,
         ..Options::default()
     });
     assert!(system.pods().any(|p| p.namespace == "kube-system"));
-    let hidden = cluster.graph(&Options {
+    let hidden = cluster.graph_once(&Options {
         hidden_kinds: ["ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume"]
             .map(String::from)
             .into(),
@@ -213,7 +224,7 @@ fn filters_hide_namespaces_kinds_and_system_objects() {
     });
     assert_eq!(hidden.bands.len(), 3, "the config and storage band goes");
     assert!(hidden.edges.iter().all(|e| e.relation != Relation::Uses));
-    let other = cluster.graph(&Options {
+    let other = cluster.graph_once(&Options {
         namespace: Some("kube-public".into()),
         ..Options::default()
     });
@@ -232,7 +243,7 @@ fn a_pending_pod_shows_the_schedulers_reasons_per_node() {
     let out = cluster.exec("kubectl apply -f huge.yaml");
     assert!(out.success(), "{}", out.stderr);
     cluster.advance(1000);
-    let graph = cluster.graph(&Options::default());
+    let graph = cluster.graph_once(&Options::default());
     let lane = graph.nodes.last().unwrap();
     assert_eq!((lane.name.as_str(), lane.status.as_str()), ("", "Pending"));
     let pod = &lane.pods[0];
@@ -290,7 +301,8 @@ mod stability {
         fn adding_objects_never_moves_existing_boxes(adds in proptest::collection::vec(add(), 1..10)) {
             let mut cluster = Cluster::new_default(7);
             let options = Options::default();
-            let mut before = positions(&cluster.graph(&options));
+            let mut memory = Memory::default();
+            let mut before = positions(&cluster.graph(&options, &mut memory));
             for (i, add) in adds.iter().enumerate() {
                 let line = match add {
                     Add::Deployment(n) => format!("kubectl create deployment d{i} --image=nginx --replicas={n}"),
@@ -303,7 +315,7 @@ mod stability {
                 prop_assert!(out.success(), "{}", out.stderr);
                 for _ in 0..3 {
                     cluster.advance(700);
-                    let after = positions(&cluster.graph(&options));
+                    let after = positions(&cluster.graph(&options, &mut memory));
                     for (id, at) in &before {
                         if let Some(now) = after.get(id) {
                             prop_assert_eq!(now, at, "{} moved after {:?}", id, add);
@@ -326,11 +338,12 @@ fn a_new_pod_in_the_same_second_goes_after_the_existing_ones() {
     cluster.write_file("aa.yaml", &pod("aa"));
     assert!(cluster.exec("kubectl apply -f zz.yaml").success());
     cluster.advance(100);
-    let first = cluster.graph(&Options::default());
+    let mut memory = Memory::default();
+    let first = cluster.graph(&Options::default(), &mut memory);
     // Same node, same creation second, and a name that sorts first: still placed after `zz`.
     assert!(cluster.exec("kubectl apply -f aa.yaml").success());
     cluster.advance(100);
-    let second = cluster.graph(&Options::default());
+    let second = cluster.graph(&Options::default(), &mut memory);
     let place = |g: &Graph, name: &str| g.pods().find(|p| p.name == name).unwrap().rect;
     assert_eq!(place(&second, "zz"), place(&first, "zz"));
     assert!(place(&second, "aa").x > place(&second, "zz").x);
@@ -397,7 +410,7 @@ fn the_inspector_explains_a_pod_without_touching_the_cluster() {
     let mut cluster = Cluster::new_default(1);
     cluster.exec("kubectl create deployment web --image=nginx --replicas=1");
     cluster.advance(30_000);
-    let graph = cluster.graph(&Options::default());
+    let graph = cluster.graph_once(&Options::default());
     let pod = ObjectRef::from_id(&graph.pods().next().unwrap().id).unwrap();
     let revision = cluster.revision();
     let seen = cluster.inspect(&pod);
