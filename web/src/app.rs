@@ -17,6 +17,7 @@ use kubeplay_core::Output;
 use kubeplay_core::graph::inspect::Inspection;
 use kubeplay_core::graph::timeline::EventRow;
 use kubeplay_core::graph::{Graph, Memory, ObjectRef, Options};
+use kubeplay_core::store::ChangeType;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -603,7 +604,12 @@ impl Component for App {
         }
         let options = Options::default();
         let mut graph_memory = Memory::default();
-        let graph = Rc::new(restored.session.cluster().graph(&options, &mut graph_memory));
+        let graph = Rc::new(
+            restored
+                .session
+                .cluster()
+                .graph(&options, &mut graph_memory),
+        );
         let events = Rc::new(restored.session.cluster().events(&options, EVENTS_SHOWN));
         let mut app = App {
             drawn_revision: restored.session.cluster().revision(),
@@ -784,18 +790,38 @@ impl Component for App {
                 let step = self.session.step(STEP_LIMIT_MS);
                 let g = texts().g;
                 let after = kubeplay_core::time::human_duration(step.advanced_ms);
-                self.time_note = Some(if step.changes.is_empty() {
-                    g.step_nothing.replace("{t}", &after)
-                } else {
-                    g.stepped
-                        .replace("{n}", &step.changes.len().to_string())
-                        .replace("{t}", &after)
+                // What the learner watches changes before the Events that report it.
+                let first = step
+                    .changes
+                    .iter()
+                    .find(|c| c.kind != "Event")
+                    .or(step.changes.first());
+                self.time_note = Some(match first {
+                    None => g.step_nothing.replace("{t}", &after),
+                    Some(first) => {
+                        let verb = match first.change {
+                            ChangeType::Added => g.change_added,
+                            ChangeType::Modified => g.change_modified,
+                            ChangeType::Deleted => g.change_deleted,
+                        };
+                        let what = format!("{} {} {verb}", first.kind, first.name);
+                        let more = match step.changes.len() - 1 {
+                            0 => String::new(),
+                            n => g.more_changes.replace("{n}", &n.to_string()),
+                        };
+                        g.stepped
+                            .replace("{t}", &after)
+                            .replace("{what}", &what)
+                            .replace("{more}", &more)
+                    }
                 });
                 self.refresh(false);
                 true
             }
             Msg::Settle => {
-                let (ms, settled) = self.session.run_until_settled(SETTLE_QUIET_MS, SETTLE_LIMIT_MS);
+                let (ms, settled) = self
+                    .session
+                    .run_until_settled(SETTLE_QUIET_MS, SETTLE_LIMIT_MS);
                 let g = texts().g;
                 let after = kubeplay_core::time::human_duration(ms);
                 let note = if settled { g.settled } else { g.not_settled };

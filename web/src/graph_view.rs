@@ -118,7 +118,8 @@ impl GraphView {
             .clamp(MIN_SCALE, MAX_FIT_SCALE);
         self.scale = scale;
         self.tx = ((w - graph.width * scale) / 2.0).max(0.0);
-        self.ty = ((h - graph.height * scale) / 2.0).max(0.0);
+        // Top-aligned: in a tall pane the picture starts under the toolbar, not mid-way.
+        self.ty = 0.0;
         self.fitted_for = (graph.width, graph.height, w, h);
         true
     }
@@ -273,7 +274,9 @@ impl Component for GraphView {
         let link = ctx.link();
         let selected = props.selected.as_deref();
         let select = link.callback(Msg::Select);
-        let onwheel = link.callback(|e: WheelEvent| Msg::Wheel(e.client_x() as f64, e.client_y() as f64, e.delta_y()));
+        let onwheel = link.callback(|e: WheelEvent| {
+            Msg::Wheel(e.client_x() as f64, e.client_y() as f64, e.delta_y())
+        });
         let onpointerdown = link.callback(|e: PointerEvent| {
             Msg::Down(e.pointer_id(), e.client_x() as f64, e.client_y() as f64)
         });
@@ -317,6 +320,7 @@ impl Component for GraphView {
                         </g>
                     </svg>
                     <p id="graph-pan-hint" class="sr-only">{ t.g.pan_hint }</p>
+                    { self.zoom_controls(ctx) }
                     { view_legend(t.g) }
                 </div>
             </section>
@@ -325,6 +329,22 @@ impl Component for GraphView {
 }
 
 impl GraphView {
+    /// Zoom out, zoom in and fit, over the picture's top right corner.
+    fn zoom_controls(&self, ctx: &Context<Self>) -> Html {
+        let t = texts().g;
+        let link = ctx.link();
+        html! {
+            <div class="graph-zoom" role="group">
+                <button type="button" class="icon-button" id="graph-zoom-out" aria-label={t.zoom_out} title={t.zoom_out}
+                    onclick={link.callback(|_: MouseEvent| Msg::Zoom(1.0 / BUTTON_ZOOM, None))}>{ "−" }</button>
+                <button type="button" class="icon-button" id="graph-zoom-in" aria-label={t.zoom_in} title={t.zoom_in}
+                    onclick={link.callback(|_: MouseEvent| Msg::Zoom(BUTTON_ZOOM, None))}>{ "+" }</button>
+                <button type="button" class="header-button" id="graph-fit" title={t.fit}
+                    onclick={link.callback(|_: MouseEvent| Msg::Fit)}>{ t.fit }</button>
+            </div>
+        }
+    }
+
     fn toolbar(&self, ctx: &Context<Self>) -> Html {
         let t = texts().g;
         let props = ctx.props();
@@ -363,13 +383,6 @@ impl GraphView {
                         }) }
                     </div>
                 </details>
-                <span class="spacer"></span>
-                <button type="button" class="icon-button" id="graph-zoom-out" aria-label={t.zoom_out} title={t.zoom_out}
-                    onclick={link.callback(|_: MouseEvent| Msg::Zoom(1.0 / BUTTON_ZOOM, None))}>{ "−" }</button>
-                <button type="button" class="icon-button" id="graph-zoom-in" aria-label={t.zoom_in} title={t.zoom_in}
-                    onclick={link.callback(|_: MouseEvent| Msg::Zoom(BUTTON_ZOOM, None))}>{ "+" }</button>
-                <button type="button" class="header-button" id="graph-fit" title={t.fit}
-                    onclick={link.callback(|_: MouseEvent| Msg::Fit)}>{ t.fit }</button>
             </div>
         }
     }
@@ -436,7 +449,10 @@ fn view_node(node: &NodeBox, selected: Option<&str>, select: &Callback<String>) 
     let (title, detail) = if pending_lane {
         (t.pending_lane.to_string(), t.pending_lane_hint.to_string())
     } else {
-        (node.name.clone(), format!("{} · {}", node.status, node.roles))
+        (
+            node.name.clone(),
+            format!("{} · {}", node.status, node.roles),
+        )
     };
     let class = classes!(
         "node",
@@ -470,7 +486,13 @@ fn view_pod(pod: &PodBox, selected: Option<&str>, select: &Callback<String>) -> 
     if !pod.restarts.is_empty() && pod.restarts != "0" {
         status.push_str(&format!(" · ↻{}", pod.restarts));
     }
-    let label = format!("Pod {}/{}: {} ({})", pod.namespace, pod.name, pod.status, pod_state_label(pod.state));
+    let label = format!(
+        "Pod {}/{}: {} ({})",
+        pod.namespace,
+        pod.name,
+        pod.status,
+        pod_state_label(pod.state)
+    );
     let mut tip = label.clone();
     for reason in &pod.reasons {
         tip.push('\n');
@@ -507,7 +529,10 @@ fn kind_label(kind: &str) -> &str {
 
 fn view_object(obj: &ObjectBox, selected: Option<&str>, select: &Callback<String>) -> Html {
     let r = &obj.rect;
-    let label = format!("{} {}/{}: {}", obj.kind, obj.namespace, obj.name, obj.summary);
+    let label = format!(
+        "{} {}/{}: {}",
+        obj.kind, obj.namespace, obj.name, obj.summary
+    );
     html! {
         <g class={classes!("object", format!("kind-{}", obj.kind.to_ascii_lowercase()), format!("health-{}", obj.health.class()),
                 (selected == Some(obj.id.as_str())).then_some("selected"))}

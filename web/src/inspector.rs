@@ -78,8 +78,12 @@ pub fn Inspector(props: &Props) -> Html {
     };
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     let body = match current {
-        Tab::Describe => html! { <pre class="inspector-text" id="inspector-describe">{ printed(&seen.describe) }</pre> },
-        Tab::Yaml => html! { <pre class="inspector-text" id="inspector-yaml">{ printed(&seen.yaml) }</pre> },
+        Tab::Describe => {
+            html! { <pre class="inspector-text" id="inspector-describe">{ printed(&seen.describe) }</pre> }
+        }
+        Tab::Yaml => {
+            html! { <pre class="inspector-text" id="inspector-yaml">{ printed(&seen.yaml) }</pre> }
+        }
         Tab::Scheduling => html! {
             <pre class="inspector-text" id="inspector-scheduling">{ seen.scheduling.as_ref().map(printed).unwrap_or_default() }</pre>
         },

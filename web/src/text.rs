@@ -416,8 +416,14 @@ pub struct GraphTexts {
     pub speed: &'static str,
     pub settle: &'static str,
     pub settle_hint: &'static str,
-    /// "{n}" changes, after "{t}".
+    /// After "{t}": "{what}" (the first change), "{more}" (how many more, or nothing).
     pub stepped: &'static str,
+    /// "{n}" further changes.
+    pub more_changes: &'static str,
+    /// What happened to an object: created, changed, deleted.
+    pub change_added: &'static str,
+    pub change_modified: &'static str,
+    pub change_deleted: &'static str,
     /// Nothing in "{t}".
     pub step_nothing: &'static str,
     /// After "{t}".
@@ -429,7 +435,7 @@ pub struct GraphTexts {
 pub const GRAPH_EN: GraphTexts = GraphTexts {
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
-    fit: "Fit to view",
+    fit: "Fit",
     pan_hint: "Drag to pan, wheel or pinch to zoom; Tab reaches every object, Enter selects it.",
     namespace: "Namespace",
     all_namespaces: "all namespaces",
@@ -485,7 +491,11 @@ pub const GRAPH_EN: GraphTexts = GraphTexts {
     speed: "Speed",
     settle: "Run until settled",
     settle_hint: "Run until nothing changes for 2 minutes (at most 1 hour)",
-    stepped: "{n} changes after {t}",
+    stepped: "after {t}: {what}{more}",
+    more_changes: " (+{n} more)",
+    change_added: "created",
+    change_modified: "changed",
+    change_deleted: "deleted",
     step_nothing: "nothing happened in {t}",
     settled: "settled after {t}",
     not_settled: "still changing after {t}",
@@ -495,7 +505,7 @@ pub const GRAPH_EN: GraphTexts = GraphTexts {
 pub const GRAPH_KO: GraphTexts = GraphTexts {
     zoom_in: "확대",
     zoom_out: "축소",
-    fit: "화면에 맞추기",
+    fit: "맞추기",
     pan_hint: "끌어서 이동, 휠이나 두 손가락으로 확대/축소. Tab으로 모든 객체에 갈 수 있고 Enter로 선택합니다.",
     namespace: "네임스페이스",
     all_namespaces: "모든 네임스페이스",
@@ -551,7 +561,11 @@ pub const GRAPH_KO: GraphTexts = GraphTexts {
     speed: "속도",
     settle: "안정될 때까지",
     settle_hint: "2분 동안 아무 변화가 없을 때까지 진행 (최대 1시간)",
-    stepped: "{t} 뒤 변화 {n}개",
+    stepped: "{t} 뒤: {what}{more}",
+    more_changes: " (외 {n}개)",
+    change_added: "생성됨",
+    change_modified: "변경됨",
+    change_deleted: "삭제됨",
     step_nothing: "{t} 동안 아무 일도 없음",
     settled: "{t} 뒤 안정됨",
     not_settled: "{t} 뒤에도 계속 변하는 중",

@@ -31,9 +31,9 @@ pub fn TimeBar(props: &Props) -> Html {
     html! {
         <div class="time-bar" role="toolbar" aria-label={g.time_bar}>
             <button type="button" class="header-button" id="time-pause" aria-pressed={paused.to_string()} onclick={on_pause}>
-                { if paused { format!("▶ {}", g.resume) } else { format!("⏸ {}", g.pause) } }
+                { if paused { g.resume } else { g.pause } }
             </button>
-            <button type="button" class="header-button" id="time-step" title={g.step_hint} onclick={on_step}>{ format!("⏭ {}", g.step) }</button>
+            <button type="button" class="header-button" id="time-step" title={g.step_hint} onclick={on_step}>{ g.step }</button>
             <span class="speeds" role="group" aria-label={g.speed}>
                 { for SPEEDS.iter().map(|&s| {
                     let on_click = props.on_speed.reform(move |_: MouseEvent| s);

@@ -73,7 +73,11 @@ pub fn inspect(sim: &mut Sim, object: &ObjectRef) -> Inspection {
         .collect();
     let owners = owner_chain(store, object);
     let pod = (object.kind == "Pod")
-        .then(|| store.get(kind("", "Pod"), &object.namespace, &object.name).ok())
+        .then(|| {
+            store
+                .get(kind("", "Pod"), &object.namespace, &object.name)
+                .ok()
+        })
         .flatten();
     let containers = pod
         .map(|p| {
@@ -196,10 +200,12 @@ fn creator_event(store: &Store, owner_uid: &str, child: &str) -> Option<String> 
         .filter(|c| !c.is_empty())
 }
 
-/// The field manager of the object's first recorded write.
+/// The field manager of the object's first recorded write to the object itself (not to its
+/// status or binding, which the scheduler and kubelet make later).
 fn first_manager(obj: &Value) -> String {
     meta::array_at(obj, "/metadata/managedFields")
-        .first()
+        .iter()
+        .find(|m| meta::str_at(m, "/subresource").is_empty())
         .map(|m| meta::str_at(m, "/manager").to_string())
         .unwrap_or_default()
 }

@@ -135,8 +135,13 @@ pub fn store_kind(kind_name: &str) -> Option<&'static crate::api::Kind> {
         "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps",
         "Job" | "CronJob" => "batch",
         "Ingress" => "networking.k8s.io",
-        "Pod" | "Service" | "PersistentVolumeClaim" | "PersistentVolume" | "ConfigMap"
-        | "Secret" | "Node" => "",
+        "Pod"
+        | "Service"
+        | "PersistentVolumeClaim"
+        | "PersistentVolume"
+        | "ConfigMap"
+        | "Secret"
+        | "Node" => "",
         _ => return None,
     };
     crate::api::kinds::by_kind(group, kind_name)

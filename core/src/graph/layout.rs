@@ -1,7 +1,8 @@
 //! Where every box goes. Bands of objects on top (network, workloads, their controllers'
 //! objects, config and storage — always in that order, present even when empty so that a first
 //! object in one never pushes the others down), then the cluster nodes side by side, each
-//! holding its pods two by two, then a lane of pods no node has taken yet.
+//! holding its pods in a column (narrow lanes keep the picture readable in a narrow pane),
+//! then a wider lane of pods no node has taken yet, with the scheduler's reasons.
 //!
 //! Within a band, a node or the nodes' row, boxes go in the order they were first seen there
 //! ([`Memory`]): a new box is always placed after the existing ones, so nothing moves when
@@ -14,17 +15,19 @@ use super::items::{Collected, Item};
 use super::{Band, BandKind, Graph, Memory, NodeBox, ObjectBox, Options, PodBox, Rect};
 
 pub const MARGIN: f64 = 20.0;
-const BAND_TITLE: f64 = 22.0;
+const BAND_TITLE: f64 = 20.0;
 pub const BOX_W: f64 = 200.0;
 pub const BOX_H: f64 = 58.0;
 const BOX_GAP: f64 = 16.0;
-const BAND_GAP: f64 = 26.0;
+const BAND_GAP: f64 = 16.0;
 pub const POD_W: f64 = 190.0;
 pub const POD_H: f64 = 42.0;
 const POD_GAP: f64 = 10.0;
 pub const NODE_HEADER: f64 = 48.0;
-const PODS_PER_ROW: usize = 2;
+const PODS_PER_ROW: usize = 1;
 const NODE_W: f64 = PODS_PER_ROW as f64 * (POD_W + POD_GAP) + POD_GAP;
+/// The pending lane is wider: its pods carry the scheduler's reasons.
+const PENDING_W: f64 = 2.0 * POD_W + 3.0 * POD_GAP;
 const NODE_GAP: f64 = 20.0;
 /// One line of a pending pod's scheduling reasons, and how many are shown in its box.
 pub const REASON_LINE: f64 = 15.0;
@@ -103,8 +106,13 @@ pub fn place(collected: Collected, options: &Options, memory: &mut Memory) -> Gr
         let place = format!("node:{}", lane.name);
         let members = by_node.remove(&lane.name).unwrap_or_default();
         let pods = in_place_order(members, &place, memory, &mut used);
+        let width = if lane.name.is_empty() {
+            PENDING_W
+        } else {
+            NODE_W
+        };
         lane.pods = if lane.name.is_empty() {
-            stack_pending(pods, x, y)
+            stack_pending(pods, x, y, width)
         } else {
             grid(pods, x, y)
         };
@@ -116,11 +124,11 @@ pub fn place(collected: Collected, options: &Options, memory: &mut Memory) -> Gr
         lane.rect = Rect {
             x,
             y,
-            w: NODE_W,
+            w: width,
             h: bottom - y + POD_GAP,
         };
         tallest = tallest.max(lane.rect.h);
-        x += NODE_W + NODE_GAP;
+        x += width + NODE_GAP;
         graph.nodes.push(lane);
     }
     right = right.max(x - NODE_GAP);
@@ -155,7 +163,7 @@ fn in_place_order<T: HasId>(
     slotted.into_iter().map(|(_, m)| m.view).collect()
 }
 
-/// Pods in a node's box, two by two.
+/// Pods in a node's box, row by row.
 fn grid(mut pods: Vec<PodBox>, x: f64, y: f64) -> Vec<PodBox> {
     for (i, pod) in pods.iter_mut().enumerate() {
         let (col, row) = (i % PODS_PER_ROW, i / PODS_PER_ROW);
@@ -170,7 +178,7 @@ fn grid(mut pods: Vec<PodBox>, x: f64, y: f64) -> Vec<PodBox> {
 }
 
 /// Pods no node has taken, one per row, each as tall as its scheduling reasons need.
-fn stack_pending(mut pods: Vec<PodBox>, x: f64, y: f64) -> Vec<PodBox> {
+fn stack_pending(mut pods: Vec<PodBox>, x: f64, y: f64, width: f64) -> Vec<PodBox> {
     let mut top = y + NODE_HEADER;
     for pod in &mut pods {
         let lines = pod.reasons.len().min(MAX_REASON_LINES);
@@ -178,7 +186,7 @@ fn stack_pending(mut pods: Vec<PodBox>, x: f64, y: f64) -> Vec<PodBox> {
         pod.rect = Rect {
             x: x + POD_GAP,
             y: top,
-            w: NODE_W - 2.0 * POD_GAP,
+            w: width - 2.0 * POD_GAP,
             h,
         };
         top += h + POD_GAP;

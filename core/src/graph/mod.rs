@@ -182,7 +182,9 @@ impl BandKind {
     }
 
     pub fn of_kind(kind: &str) -> Option<BandKind> {
-        BandKind::ALL.into_iter().find(|b| b.kinds().contains(&kind))
+        BandKind::ALL
+            .into_iter()
+            .find(|b| b.kinds().contains(&kind))
     }
 }
 
@@ -389,7 +391,6 @@ pub fn build(store: &Store, options: &Options, memory: &mut Memory) -> Graph {
         .collect();
     graph
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -49,10 +49,10 @@ pub fn edges(store: &Store, graph: &Graph) -> Vec<Edge> {
     }
 
     let link = |g: &mut DiGraph<_, (Relation, Vec<String>)>,
-                    from: NodeIndex,
-                    to: &str,
-                    relation: Relation,
-                    label: Option<String>| {
+                from: NodeIndex,
+                to: &str,
+                relation: Relation,
+                label: Option<String>| {
         let Some(&to) = index.get(to) else {
             return;
         };
@@ -107,7 +107,8 @@ pub fn edges(store: &Store, graph: &Graph) -> Vec<Edge> {
                                 .unwrap_or(ns),
                             meta::str_at(endpoint, "/targetRef/name"),
                         );
-                        let ready = endpoint.pointer("/conditions/ready") != Some(&Value::Bool(false));
+                        let ready =
+                            endpoint.pointer("/conditions/ready") != Some(&Value::Bool(false));
                         let relation = if ready {
                             Relation::Routes
                         } else {
@@ -149,7 +150,8 @@ pub fn edges(store: &Store, graph: &Graph) -> Vec<Edge> {
                     let to = ObjectRef::new("PersistentVolumeClaim", ns, claim).id();
                     link(&mut g, *ix, &to, Relation::Mounts, None);
                 }
-                for (kind_name, map) in [("ConfigMap", &refs.config_maps), ("Secret", &refs.secrets)]
+                for (kind_name, map) in
+                    [("ConfigMap", &refs.config_maps), ("Secret", &refs.secrets)]
                 {
                     for (name, uses) in map {
                         let to = ObjectRef::new(kind_name, ns, name).id();

@@ -113,9 +113,10 @@ fn cluster_with_app() -> Cluster {
 }
 
 fn has_edge<'a>(graph: &'a Graph, from: &str, to: &str, relation: Relation) -> Option<&'a Edge> {
-    graph.edges.iter().find(|e| {
-        e.relation == relation && e.from.starts_with(from) && e.to.starts_with(to)
-    })
+    graph
+        .edges
+        .iter()
+        .find(|e| e.relation == relation && e.from.starts_with(from) && e.to.starts_with(to))
 }
 
 #[test]
@@ -123,23 +124,55 @@ fn every_relation_becomes_an_edge() {
     let mut cluster = cluster_with_app();
     let graph = cluster.graph_once(&Options::default());
     let table = [
-        ("Deployment/default/web", "ReplicaSet/default/web-", Relation::Owns),
-        ("ReplicaSet/default/web-", "Pod/default/web-", Relation::Owns),
+        (
+            "Deployment/default/web",
+            "ReplicaSet/default/web-",
+            Relation::Owns,
+        ),
+        (
+            "ReplicaSet/default/web-",
+            "Pod/default/web-",
+            Relation::Owns,
+        ),
         ("StatefulSet/default/db", "Pod/default/db-0", Relation::Owns),
-        ("CronJob/default/report", "Job/default/report-", Relation::Owns),
+        (
+            "CronJob/default/report",
+            "Job/default/report-",
+            Relation::Owns,
+        ),
         ("Job/default/report-", "Pod/default/report-", Relation::Owns),
         ("Service/default/web", "Pod/default/web-", Relation::Routes),
-        ("Ingress/default/web", "Service/default/web", Relation::Ingress),
-        ("Pod/default/writer", "PersistentVolumeClaim/default/data", Relation::Mounts),
-        ("PersistentVolumeClaim/default/data", "PersistentVolume//pvc-", Relation::Binds),
-        ("Pod/default/web-", "ConfigMap/default/web-config", Relation::Uses),
+        (
+            "Ingress/default/web",
+            "Service/default/web",
+            Relation::Ingress,
+        ),
+        (
+            "Pod/default/writer",
+            "PersistentVolumeClaim/default/data",
+            Relation::Mounts,
+        ),
+        (
+            "PersistentVolumeClaim/default/data",
+            "PersistentVolume//pvc-",
+            Relation::Binds,
+        ),
+        (
+            "Pod/default/web-",
+            "ConfigMap/default/web-config",
+            Relation::Uses,
+        ),
         ("Pod/default/web-", "Secret/default/web-tls", Relation::Uses),
     ];
     for (from, to, relation) in table {
         assert!(
             has_edge(&graph, from, to, relation).is_some(),
             "no {relation:?} edge {from} -> {to} in {:#?}",
-            graph.edges.iter().map(|e| (&e.from, &e.to, e.relation)).collect::<Vec<_>>()
+            graph
+                .edges
+                .iter()
+                .map(|e| (&e.from, &e.to, e.relation))
+                .collect::<Vec<_>>()
         );
     }
     let ingress = has_edge(&graph, "Ingress/", "Service/", Relation::Ingress).unwrap();
@@ -154,7 +187,10 @@ fn every_relation_becomes_an_edge() {
     assert_eq!(routes, 2, "both web pods are endpoints");
     // Every edge joins two drawn boxes, at their sides.
     for e in &graph.edges {
-        let (a, b) = (graph.rect_of(&e.from).unwrap(), graph.rect_of(&e.to).unwrap());
+        let (a, b) = (
+            graph.rect_of(&e.from).unwrap(),
+            graph.rect_of(&e.to).unwrap(),
+        );
         let on_edge = |r: Rect, (x, y): (f64, f64)| {
             x >= r.x - 0.01 && x <= r.x + r.w + 0.01 && y >= r.y - 0.01 && y <= r.y + r.h + 0.01
         };
@@ -173,7 +209,10 @@ fn boxes_show_the_printers_text_and_sit_in_their_bands() {
             .find(|l| l.split_whitespace().next() == Some(pod.name.as_str()))
             .unwrap_or_else(|| panic!("{} not in\n{table}", pod.name));
         let cols: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!((cols[1], cols[2]), (pod.ready.as_str(), pod.status.as_str()));
+        assert_eq!(
+            (cols[1], cols[2]),
+            (pod.ready.as_str(), pod.status.as_str())
+        );
     }
     let band_of = |kind: &str| {
         let obj = graph.objects.iter().find(|o| o.kind == kind).unwrap();
@@ -188,7 +227,11 @@ fn boxes_show_the_printers_text_and_sit_in_their_bands() {
     assert_eq!(band_of("Deployment"), BandKind::Workloads);
     assert_eq!(band_of("Job"), BandKind::Controllers);
     assert_eq!(band_of("PersistentVolume"), BandKind::ConfigStorage);
-    let web = graph.objects.iter().find(|o| o.id == "Deployment/default/web").unwrap();
+    let web = graph
+        .objects
+        .iter()
+        .find(|o| o.id == "Deployment/default/web")
+        .unwrap();
     assert_eq!((web.summary.as_str(), web.health), ("2/2", Health::Ok));
     // No two boxes overlap.
     let rects: Vec<Rect> = graph
@@ -199,7 +242,8 @@ fn boxes_show_the_printers_text_and_sit_in_their_bands() {
         .collect();
     for (i, a) in rects.iter().enumerate() {
         for b in &rects[i + 1..] {
-            let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+            let apart =
+                a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
             assert!(apart, "{a:?} overlaps {b:?}");
         }
     }
@@ -217,9 +261,14 @@ fn filters_hide_namespaces_kinds_and_system_objects() {
     });
     assert!(system.pods().any(|p| p.namespace == "kube-system"));
     let hidden = cluster.graph_once(&Options {
-        hidden_kinds: ["ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume"]
-            .map(String::from)
-            .into(),
+        hidden_kinds: [
+            "ConfigMap",
+            "Secret",
+            "PersistentVolumeClaim",
+            "PersistentVolume",
+        ]
+        .map(String::from)
+        .into(),
         ..Options::default()
     });
     assert_eq!(hidden.bands.len(), 3, "the config and storage band goes");
@@ -250,11 +299,21 @@ fn a_pending_pod_shows_the_schedulers_reasons_per_node() {
     assert_eq!(pod.state, PodState::Pending);
     assert_eq!(pod.reasons.len(), 3, "{:?}", pod.reasons);
     assert!(
-        pod.reasons.iter().any(|r| r == "kubeplay-worker: Insufficient cpu"),
+        pod.reasons
+            .iter()
+            .any(|r| r == "kubeplay-worker: Insufficient cpu"),
         "{:?}",
         pod.reasons
     );
     assert!(pod.rect.h > layout::POD_H, "the box grows for its reasons");
+    let chain = cluster
+        .inspect(&ObjectRef::new("Pod", "default", "huge"))
+        .owners;
+    assert_eq!(chain.len(), 1);
+    assert_eq!(
+        chain[0].made_by, "kubectl-client-side-apply",
+        "not the scheduler's status write"
+    );
 }
 
 /// What the next step of the stability property adds.
@@ -273,7 +332,12 @@ fn positions(graph: &Graph) -> BTreeMap<String, (f64, f64)> {
         .iter()
         .map(|o| (o.id.clone(), (o.rect.x, o.rect.y)))
         .chain(graph.pods().map(|p| (p.id.clone(), (p.rect.x, p.rect.y))))
-        .chain(graph.nodes.iter().map(|n| (n.id.clone(), (n.rect.x, n.rect.y))))
+        .chain(
+            graph
+                .nodes
+                .iter()
+                .map(|n| (n.id.clone(), (n.rect.x, n.rect.y))),
+        )
         .collect()
 }
 
@@ -332,7 +396,9 @@ mod stability {
 fn a_new_pod_in_the_same_second_goes_after_the_existing_ones() {
     let mut cluster = Cluster::new_default(1);
     let pod = |name: &str| {
-        format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  nodeName: kubeplay-worker\n  containers: [{{name: c, image: nginx}}]\n")
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  nodeName: kubeplay-worker\n  containers: [{{name: c, image: nginx}}]\n"
+        )
     };
     cluster.write_file("zz.yaml", &pod("zz"));
     cluster.write_file("aa.yaml", &pod("aa"));
@@ -346,7 +412,7 @@ fn a_new_pod_in_the_same_second_goes_after_the_existing_ones() {
     let second = cluster.graph(&Options::default(), &mut memory);
     let place = |g: &Graph, name: &str| g.pods().find(|p| p.name == name).unwrap().rect;
     assert_eq!(place(&second, "zz"), place(&first, "zz"));
-    assert!(place(&second, "aa").x > place(&second, "zz").x);
+    assert!(place(&second, "aa").y > place(&second, "zz").y);
 }
 
 #[test]
@@ -360,7 +426,10 @@ fn step_stops_at_the_next_change_and_equals_advancing_as_far() {
     for _ in 0..30 {
         let step = stepped.step(60_000);
         if step.changes.is_empty() {
-            assert_eq!(step.advanced_ms, 60_000, "nothing happened: the whole limit passed");
+            assert_eq!(
+                step.advanced_ms, 60_000,
+                "nothing happened: the whole limit passed"
+            );
             break;
         }
         assert!(step.advanced_ms < 60_000, "{step:?}");
@@ -381,11 +450,18 @@ fn run_until_settled_stops_when_nothing_changes() {
     let (ms, settled) = cluster.run_until_settled(120_000, 3_600_000);
     assert!(settled && ms >= 120_000 && ms < 3_600_000, "{ms} {settled}");
     let pods = cluster.exec("kubectl get pods --no-headers").stdout;
-    assert_eq!(pods.lines().filter(|l| l.contains(" Running ")).count(), 3, "{pods}");
+    assert_eq!(
+        pods.lines().filter(|l| l.contains(" Running ")).count(),
+        3,
+        "{pods}"
+    );
     // A pod that keeps crashing never settles; the limit bounds the run.
     // Its back-off stops at 5 minutes, so 6 quiet minutes never come.
     cluster.exec("kubectl run crash --image=busybox -- sh -c 'exit 1'");
-    assert_eq!(cluster.run_until_settled(360_000, 1_800_000), (1_800_000, false));
+    assert_eq!(
+        cluster.run_until_settled(360_000, 1_800_000),
+        (1_800_000, false)
+    );
 }
 
 #[test]
@@ -396,8 +472,14 @@ fn the_timeline_lists_events_newest_first_with_their_objects() {
     let rows = cluster.events(&Options::default(), 100);
     assert!(rows.windows(2).all(|w| w[0].at >= w[1].at), "{rows:#?}");
     assert!(rows.iter().all(|r| r.object.namespace == "default"));
-    let scaled = rows.iter().find(|r| r.reason == "ScalingReplicaSet").unwrap();
-    assert_eq!(scaled.object, ObjectRef::new("Deployment", "default", "web"));
+    let scaled = rows
+        .iter()
+        .find(|r| r.reason == "ScalingReplicaSet")
+        .unwrap();
+    assert_eq!(
+        scaled.object,
+        ObjectRef::new("Deployment", "default", "web")
+    );
     assert_eq!(scaled.source, "deployment-controller");
     let started = rows.iter().find(|r| r.reason == "Started").unwrap();
     assert_eq!(started.object.kind, "Pod");
@@ -416,7 +498,11 @@ fn the_inspector_explains_a_pod_without_touching_the_cluster() {
     let seen = cluster.inspect(&pod);
     assert_eq!(cluster.revision(), revision, "inspecting writes nothing");
     assert!(seen.yaml.stdout.contains("kind: Pod\n"), "{:?}", seen.yaml);
-    assert!(seen.describe.stdout.starts_with(&format!("Name:             {}\n", pod.name)));
+    assert!(
+        seen.describe
+            .stdout
+            .starts_with(&format!("Name:             {}\n", pod.name))
+    );
     assert!(seen.events.iter().any(|e| e.reason == "Scheduled"));
     let chain: Vec<(&str, &str)> = seen
         .owners
@@ -433,11 +519,18 @@ fn the_inspector_explains_a_pod_without_touching_the_cluster() {
     );
     assert_eq!(seen.containers, ["nginx"]);
     let why = seen.scheduling.unwrap();
-    assert!(why.success() && why.stdout.contains("kubeplay-worker"), "{why:?}");
+    assert!(
+        why.success() && why.stdout.contains("kubeplay-worker"),
+        "{why:?}"
+    );
     let logs = cluster.logs(&pod, "nginx");
     assert!(logs.success() && !logs.stdout.is_empty(), "{logs:?}");
     let node = cluster.inspect(&ObjectRef::new("Node", "", "kubeplay-worker"));
-    assert!(node.describe.stdout.starts_with("Name:               kubeplay-worker\n"));
+    assert!(
+        node.describe
+            .stdout
+            .starts_with("Name:               kubeplay-worker\n")
+    );
     assert_eq!(node.owners.len(), 1);
     let missing = cluster.inspect(&ObjectRef::new("Pod", "default", "nope"));
     assert!(!missing.yaml.success() && missing.owners.is_empty());
@@ -445,7 +538,11 @@ fn the_inspector_explains_a_pod_without_touching_the_cluster() {
 
 #[test]
 fn object_ids_round_trip() {
-    for id in ["Pod/default/web-1", "PersistentVolume//pvc-1", "Node//kubeplay-worker"] {
+    for id in [
+        "Pod/default/web-1",
+        "PersistentVolume//pvc-1",
+        "Node//kubeplay-worker",
+    ] {
         assert_eq!(ObjectRef::from_id(id).unwrap().id(), id);
     }
     assert_eq!(ObjectRef::from_id("Pod/x"), None);
