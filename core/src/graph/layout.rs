@@ -24,8 +24,7 @@ pub const POD_W: f64 = 190.0;
 pub const POD_H: f64 = 42.0;
 const POD_GAP: f64 = 10.0;
 pub const NODE_HEADER: f64 = 48.0;
-const PODS_PER_ROW: usize = 1;
-const NODE_W: f64 = PODS_PER_ROW as f64 * (POD_W + POD_GAP) + POD_GAP;
+const NODE_W: f64 = POD_W + 2.0 * POD_GAP;
 /// The pending lane is wider: its pods carry the scheduler's reasons.
 const PENDING_W: f64 = 2.0 * POD_W + 3.0 * POD_GAP;
 const NODE_GAP: f64 = 20.0;
@@ -114,7 +113,7 @@ pub fn place(collected: Collected, options: &Options, memory: &mut Memory) -> Gr
         lane.pods = if lane.name.is_empty() {
             stack_pending(pods, x, y, width)
         } else {
-            grid(pods, x, y)
+            column(pods, x, y)
         };
         let bottom = lane
             .pods
@@ -163,12 +162,11 @@ fn in_place_order<T: HasId>(
     slotted.into_iter().map(|(_, m)| m.view).collect()
 }
 
-/// Pods in a node's box, row by row.
-fn grid(mut pods: Vec<PodBox>, x: f64, y: f64) -> Vec<PodBox> {
-    for (i, pod) in pods.iter_mut().enumerate() {
-        let (col, row) = (i % PODS_PER_ROW, i / PODS_PER_ROW);
+/// Pods in a node's box, one under another.
+fn column(mut pods: Vec<PodBox>, x: f64, y: f64) -> Vec<PodBox> {
+    for (row, pod) in pods.iter_mut().enumerate() {
         pod.rect = Rect {
-            x: x + POD_GAP + col as f64 * (POD_W + POD_GAP),
+            x: x + POD_GAP,
             y: y + NODE_HEADER + row as f64 * (POD_H + POD_GAP),
             w: POD_W,
             h: POD_H,

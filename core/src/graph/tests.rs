@@ -121,7 +121,7 @@ fn has_edge<'a>(graph: &'a Graph, from: &str, to: &str, relation: Relation) -> O
 
 #[test]
 fn every_relation_becomes_an_edge() {
-    let mut cluster = cluster_with_app();
+    let cluster = cluster_with_app();
     let graph = cluster.graph_once(&Options::default());
     let table = [
         (
@@ -251,7 +251,7 @@ fn boxes_show_the_printers_text_and_sit_in_their_bands() {
 
 #[test]
 fn filters_hide_namespaces_kinds_and_system_objects() {
-    let mut cluster = cluster_with_app();
+    let cluster = cluster_with_app();
     let all = cluster.graph_once(&Options::default());
     assert!(all.pods().all(|p| p.namespace == "default"));
     assert!(!all.objects.iter().any(|o| o.name == "kube-root-ca.crt"));
@@ -448,7 +448,10 @@ fn run_until_settled_stops_when_nothing_changes() {
     let mut cluster = Cluster::new_default(1);
     cluster.exec("kubectl create deployment web --image=nginx --replicas=3");
     let (ms, settled) = cluster.run_until_settled(120_000, 3_600_000);
-    assert!(settled && ms >= 120_000 && ms < 3_600_000, "{ms} {settled}");
+    assert!(
+        settled && (120_000..3_600_000).contains(&ms),
+        "{ms} {settled}"
+    );
     let pods = cluster.exec("kubectl get pods --no-headers").stdout;
     assert_eq!(
         pods.lines().filter(|l| l.contains(" Running ")).count(),

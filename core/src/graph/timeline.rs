@@ -46,7 +46,7 @@ pub fn events(store: &Store, options: &Options, limit: usize) -> Vec<EventRow> {
         })
         .collect();
     // The latest write first: a repeated event moves up when it happens again.
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     rows.into_iter()
         .take(limit)
         .map(|(_, e)| row(e, now))
