@@ -115,4 +115,14 @@ await finish('graph', browser, server, errors, async () => {
   await page.selectOption('#theme', 'dark');
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(shots, 'graph-dark.png') });
+
+  step('Korean, light, with the lesson pane folded: a wider picture');
+  await page.selectOption('#theme', 'light');
+  await page.selectOption('#language', 'ko');
+  await page.click('#inspector-close');
+  await page.click('#toggle-lesson');
+  await page.click('#graph-fit');
+  await page.waitForTimeout(600);
+  check((await page.locator('#time-settle').textContent()).trim() === '안정될 때까지', 'the time bar speaks Korean');
+  await page.screenshot({ path: join(shots, 'graph-ko-wide.png') });
 });
