@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::controllers::kind;
+use crate::rng::Rng;
 use crate::sim::Sim;
 use crate::time::{SECOND, Time};
 
@@ -77,6 +78,8 @@ pub fn default_cluster(seed: u64) -> Sim {
     ] {
         create(&mut sim, "", "Namespace", json!({"metadata": {"name": ns}}));
     }
+    create_rbac_policy(&mut sim, seed);
+    sim.store.set_manager("kubeadm");
     for (name, value, description) in [
         (
             "system-cluster-critical",
@@ -171,6 +174,25 @@ pub fn default_cluster(seed: u64) -> Sim {
     sim.advance(SETTLE_MILLIS);
     sim
 }
+
+/// The API server's bootstrap roles and bindings, and kubeadm's (see `auth::policy`). Their
+/// UIDs come from a random stream of their own, so that adding to the policy does not change
+/// every generated name that follows.
+fn create_rbac_policy(sim: &mut Sim, seed: u64) {
+    let main = std::mem::replace(sim.store.rng(), Rng::new(seed ^ RBAC_SEED));
+    for object in crate::auth::policy::objects() {
+        sim.store.set_manager(object.manager);
+        let _ = sim.store.create(
+            kind("rbac.authorization.k8s.io", object.kind),
+            object.object,
+        );
+    }
+    sim.settle();
+    *sim.store.rng() = main;
+}
+
+/// Mixed into the seed for the RBAC objects' UIDs ("RBAC").
+const RBAC_SEED: u64 = 0x5242_4143;
 
 /// The Node object a machine's kubelet registers.
 pub fn node_object(n: &Machine, now: Time) -> Value {

@@ -4,6 +4,7 @@
 //! - [`time`], [`rng`]: the virtual clock and the seeded random source — the only time and
 //!   randomness the cluster knows.
 //! - [`api`]: kinds registry, objects as JSON, defaulting, errors.
+//! - [`auth`]: users, RBAC authorization and the bootstrap policy.
 //! - [`store`]: the API server — objects, resourceVersions, admission, deletion, watch log.
 //! - [`controllers`]: level-triggered reconcilers (Deployment, ReplicaSet, DaemonSet,
 //!   StatefulSet, Job, CronJob, PersistentVolume binding and provisioning, garbage collector...)
@@ -20,6 +21,7 @@
 
 pub mod addons;
 pub mod api;
+pub mod auth;
 pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;

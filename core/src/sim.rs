@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 
 use crate::api::{Kind, Result, meta};
 use crate::controllers::{
-    self, Controller, Ctx, EventNote, ObjectKey, Op, apiservice, crd, cronjob, daemonset,
-    deployment, disruption, endpoints, endpointslice, garbage_collector, job, local_path,
-    namespace, node_lifecycle, persistentvolume, pod_gc, podautoscaler, replicaset,
+    self, Controller, Ctx, EventNote, ObjectKey, Op, apiservice, clusterrole_aggregation, crd,
+    cronjob, daemonset, deployment, disruption, endpoints, endpointslice, garbage_collector, job,
+    local_path, namespace, node_lifecycle, persistentvolume, pod_gc, podautoscaler, replicaset,
     replication_controller, resourcequota, serviceaccount, statefulset, taint_eviction,
     ttl_after_finished,
 };
@@ -116,6 +116,7 @@ impl Sim {
                 Box::new(pod_gc::PodGarbageCollector::default()),
                 Box::new(crd::CrdController),
                 Box::new(apiservice::AvailableConditionController),
+                Box::new(clusterrole_aggregation::ClusterRoleAggregationController),
                 Box::new(Scheduler::default()),
                 Box::new(Kubelet::default()),
                 Box::new(NodeHeartbeat::default()),
@@ -169,6 +170,13 @@ impl Sim {
 
     /// Reconciles until nothing is pending at the current instant.
     pub fn settle(&mut self) {
+        // Components are the cluster's own: their requests are not a client's (see `auth`).
+        let client = self.store.take_requester();
+        self.settle_components();
+        self.store.set_requester(client);
+    }
+
+    fn settle_components(&mut self) {
         let mut budget = MAX_RECONCILES_PER_INSTANT;
         loop {
             self.route_changes();
@@ -422,7 +430,10 @@ impl Sim {
             .iter_mut()
             .position(|c| c.as_kubelet().is_some())?;
         let kubelet = self.components.get_mut(index)?.as_kubelet()?;
+        // The kubelet reads what it needs as itself, not as the client it answers.
+        let client = self.store.take_requester();
         let result = call(kubelet, &self.store, now);
+        self.store.set_requester(client);
         if let Some(key) = changed {
             self.enqueue(index, key);
             self.settle();

@@ -9,6 +9,7 @@
 //! The scheduler and the kubelet take part in the loop through the same trait.
 
 pub mod apiservice;
+pub mod clusterrole_aggregation;
 pub mod crd;
 pub mod cronjob;
 pub mod daemonset;

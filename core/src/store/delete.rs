@@ -44,6 +44,18 @@ impl Store {
         name: &str,
         opts: DeleteOptions,
     ) -> Result<Value> {
+        self.serve("delete", kind, "", (namespace, name), |s| {
+            s.delete_served(kind, namespace, name, opts)
+        })
+    }
+
+    fn delete_served(
+        &mut self,
+        kind: &'static Kind,
+        namespace: &str,
+        name: &str,
+        opts: DeleteOptions,
+    ) -> Result<Value> {
         super::admission::namespace_lifecycle::check_delete(kind, name)?;
         let mut obj = self.get(kind, namespace, name)?.clone();
         super::admission::validate(
@@ -115,6 +127,12 @@ impl Store {
     /// Clears a terminating namespace's `spec.finalizers` (the `/finalize` subresource), which
     /// lets it go once the namespace controller has emptied it.
     pub fn finalize_namespace(&mut self, kind: &'static Kind, name: &str) -> Result<Value> {
+        self.serve("update", kind, "finalize", ("", name), |s| {
+            s.finalize_namespace_served(kind, name)
+        })
+    }
+
+    fn finalize_namespace_served(&mut self, kind: &'static Kind, name: &str) -> Result<Value> {
         let mut obj = self.get(kind, "", name)?.clone();
         meta::ensure_object(&mut obj, "spec").insert("finalizers".into(), json!([]));
         if ready_to_go(&obj) {

@@ -40,6 +40,18 @@ impl Store {
         options: DeleteOptions,
         dry_run: bool,
     ) -> Result<()> {
+        self.serve("create", kind("Pod"), "eviction", (namespace, name), |s| {
+            s.evict_served(namespace, name, options, dry_run)
+        })
+    }
+
+    fn evict_served(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        options: DeleteOptions,
+        dry_run: bool,
+    ) -> Result<()> {
         let pod = self.get(kind("Pod"), namespace, name)?.clone();
         if can_ignore_budget(&pod) {
             return self.mark_and_delete(pod, options, dry_run);

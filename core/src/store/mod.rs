@@ -10,6 +10,7 @@
 
 mod admission;
 mod allocate;
+mod authz;
 mod delete;
 mod eviction;
 mod label_keys;
@@ -78,6 +79,9 @@ pub struct Store {
     warnings: Vec<String>,
     /// The built-in kinds' OpenAPI schemas (`/openapi/v3`), once the host has loaded them.
     openapi: Option<Arc<OpenApi>>,
+    /// The user whose requests are being served, authorized by RBAC (`authz.rs`); `None` for
+    /// the cluster's own components.
+    requester: Option<crate::auth::UserInfo>,
 }
 
 impl Store {
@@ -92,6 +96,7 @@ impl Store {
             manager: "kube-apiserver".into(),
             warnings: Vec::new(),
             openapi: None,
+            requester: None,
         }
     }
 
@@ -155,11 +160,10 @@ impl Store {
         &mut self.rng
     }
 
+    /// GET of one object, authorized for the requester (see `authz.rs`).
     pub fn get(&self, kind: &Kind, namespace: &str, name: &str) -> Result<&Value> {
-        let ns = if kind.namespaced { namespace } else { "" };
-        self.objects
-            .get(&type_key(kind))
-            .and_then(|objs| objs.get(&(ns.to_string(), name.to_string())))
+        self.authorize_kind("get", kind, "", namespace, name)?;
+        self.lookup(kind, namespace, name)
             .ok_or_else(|| Status::not_found(kind, name))
     }
 
@@ -189,7 +193,10 @@ impl Store {
     /// Creates an object: names it (generateName), checks its namespace, defaults and admits it,
     /// and stamps uid, resourceVersion, creationTimestamp and generation.
     pub fn create(&mut self, kind: &'static Kind, obj: Value) -> Result<Value> {
-        self.create_tracked(kind, obj, Tracking::Update)
+        let namespace = authz::namespace_of(kind, &obj).to_string();
+        self.serve("create", kind, "", (&namespace, ""), |s| {
+            s.create_tracked(kind, obj, Tracking::Update)
+        })
     }
 
     fn create_tracked(
@@ -272,7 +279,7 @@ impl Store {
     /// Replaces an object's spec and metadata (not its status). A `resourceVersion` in the new
     /// object must match the stored one, or the update is refused with Conflict.
     pub fn update(&mut self, kind: &'static Kind, obj: Value) -> Result<Value> {
-        self.update_tracked(kind, obj, "", Tracking::Update)
+        self.update_as(kind, obj, "")
     }
 
     /// An update through a subresource other than status (`scale`), recorded as such.
@@ -282,7 +289,13 @@ impl Store {
         obj: Value,
         subresource: &'static str,
     ) -> Result<Value> {
-        self.update_tracked(kind, obj, subresource, Tracking::Update)
+        let (namespace, name) = (
+            meta::namespace(&obj).to_string(),
+            meta::name(&obj).to_string(),
+        );
+        self.serve("update", kind, subresource, (&namespace, &name), |s| {
+            s.update_tracked(kind, obj, subresource, Tracking::Update)
+        })
     }
 
     fn update_tracked(
@@ -365,6 +378,13 @@ impl Store {
     /// update also carries its annotations, as upstream's status strategy lets it (only spec
     /// and labels are kept): that is how the controller records the revision.
     pub fn update_status(&mut self, kind: &'static Kind, obj: &Value) -> Result<Value> {
+        let key = (meta::namespace(obj), meta::name(obj));
+        self.serve("update", kind, "status", key, |s| {
+            s.update_status_served(kind, obj)
+        })
+    }
+
+    fn update_status_served(&mut self, kind: &'static Kind, obj: &Value) -> Result<Value> {
         let old = self.existing_for_update(kind, obj)?;
         let mut new = old.clone();
         new["status"] = obj.get("status").cloned().unwrap_or(json!({}));
@@ -387,6 +407,18 @@ impl Store {
     /// The `pods/binding` subresource: sets `spec.nodeName` (once) and marks the pod scheduled.
     pub fn bind(&mut self, namespace: &str, name: &str, node: &str) -> Result<Value> {
         let kind = kinds::by_kind("", "Pod").unwrap_or(&kinds::KINDS[0]);
+        self.serve("create", kind, "binding", (namespace, name), |s| {
+            s.bind_served(kind, namespace, name, node)
+        })
+    }
+
+    fn bind_served(
+        &mut self,
+        kind: &'static Kind,
+        namespace: &str,
+        name: &str,
+        node: &str,
+    ) -> Result<Value> {
         let mut pod = self.get(kind, namespace, name)?.clone();
         if !meta::str_at(&pod, "/spec/nodeName").is_empty() {
             return Err(Status::conflict(kind, name));

@@ -46,8 +46,7 @@ impl Store {
     /// The CRD that defines `kind`, if it is a custom resource.
     pub fn crd_of(&self, kind: &Kind) -> Option<&Value> {
         let crd_kind = kinds::by_kind("apiextensions.k8s.io", "CustomResourceDefinition")?;
-        self.get(crd_kind, "", &format!("{}.{}", kind.plural, kind.group))
-            .ok()
+        self.lookup(crd_kind, "", &format!("{}.{}", kind.plural, kind.group))
     }
 
     /// Whether a plain update leaves `status` alone: built-in kinds with a status, and custom

@@ -195,6 +195,20 @@ impl Store {
         body: &str,
         opts: PatchOptions,
     ) -> Result<Value> {
+        self.serve("patch", kind, opts.subresource, (namespace, name), |s| {
+            s.patch_served(kind, namespace, name, ty, body, opts)
+        })
+    }
+
+    fn patch_served(
+        &mut self,
+        kind: &'static Kind,
+        namespace: &str,
+        name: &str,
+        ty: PatchType,
+        body: &str,
+        opts: PatchOptions,
+    ) -> Result<Value> {
         if !accepted(kind).contains(&ty.media_type()) {
             return Err(Status::unsupported_media_type(&accepted(kind)));
         }
