@@ -42,6 +42,48 @@ pub const GLOBAL: &[Flag] = &[
     value("v", Some('v')),
 ];
 
+/// `kubectl --context=x get pods` as `kubectl get pods --context=x`: global flags given before
+/// the command move after it, so that the command word comes first.
+pub fn global_flags_last(words: &[String]) -> Vec<String> {
+    let mut leading = Vec::new();
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        let flag = if let Some(body) = word.strip_prefix("--") {
+            GLOBAL
+                .iter()
+                .find(|f| f.long == body.split_once('=').map_or(body, |(n, _)| n))
+                .map(|f| (f, body.contains('=')))
+        } else if let Some(short) = word.strip_prefix('-').filter(|s| s.len() == 1) {
+            GLOBAL
+                .iter()
+                .find(|f| f.short.is_some_and(|c| short.starts_with(c)))
+                .map(|f| (f, false))
+        } else {
+            None
+        };
+        let Some((flag, inline)) = flag else {
+            break;
+        };
+        leading.push(word.clone());
+        i += 1;
+        if flag.takes_value
+            && !inline
+            && let Some(value) = words.get(i)
+        {
+            leading.push(value.clone());
+            i += 1;
+        }
+    }
+    if leading.is_empty() || i >= words.len() {
+        return words.to_vec();
+    }
+    let mut out: Vec<String> = words[i..].to_vec();
+    // Flags must stay before a `--` that ends the command's own.
+    let dash = out.iter().position(|w| w == "--").unwrap_or(out.len());
+    out.splice(dash..dash, leading);
+    out
+}
+
 /// The parsed line: positional arguments, flag values (switches as "true"/"false"), and what
 /// followed `--`.
 #[derive(Clone, Debug, Default)]

@@ -71,6 +71,14 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             c
         }
     };
+    let pods = crate::controllers::kind("", "Pod");
+    let (ns, name) = (meta::namespace(&pod), meta::name(&pod));
+    if let Err(status) = sim.store.authorize_kind("create", pods, "exec", ns, name) {
+        out.stderr
+            .push_str(&format!("{}\n", super::errors::render(&status)));
+        out.exit_code = 1;
+        return Ok(out);
+    }
     if meta::str_at(&pod, "/spec/nodeName").is_empty() {
         out.stderr.push_str(&format!(
             "Error from server (BadRequest): pod {} does not have a host assigned\n",

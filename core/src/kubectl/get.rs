@@ -157,6 +157,13 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         let mut objects = Vec::new();
         if req.names.is_empty() {
             let scope = (req.kind.namespaced && !all_namespaces).then_some(namespace.as_str());
+            if let Err(status) = store.authorize_list(req.kind, scope) {
+                out.stderr.push_str(&errors::render(&status));
+                out.stderr.push('\n');
+                out.exit_code = 1;
+                found.push((req.kind, objects));
+                continue;
+            }
             objects.extend(store.list(req.kind, scope).filter(|o| {
                 selector.as_ref().is_none_or(|s| s.matches(o))
                     && field_selector

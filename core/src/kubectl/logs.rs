@@ -226,6 +226,14 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let previous = parsed.switch("previous");
     let ignore_errors = parsed.switch("ignore-errors");
     for (pod, c) in &requests {
+        let pods = crate::controllers::kind("", "Pod");
+        let (ns, name) = (meta::namespace(pod), meta::name(pod));
+        if let Err(status) = sim.store.authorize_kind("get", pods, "log", ns, name) {
+            out.stderr
+                .push_str(&format!("{}\n", super::errors::render(&status)));
+            out.exit_code = 1;
+            return Ok(out);
+        }
         match read(sim, pod, c, previous, &query) {
             Ok(text) => out.stdout.push_str(&prefixed(&text, pod, c, prefix)),
             Err(e) if ignore_errors => out.stdout.push_str(&format!("error: {e}\n")),

@@ -8,8 +8,10 @@
 pub mod api_resources;
 pub mod apply;
 pub mod args;
+pub mod auth;
 pub mod autoscale;
 pub mod complete;
+pub mod config;
 pub mod cordon;
 pub mod create;
 pub mod create_batch;
@@ -53,12 +55,26 @@ use shell::Shell;
 
 /// Runs `kubectl <words>`.
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
+    let words = &args::global_flags_last(words);
     let Some((command, rest)) = words.split_first() else {
         return Output::ok(USAGE);
     };
     // Requests carry kubectl's user agent unless a command names its own field manager.
     sim.store.set_manager("kubectl");
     sim.store.take_warnings();
+    if command == "config" {
+        return config::run(rest, shell)
+            .unwrap_or_else(|message| Output::error(format!("{message}\n"), 1));
+    }
+    // Every request of the command is the context's user's (or the impersonated one's).
+    let globals = auth::identity::Globals::scan(words);
+    if COMMANDS.contains(&command.as_str()) && !matches!(command.as_str(), "help" | "version") {
+        match auth::identity::requester(&globals, shell, &sim.store) {
+            Ok(user) => sim.store.set_requester(Some(user)),
+            Err(out) => return out,
+        }
+    }
+    shell.context_override = globals.context;
     let out = match command.as_str() {
         "get" => get::run(rest, shell, sim),
         "create" => create::run(rest, shell, sim),
@@ -87,6 +103,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "top" => top::run(rest, shell, sim),
         "autoscale" => autoscale::run(rest, shell, sim),
         "explain" => explain::run(rest, shell, sim),
+        "auth" => auth::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -97,6 +114,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         )),
         other => Err(unknown_command(other)),
     };
+    shell.context_override = None;
+    sim.store.set_requester(None);
     // The API server's `Warning` headers, which kubectl prints as they arrive.
     let warnings: String = sim
         .store
@@ -117,8 +136,6 @@ const KNOWN_LATER: &[&str] = &[
     "proxy",
     "cp",
     "cluster-info",
-    "config",
-    "auth",
     "diff",
     "kustomize",
     "certificate",
@@ -157,6 +174,8 @@ const COMMANDS: &[&str] = &[
     "top",
     "autoscale",
     "explain",
+    "auth",
+    "config",
     "version",
     "help",
 ];

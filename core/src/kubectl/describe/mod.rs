@@ -22,6 +22,9 @@ mod volumes;
 mod workloads;
 pub mod writer;
 
+pub(crate) use fields::go_list;
+pub(crate) use policy::rule_rows;
+
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 

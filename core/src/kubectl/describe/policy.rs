@@ -436,20 +436,28 @@ pub fn role(role: &Value) -> String {
         LEVEL_1,
         "---------\t-----------------\t--------------\t-----\n",
     );
-    let list = |v: &[String]| go_list(&v.iter().map(String::as_str).collect::<Vec<_>>());
-    for rule in compact_rules(role) {
-        w.write(
-            LEVEL_1,
-            format!(
-                "{}\t{}\t{}\t{}\n",
-                resource_with_group(&rule),
-                list(&rule.urls),
-                list(&rule.names),
-                list(&rule.verbs)
-            ),
-        );
+    for [resources, urls, names, verbs] in rule_rows(role) {
+        w.write(LEVEL_1, format!("{resources}\t{urls}\t{names}\t{verbs}\n"));
     }
     w.finish()
+}
+
+/// The rules of `role` (an object with `rules`) as the rows of kubectl's rule tables
+/// (`describe role`, `auth can-i --list`): resources with their group, non-resource URLs,
+/// resource names and verbs, after upstream's breakdown, compaction and sort.
+pub(crate) fn rule_rows(role: &Value) -> Vec<[String; 4]> {
+    let list = |v: &[String]| go_list(&v.iter().map(String::as_str).collect::<Vec<_>>());
+    compact_rules(role)
+        .iter()
+        .map(|rule| {
+            [
+                resource_with_group(rule),
+                list(&rule.urls),
+                list(&rule.names),
+                list(&rule.verbs),
+            ]
+        })
+        .collect()
 }
 
 /// RoleBindings and ClusterRoleBindings.

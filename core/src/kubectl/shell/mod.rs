@@ -27,8 +27,10 @@ pub struct Shell {
     pub files: BTreeMap<String, String>,
     /// Files from outside (the CLI's disk), consulted after `files`.
     file_reader: Option<FileReader>,
-    /// The context's namespace (`kubectl config set-context --current --namespace` changes it).
-    pub namespace: Option<String>,
+    /// The kubeconfig (`~/.kube/config`): contexts, users, the current context.
+    pub kubeconfig: crate::kubectl::config::kubeconfig::Kubeconfig,
+    /// The context of the kubectl command running now when it named one (`--context`).
+    pub context_override: Option<String>,
     /// Standard input of the command running now (a here-document or the previous pipe stage);
     /// `kubectl ... -f -` reads it.
     stdin: Option<String>,
@@ -81,12 +83,30 @@ impl Shell {
             .or_else(|| self.file_reader.as_ref().and_then(|r| r(path)))
     }
 
-    pub fn current_namespace(&self) -> &str {
-        self.namespace.as_deref().unwrap_or("default")
+    /// The context commands use: `--context`'s, else the kubeconfig's current one.
+    pub fn current_context(&self) -> &str {
+        self.context_override
+            .as_deref()
+            .unwrap_or(&self.kubeconfig.current_context)
     }
 
+    /// The namespace commands default to: the context's, else `default`.
+    pub fn current_namespace(&self) -> &str {
+        match self.kubeconfig.namespace_of(self.current_context()) {
+            "" => "default",
+            ns => ns,
+        }
+    }
+
+    /// `kubeplay:NAMESPACE$ `, with the context in brackets when it is not kind's own
+    /// (`kubeplay[alice@kind-kubeplay]:default$ `).
     pub fn prompt(&self) -> String {
-        format!("kubeplay:{}$ ", self.current_namespace())
+        let context = self.current_context();
+        if context == crate::kubectl::config::kubeconfig::KIND_CONTEXT {
+            format!("kubeplay:{}$ ", self.current_namespace())
+        } else {
+            format!("kubeplay[{context}]:{}$ ", self.current_namespace())
+        }
     }
 
     /// Runs what was typed or pasted (one line or several) and returns everything it printed.
