@@ -24,7 +24,9 @@ pub const COMMANDS: &[&str] = &[
     "api-resources",
     "api-versions",
     "apply",
+    "auth",
     "autoscale",
+    "config",
     "cordon",
     "create",
     "delete",
@@ -55,6 +57,23 @@ pub const COMMANDS: &[&str] = &[
 fn subcommands(command: &str) -> &'static [&'static str] {
     match command {
         "rollout" => &["history", "pause", "restart", "resume", "status", "undo"],
+        "auth" => &["can-i", "whoami"],
+        "config" => &[
+            "current-context",
+            "delete-cluster",
+            "delete-context",
+            "delete-user",
+            "get-clusters",
+            "get-contexts",
+            "get-users",
+            "rename-context",
+            "set-cluster",
+            "set-context",
+            "set-credentials",
+            "unset",
+            "use-context",
+            "view",
+        ],
         "set" => &["env", "image", "resources", "selector", "serviceaccount"],
         "top" => &["node", "pod"],
         "create" => &[
