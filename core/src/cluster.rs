@@ -248,6 +248,12 @@ impl Cluster {
             .insert(path.to_string(), contents.to_string());
     }
 
+    /// The learner's objects as a multi-document YAML bundle that `kubectl apply -f` in a
+    /// fresh cluster turns back into them (see [`crate::export`]).
+    pub fn export_yaml(&self) -> String {
+        crate::export::export(&self.sim.store)
+    }
+
     /// Hands the cluster the OpenAPI schemas `kubectl explain` renders: the text of
     /// `static/explain/v1.35.json`, which the host loads when it can (the CLI at start, the page
     /// lazily); until then explain says the data is still loading. Fails on unreadable data.

@@ -26,6 +26,7 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
 pub mod event_correlator;
+pub mod export;
 pub mod graph;
 pub mod kubectl;
 pub mod kubelet;

@@ -60,14 +60,36 @@ for (const theme of ['light', 'dark']) {
 
       // Slot: an ingress trace (needs the traffic trace in the graph pane).
 
+      // The session menu, and a share link.
+      await page.click('#session-button');
+      await shoot(page, `${tag}-4-menu`);
+      await page.click('#share');
+      await page.waitForSelector('#share-link');
+      const link = await page.inputValue('#share-link');
+      await shoot(page, `${tag}-5-share`);
+      await page.keyboard.press('Escape');
+
+      // The same link opened in another browser asks first.
+      const other = await launchBrowser();
+      try {
+        const page2 = await openPage(other.context, link);
+        await page2.selectOption('#theme', theme);
+        await page2.selectOption('#language', lang);
+        await page2.waitForSelector('#shared-dialog');
+        await shoot(page2, `${tag}-6-shared-link`);
+      } finally {
+        await other.close();
+      }
+
       // Help popover.
       await page.click('#help-button');
-      await shoot(page, `${tag}-4-help`);
+      await shoot(page, `${tag}-7-help`);
       await page.keyboard.press('Escape');
 
       // A tablet: panes stacked.
       await page.setViewportSize({ width: 820, height: 1180 });
-      await shoot(page, `${tag}-5-tablet`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shoot(page, `${tag}-8-tablet`);
     } finally {
       await browser.close();
     }

@@ -27,8 +27,9 @@ use crate::help::Help;
 use crate::inspector::Inspector;
 use crate::layout::{Layout, Side, Splitter, Theme, document_element, side_tag};
 use crate::lesson::Lesson;
-use crate::persist;
-use crate::session::Session;
+use crate::persist::{self, Replayed};
+use crate::session::{Journal, Session};
+use crate::share;
 use crate::terminal::{Completed, Entry, Terminal};
 use crate::text::{self, Lang, texts};
 use crate::time_bar::TimeBar;
@@ -53,6 +54,22 @@ const EXPLAIN_DELAY_MS: u32 = 3_000;
 const SAVE_EVERY_TICKS: u32 = 10;
 /// Scrollback kept per terminal; older entries are dropped (the journal keeps everything).
 const SCROLLBACK: usize = 500;
+
+/// Where an imported file goes in the shell's file system: its own name when that is a plain
+/// file name (so the terminal shows `kubectl apply -f shop.yaml`), else `import.yaml`.
+fn import_path(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !name.starts_with('.');
+    if plain {
+        name.to_string()
+    } else {
+        "import.yaml".to_string()
+    }
+}
 
 /// What the workspace shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +144,18 @@ pub enum Msg {
     DismissNotice,
     /// Start over with a fresh cluster (after the learner confirms).
     Reset,
+    /// Open or close the session menu (export, import, share, reset).
+    Menu(bool),
+    Export,
+    ImportPick,
+    ImportRead(String, Result<String, String>),
+    Share,
+    ShareReady(Result<String, String>),
+    CloseShare,
+    /// The page was opened with a share link; its journal (or why it is unreadable).
+    SharedRead(Result<Journal, String>),
+    /// Replace the cluster with the shared one (true) or keep the current one (false).
+    LoadShared(bool),
 }
 
 pub struct App {
@@ -165,6 +194,13 @@ pub struct App {
     notice: Option<String>,
     /// Why the last save failed (shown until a save succeeds).
     save_error: Option<String>,
+    menu_open: bool,
+    /// The share link made for this cluster, shown until closed.
+    share_link: Option<String>,
+    /// A shared cluster waiting for the learner's yes or no.
+    pending_share: Option<Journal>,
+    /// The hidden file input behind "Import YAML".
+    import_ref: NodeRef,
     /// The panes' grid, measured while dragging a handle.
     panes_ref: NodeRef,
     /// `performance.now()` at the last tick.
@@ -280,6 +316,47 @@ impl App {
         }
     }
 
+    /// Rebuilds each terminal's scrollback and the shared history from replayed lines.
+    fn install_scrollback(&mut self, scrollback: Vec<Replayed>) {
+        let first = self.tabs.first().map_or(1, |t| t.id);
+        for item in scrollback {
+            let tab = if self.tabs.iter().any(|t| t.id == item.tab) {
+                item.tab
+            } else {
+                first
+            };
+            self.remember(&item.line);
+            match item.output {
+                Some(output) => self.push_entry(tab, item.prompt, item.line, output),
+                None => {
+                    if let Some(t) = self.tab_mut(tab) {
+                        t.entries = Rc::default();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replaces the session with a fresh one, or with `journal` replayed; saves it.
+    fn replace_session(&mut self, ctx: &Context<Self>, journal: Option<&Journal>) {
+        for tab in &mut self.tabs {
+            tab.entries = Rc::default();
+        }
+        self.history = Rc::default();
+        let mut scrollback = Vec::new();
+        self.session = match journal {
+            Some(j) => persist::replay_into(j, &mut scrollback),
+            None => Session::new(),
+        };
+        self.install_scrollback(scrollback);
+        self.session.mark_dirty();
+        persist::forget();
+        self.save();
+        self.explain_requested = false;
+        ctx.link().send_message(Msg::FetchExplain);
+        self.refresh(true);
+    }
+
     fn remember(&mut self, line: &str) {
         let line = line.trim_end_matches('\n');
         if !line.trim().is_empty() && self.history.last().is_none_or(|l| l != line) {
@@ -382,12 +459,122 @@ impl App {
                         }) }
                     </select>
                 </label>
-                <button type="button" id="reset" class="header-button" title={t.reset_hint}
-                    onclick={link.callback(|_: MouseEvent| Msg::Reset)}>{ t.reset }</button>
+                { self.view_menu(ctx) }
                 <button type="button" id="help-button" class="icon-button" aria-label={t.help} title={t.help}
                     aria-expanded={self.help_open.to_string()} aria-controls="help" onclick={on_help}>{ "?" }</button>
             </header>
         }
+    }
+
+    /// The session menu: export, import, share link, reset.
+    fn view_menu(&self, ctx: &Context<Self>) -> Html {
+        let t = texts();
+        let link = ctx.link();
+        let open = self.menu_open;
+        let item = |id: &'static str, label: &'static str, hint: &'static str, msg: fn() -> Msg| {
+            html! {
+                <button type="button" role="menuitem" {id} class="menu-item" title={hint}
+                    onclick={link.callback(move |_: MouseEvent| msg())}>
+                    <span class="menu-label">{ label }</span>
+                    <span class="menu-hint">{ hint }</span>
+                </button>
+            }
+        };
+        let on_file = {
+            let link = link.clone();
+            Callback::from(move |e: Event| {
+                let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                    return;
+                };
+                let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                    return;
+                };
+                // Picking the same file again must fire `change` again.
+                input.set_value("");
+                let name = file.name();
+                link.send_future(
+                    async move { Msg::ImportRead(name, share::read_text(file).await) },
+                );
+            })
+        };
+        let on_key = link
+            .batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Menu(false)));
+        html! {
+            <div class="menu-wrap" onkeydown={on_key}>
+                <button type="button" id="session-button" class="header-button" aria-haspopup="menu"
+                    aria-expanded={open.to_string()} aria-controls="session-menu"
+                    onclick={link.callback(move |_: MouseEvent| Msg::Menu(!open))}>{ format!("{} ▾", t.session_menu) }</button>
+                if open {
+                    <div class="menu" id="session-menu" role="menu" aria-label={t.session_menu}>
+                        { item("export", t.export, t.export_hint, || Msg::Export) }
+                        { item("import", t.import, t.import_hint, || Msg::ImportPick) }
+                        { item("share", t.share, t.share_hint, || Msg::Share) }
+                        { item("reset", t.reset, t.reset_hint, || Msg::Reset) }
+                    </div>
+                }
+                <input type="file" id="import-file" class="sr-only" tabindex="-1" aria-hidden="true"
+                    accept=".yaml,.yml,.json,application/yaml,text/yaml" ref={self.import_ref.clone()} onchange={on_file} />
+            </div>
+        }
+    }
+
+    /// The share link popover, and the question a shared link asks.
+    fn view_dialogs(&self, ctx: &Context<Self>) -> Html {
+        let t = texts();
+        let link = ctx.link();
+        let share = self.share_link.as_ref().map(|url| {
+            let url_copy = url.clone();
+            let on_copy = Callback::from(move |_: MouseEvent| share::copy(&url_copy));
+            let on_key = link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::CloseShare));
+            html! {
+                <div class="popover dialog" role="dialog" aria-labelledby="share-title" onkeydown={on_key}>
+                    <div class="popover-head">
+                        <h2 id="share-title">{ t.share_title }</h2>
+                        <button type="button" class="icon-button" aria-label={t.close} title={t.close}
+                            onclick={link.callback(|_: MouseEvent| Msg::CloseShare)}>{ "✕" }</button>
+                    </div>
+                    <p>{ t.share_text }</p>
+                    <div class="share-row">
+                        <input id="share-link" type="text" readonly=true value={url.clone()} aria-label={t.share}
+                            onfocus={Callback::from(|e: FocusEvent| {
+                                if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                            })} />
+                        <button type="button" class="header-button" onclick={on_copy}>{ t.copy }</button>
+                    </div>
+                </div>
+            }
+        });
+        let shared = self.pending_share.as_ref().map(|journal| {
+            let (commands, ms) = journal.summary();
+            let minutes = if ms < 60_000 {
+                t.seconds.replace("{n}", &(ms / 1000).to_string())
+            } else {
+                t.minutes.replace("{n}", &(ms / 60_000).to_string())
+            };
+            let text = t
+                .shared_text
+                .replace("{n}", &commands.to_string())
+                .replace("{time}", &minutes);
+            let lines: Vec<&str> = journal.lines().collect();
+            let shown = lines.iter().take(12).copied().collect::<Vec<_>>().join("\n");
+            let more = lines.len().saturating_sub(12);
+            html! {
+                <div class="modal-backdrop">
+                    <div class="popover dialog dialog-center" role="dialog" aria-modal="true" aria-labelledby="shared-title" id="shared-dialog">
+                        <h2 id="shared-title">{ t.shared_title }</h2>
+                        <p>{ text }</p>
+                        <pre class="shared-lines">{ shown }{ if more > 0 { format!("\n… (+{more})") } else { String::new() } }</pre>
+                        <div class="dialog-buttons">
+                            <button type="button" class="header-button" id="shared-keep"
+                                onclick={link.callback(|_: MouseEvent| Msg::LoadShared(false))}>{ t.shared_keep }</button>
+                            <button type="button" class="header-button primary" id="shared-load"
+                                onclick={link.callback(|_: MouseEvent| Msg::LoadShared(true))}>{ t.shared_load }</button>
+                        </div>
+                    </div>
+                </div>
+            }
+        });
+        html! { <>{ for share }{ for shared }</> }
     }
 
     /// A side pane's head: its title and the hide/show button.
@@ -638,6 +825,10 @@ impl Component for App {
             help_open: false,
             notice: restored.notice,
             save_error: None,
+            menu_open: false,
+            share_link: None,
+            pending_share: None,
+            import_ref: NodeRef::default(),
             panes_ref: NodeRef::default(),
             last_tick: now_ms(),
             carry: 0.0,
@@ -655,23 +846,16 @@ impl Component for App {
             },
             _listeners: Vec::new(),
         };
-        // Rebuild each terminal's scrollback and the shared history from the replayed lines.
-        let first = app.tabs.first().map_or(1, |t| t.id);
-        for item in restored.scrollback {
-            let tab = if app.tabs.iter().any(|t| t.id == item.tab) {
-                item.tab
-            } else {
-                first
-            };
-            app.remember(&item.line);
-            match item.output {
-                Some(output) => app.push_entry(tab, item.prompt, item.line, output),
-                None => {
-                    if let Some(t) = app.tab_mut(tab) {
-                        t.entries = Rc::default();
-                    }
+        app.install_scrollback(restored.scrollback);
+        // Opened with a share link: read it, then ask before replacing anything.
+        let fragment = share::fragment();
+        if !fragment.is_empty() {
+            ctx.link().send_future(async move {
+                match share::from_fragment(&fragment).await {
+                    Some(read) => Msg::SharedRead(read),
+                    None => Msg::SharedRead(Err(String::new())),
                 }
-            }
+            });
         }
 
         if let Some(window) = web_sys::window() {
@@ -961,15 +1145,123 @@ impl Component for App {
                 if !confirmed {
                     return false;
                 }
-                persist::forget();
-                self.session = Session::new();
-                for tab in &mut self.tabs {
-                    tab.entries = Rc::default();
+                self.menu_open = false;
+                self.replace_session(ctx, None);
+                true
+            }
+            Msg::Menu(open) => {
+                self.menu_open = open;
+                if !open {
+                    focus("#session-button");
                 }
-                self.history = Rc::default();
-                self.explain_requested = false;
-                ctx.link().send_message(Msg::FetchExplain);
+                true
+            }
+            Msg::Export => {
+                self.menu_open = false;
+                let yaml = self.session.cluster().export_yaml();
+                if let Err(e) = share::download("kubeplay-cluster.yaml", &yaml) {
+                    self.notice = Some(e);
+                }
+                true
+            }
+            Msg::ImportPick => {
+                self.menu_open = false;
+                if let Some(input) = self.import_ref.cast::<web_sys::HtmlElement>() {
+                    input.click();
+                }
+                true
+            }
+            Msg::ImportRead(name, read) => {
+                let t = texts();
+                let fill = |template: &str, n: usize| {
+                    template
+                        .replace("{file}", &name)
+                        .replace("{n}", &n.to_string())
+                };
+                let text = match read {
+                    Ok(text) => text,
+                    Err(e) => {
+                        self.notice = Some(format!("{}\n{e}", fill(t.import_failed, 0)));
+                        return true;
+                    }
+                };
+                // A dry run in a scratch cluster first: a bundle with errors leaves the
+                // learner's cluster alone, and the errors are kubectl's own.
+                let path = import_path(&name);
+                let apply = format!("kubectl apply -f {path}");
+                let mut scratch = Session::new();
+                scratch.write_file(&path, &text);
+                let tried = scratch.exec(1, &apply);
+                if !tried.success() {
+                    self.notice = Some(format!(
+                        "{}\n{}",
+                        fill(t.import_failed, 0),
+                        tried.stderr.trim_end()
+                    ));
+                    return true;
+                }
+                let count = tried.stdout.lines().count();
+                let confirmed = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&fill(t.import_confirm, count)).ok())
+                    .unwrap_or(false);
+                if !confirmed {
+                    return false;
+                }
+                self.replace_session(ctx, None);
+                let tab = self.current_terminal();
+                self.active = WorkTab::Terminal(tab);
+                self.session.write_file(&path, &text);
+                self.run(ctx, tab, apply);
+                self.notice = Some(fill(t.import_done, count));
                 self.refresh(true);
+                true
+            }
+            Msg::Share => {
+                self.menu_open = false;
+                let journal = self.session.journal().clone();
+                ctx.link()
+                    .send_future(async move { Msg::ShareReady(share::link(&journal).await) });
+                false
+            }
+            Msg::ShareReady(made) => {
+                match made {
+                    Ok(url) => {
+                        share::copy(&url);
+                        self.share_link = Some(url);
+                        Timeout::new(0, || focus("#share-link")).forget();
+                    }
+                    Err(e) => self.notice = Some(format!("{} ({e})", texts().share_failed)),
+                }
+                true
+            }
+            Msg::CloseShare => {
+                self.share_link = None;
+                focus("#session-button");
+                true
+            }
+            Msg::SharedRead(read) => {
+                match read {
+                    Ok(journal) => {
+                        self.pending_share = Some(journal);
+                        Timeout::new(0, || focus("#shared-load")).forget();
+                    }
+                    Err(e) => {
+                        share::clear_fragment();
+                        if !e.is_empty() {
+                            self.notice = Some(format!("{} ({e})", texts().shared_bad));
+                        }
+                    }
+                }
+                true
+            }
+            Msg::LoadShared(load) => {
+                share::clear_fragment();
+                if let Some(journal) = self.pending_share.take()
+                    && load
+                {
+                    self.replace_session(ctx, Some(&journal));
+                }
+                focus("#terminal-input");
                 true
             }
         }
@@ -991,6 +1283,7 @@ impl Component for App {
                             <button type="button" class="icon-button" aria-label={texts().close} onclick={on_dismiss}>{ "✕" }</button>
                         </div>
                     }
+                    { self.view_dialogs(ctx) }
                     if self.help_open {
                         <Help on_close={ctx.link().callback(|_| Msg::Help(false))} />
                     }

@@ -7,7 +7,7 @@
 //! Modules: [`app`] (state, clock, the frame), [`boot`] (panic banner, service worker), [`layout`] (pane sizes, drag handles, theme),
 //! [`terminal`] (a terminal tab), [`lesson`] (the lesson pane), [`help`] (the shortcuts
 //! popover), [`graph_view`] (the SVG picture), [`session`] (the cluster and the journal of
-//! every change), [`persist`] (saving and restoring it), [`storage`] (`localStorage`),
+//! every change), [`persist`] (saving and restoring it), [`share`] (share links, export and import files), [`storage`] (`localStorage`),
 //! [`text`] (every string the page shows, English and Korean), [`explain_data`] (fetching
 //! the schemas `kubectl explain` renders, which are not compiled in).
 //!
@@ -25,6 +25,7 @@ mod layout;
 mod lesson;
 mod persist;
 mod session;
+mod share;
 mod storage;
 mod terminal;
 mod text;

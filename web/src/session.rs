@@ -98,7 +98,6 @@ impl Journal {
     }
 
     /// Number of command steps and the virtual time covered, for "this will load ..." notes.
-    #[allow(dead_code, reason = "used by the share-link import, next")]
     pub fn summary(&self) -> (usize, i64) {
         self.steps.iter().fold((0, 0), |(n, ms), s| match s {
             Step::Exec { .. } => (n + 1, ms),
