@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
 use kubeplay_core::Output;
 use kubeplay_core::graph::inspect::Inspection;
@@ -873,8 +873,13 @@ impl Component for App {
                     }));
                 // Alt+1..4 move between panes from anywhere.
                 let link = ctx.link().clone();
-                app._listeners
-                    .push(EventListener::new(&doc, "keydown", move |e| {
+                // Not passive (gloo's default): it calls preventDefault.
+                let options = EventListenerOptions::enable_prevent_default();
+                app._listeners.push(EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    options,
+                    move |e| {
                         let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                             return;
                         };
@@ -889,7 +894,8 @@ impl Component for App {
                             e.prevent_default();
                             link.send_message(Msg::Focus(n));
                         }
-                    }));
+                    },
+                ));
             }
         }
         app

@@ -191,7 +191,8 @@ pub fn Splitter(props: &SplitterProps) -> Html {
             if e.button() != 0 {
                 return;
             }
-            e.prevent_default();
+            // No preventDefault (yew listens passively); pointer capture and the handle's
+            // `touch-action: none` keep the drag from selecting or scrolling.
             if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
