@@ -121,12 +121,11 @@ fn cleaned(obj: &Value) -> Value {
     }
     if let Some(spec) = map.get_mut("spec").and_then(Value::as_object_mut) {
         match kind.as_str() {
-            "Service" => {
-                // Allocated by the API server; a fresh cluster allocates its own.
-                if spec.get("clusterIP").and_then(Value::as_str) != Some("None") {
-                    spec.remove("clusterIP");
-                    spec.remove("clusterIPs");
-                }
+            // Allocated by the API server; a fresh cluster allocates its own (a headless
+            // Service's `None` is the learner's).
+            "Service" if spec.get("clusterIP").and_then(Value::as_str) != Some("None") => {
+                spec.remove("clusterIP");
+                spec.remove("clusterIPs");
             }
             "Pod" => {
                 if !keep_node_name {
