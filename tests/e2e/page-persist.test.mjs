@@ -16,6 +16,17 @@ await finish('page-persist', browser, server, errors, async () => {
   await run(page, 'kubectl run solo -n team-a --image=busybox -- sleep 3600');
   const pasted = await paste(page, 'cat > /tmp/notes.txt <<EOF\nremember me\nEOF\necho written\n');
   check(pasted.stdout.trim() === 'written', `a pasted here-document should run: ${JSON.stringify(pasted)}`);
+  // A foreground job (it ends by itself) and one stopped with Ctrl+C are replayed too.
+  await page.fill('#terminal-input', 'kubectl rollout status deployment/web && echo finished');
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForFunction(() => document.querySelector('.terminal-entry:last-child')?.textContent.includes('finished'), null, { timeout: 20000 });
+  await page.fill('#terminal-input', 'kubectl get pods -n team-a -w');
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForSelector('.terminal-entry.terminal-running');
+  await page.waitForTimeout(1200);
+  await page.press('#terminal-input', 'Control+c');
+  await page.waitForSelector('.terminal-entry.terminal-running', { state: 'detached' });
+  const jobs = await page.locator('.terminal-entry').evaluateAll((els) => els.slice(-2).map((e) => e.textContent));
   await run(page, 'sleep 20');
   const before = await run(page, 'kubectl get pods -A -o wide; kubectl get events -A');
   check(before.stdout.includes('web-') && before.stdout.includes('solo'), `unexpected output:\n${before.stdout}`);
@@ -42,6 +53,8 @@ await finish('page-persist', browser, server, errors, async () => {
   const replayed = (await last.locator('.terminal-stdout').allTextContents()).join('');
   check(replayed === before.stdout, `replayed output differs:\n--- before\n${before.stdout}\n--- after\n${replayed}`);
   // Compare the cluster itself at one instant: a fresh run of the same reads, pinned by sleep.
+  const jobsAfter = await page.locator('.terminal-entry').evaluateAll((els, n) => els.slice(n - 4, n - 2).map((e) => e.textContent), entries);
+  check(JSON.stringify(jobsAfter) === JSON.stringify(jobs), `the jobs' output differs after reload:\n${jobs.join('\n')}\n---\n${jobsAfter.join('\n')}`);
   const t1 = await run(page, 'kubectl get pods -A -o wide');
   check(t1.stdout.includes('solo') && t1.stderr === '', `pods after reload:\n${t1.stdout}${t1.stderr}`);
 
@@ -57,6 +70,7 @@ await finish('page-persist', browser, server, errors, async () => {
 
   step('reset (confirmed) starts a fresh cluster');
   page.once('dialog', (d) => d.accept());
+  await page.click('#session-button');
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelectorAll('.terminal-entry').length === 0);
   const fresh = await run(page, 'kubectl get pods -A');

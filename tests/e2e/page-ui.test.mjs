@@ -62,8 +62,34 @@ await finish('page-ui', browser, server, errors, async () => {
   check((await text('.search-match')).includes('kubectl get nodes'), 'Ctrl+R again: the older match');
   await page.keyboard.press('ArrowRight');
   check(await page.inputValue('#terminal-input') === 'kubectl get nodes', 'an arrow key takes the match for editing');
+  await page.fill('#terminal-input', '');
+
+  step('Tab completes resource types and names; several candidates are listed');
+  await page.fill('#terminal-input', 'kubectl get depl');
+  await page.press('#terminal-input', 'Tab');
+  await page.waitForFunction(() => document.getElementById('terminal-input').value === 'kubectl get deployments ');
+  await page.press('#terminal-input', 'w');
+  await page.press('#terminal-input', 'Tab');
+  await page.waitForFunction(() => document.getElementById('terminal-input').value === 'kubectl get deployments web ');
+  await page.fill('#terminal-input', 'kubectl get po');
+  await page.press('#terminal-input', 'Tab');
+  await page.waitForSelector('.terminal-candidates');
+  check((await text('.terminal-candidates')).includes('pods'), 'candidates should be listed');
+
+  step('a watch runs in the foreground (no prompt) until Ctrl+C');
+  await page.fill('#terminal-input', 'kubectl get deployments -w');
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForSelector('.terminal-entry.terminal-running');
+  check((await text('.terminal-line .prompt')) === '', 'no prompt while the job runs');
+  await page.press('#terminal-input', 'Control+c');
+  await page.waitForSelector('.terminal-entry.terminal-running', { state: 'detached' });
+  const watched = await page.locator('.terminal-entry').last();
+  check((await watched.locator('.terminal-stdout').textContent()).trimEnd().endsWith('^C'), 'the stopped watch ends with ^C');
+  check(await watched.getAttribute('data-exit-code') === '130', 'a stopped job has status 130');
+  check((await text('.terminal-line .prompt')).includes('kubeplay:'), 'the prompt is back');
 
   step('Ctrl+C cancels the line; Ctrl+L clears the screen');
+  await page.fill('#terminal-input', 'kubectl get nodes');
   const before = await page.locator('.terminal-entry').count();
   await page.keyboard.press('Control+c');
   check(await page.inputValue('#terminal-input') === '', 'Ctrl+C should empty the line');

@@ -27,8 +27,8 @@ use crate::help::Help;
 use crate::inspector::Inspector;
 use crate::layout::{Layout, Side, Splitter, Theme, document_element, side_tag};
 use crate::lesson::Lesson;
-use crate::persist::{self, Replayed};
-use crate::session::{Journal, Session};
+use crate::persist;
+use crate::session::{Journal, Screen, Session};
 use crate::share;
 use crate::terminal::{Completed, Entry, Terminal};
 use crate::text::{self, Lang, texts};
@@ -69,6 +69,56 @@ fn import_path(name: &str) -> String {
     } else {
         "import.yaml".to_string()
     }
+}
+
+/// Tab completion of `line` with the caret after `cursor` characters, as a shell does it: one
+/// candidate is inserted (with a space unless it ends in `/` or `=`); several insert their
+/// common prefix and are listed. `None` when there is nothing to offer.
+fn complete(session: &Session, line: &str, cursor: usize) -> Option<Completed> {
+    let at = line
+        .char_indices()
+        .nth(cursor)
+        .map_or(line.len(), |(i, _)| i);
+    let found = session.complete(line, at);
+    let from = found.replace_from.min(at);
+    let typed = line.get(from..at)?;
+    let (before, after) = (line.get(..from)?, line.get(at..)?);
+    let insert = match found.candidates.as_slice() {
+        [] => return None,
+        [only] => {
+            let space = if only.ends_with('/') || only.ends_with('=') {
+                ""
+            } else {
+                " "
+            };
+            format!("{only}{space}")
+        }
+        many => {
+            let mut prefix = many.first()?.clone();
+            for c in many {
+                while !c.starts_with(&prefix) {
+                    prefix.pop();
+                }
+            }
+            if prefix.len() > typed.len() {
+                prefix
+            } else {
+                typed.to_string()
+            }
+        }
+    };
+    let completed = format!("{before}{insert}{after}");
+    let caret = before.chars().count() + insert.chars().count();
+    let candidates = if found.candidates.len() > 1 {
+        found.candidates
+    } else {
+        Vec::new()
+    };
+    Some(Completed {
+        line: completed,
+        cursor: caret,
+        candidates,
+    })
 }
 
 /// What the workspace shows.
@@ -192,6 +242,8 @@ pub struct App {
     help_open: bool,
     /// A problem to show above the panes (storage full, a link that could not be read...).
     notice: Option<String>,
+    /// The terminal tab and entry of the foreground job (`kubectl get -w`...), while it runs.
+    job: Option<(u32, u64)>,
     /// Why the last save failed (shown until a save succeeds).
     save_error: Option<String>,
     menu_open: bool,
@@ -296,8 +348,18 @@ impl App {
     }
 
     /// Adds an entry to terminal `tab`'s scrollback, dropping the oldest past the cap.
-    fn push_entry(&mut self, tab: u32, prompt: String, command: String, output: Output) {
+    fn push_entry(
+        &mut self,
+        tab: u32,
+        prompt: String,
+        command: String,
+        output: Output,
+        running: bool,
+    ) {
         self.next_entry += 1;
+        if running {
+            self.job = Some((tab, self.next_entry));
+        }
         let entry = Rc::new(Entry {
             id: self.next_entry,
             prompt,
@@ -305,7 +367,7 @@ impl App {
             stdout: output.stdout,
             stderr: output.stderr,
             exit_code: output.exit_code,
-            running: false,
+            running,
         });
         if let Some(t) = self.tab_mut(tab) {
             let entries = Rc::make_mut(&mut t.entries);
@@ -317,19 +379,32 @@ impl App {
     }
 
     /// Rebuilds each terminal's scrollback and the shared history from replayed lines.
-    fn install_scrollback(&mut self, scrollback: Vec<Replayed>) {
+    fn install_scrollback(&mut self, scrollback: Vec<Screen>) {
         let first = self.tabs.first().map_or(1, |t| t.id);
-        for item in scrollback {
-            let tab = if self.tabs.iter().any(|t| t.id == item.tab) {
-                item.tab
+        let known = |tabs: &[TermTab], tab: u32| {
+            if tabs.iter().any(|t| t.id == tab) {
+                tab
             } else {
                 first
-            };
-            self.remember(&item.line);
-            match item.output {
-                Some(output) => self.push_entry(tab, item.prompt, item.line, output),
-                None => {
-                    if let Some(t) = self.tab_mut(tab) {
+            }
+        };
+        for screen in scrollback {
+            match screen {
+                Screen::Line {
+                    tab,
+                    prompt,
+                    line,
+                    output,
+                    running,
+                } => {
+                    let tab = known(&self.tabs, tab);
+                    self.remember(&line);
+                    self.push_entry(tab, prompt, line, output, running);
+                }
+                Screen::More { output, running } => self.append_to_job(output, running, false),
+                Screen::Interrupted { output } => self.append_to_job(output, false, true),
+                Screen::Clear { tab } => {
+                    if let Some(t) = self.tab_mut(known(&self.tabs, tab)) {
                         t.entries = Rc::default();
                     }
                 }
@@ -337,8 +412,41 @@ impl App {
         }
     }
 
+    /// Adds what the foreground job printed to its entry; when it no longer runs, the entry
+    /// takes the line's status (and `^C` if it was interrupted, echoed as a terminal does).
+    fn append_to_job(&mut self, output: Output, running: bool, interrupted: bool) {
+        let Some((tab, id)) = self.job else {
+            return;
+        };
+        if !running {
+            self.job = None;
+        }
+        if output.stdout.is_empty() && output.stderr.is_empty() && running && !interrupted {
+            return;
+        }
+        let Some(t) = self.tab_mut(tab) else {
+            return;
+        };
+        let entries = Rc::make_mut(&mut t.entries);
+        let Some(slot) = entries.iter_mut().rev().find(|e| e.id == id) else {
+            return;
+        };
+        let mut entry = (**slot).clone();
+        entry.stdout.push_str(&output.stdout);
+        entry.stderr.push_str(&output.stderr);
+        if interrupted {
+            entry.stdout.push_str("^C");
+        }
+        entry.running = running;
+        if !running {
+            entry.exit_code = output.exit_code;
+        }
+        *slot = Rc::new(entry);
+    }
+
     /// Replaces the session with a fresh one, or with `journal` replayed; saves it.
     fn replace_session(&mut self, ctx: &Context<Self>, journal: Option<&Journal>) {
+        self.job = None;
         for tab in &mut self.tabs {
             tab.entries = Rc::default();
         }
@@ -380,7 +488,8 @@ impl App {
         } else {
             self.session.exec(tab, &line)
         };
-        self.push_entry(tab, prompt, line, output);
+        let running = self.session.job_running() && self.job.is_none();
+        self.push_entry(tab, prompt, line, output, running);
         self.save();
     }
 
@@ -692,8 +801,9 @@ impl App {
     fn view_terminal(&self, ctx: &Context<Self>, tab: &TermTab) -> Html {
         let link = ctx.link();
         let id = tab.id;
+        let busy = self.job.is_some_and(|(t, _)| t == id);
         html! {
-            <Terminal key={id}
+            <Terminal key={id} {busy}
                 entries={tab.entries.clone()}
                 prompt={AttrValue::from(self.session.cluster().prompt())}
                 history={self.history.clone()}
@@ -825,6 +935,7 @@ impl Component for App {
             help_open: false,
             notice: restored.notice,
             save_error: None,
+            job: None,
             menu_open: false,
             share_link: None,
             pending_share: None,
@@ -912,6 +1023,14 @@ impl Component for App {
                 if whole >= 1.0 && !self.paused {
                     self.session.advance(whole as i64 * i64::from(self.speed));
                 }
+                if self.job.is_some() {
+                    let output = self.session.take_output();
+                    let running = self.session.job_running();
+                    self.append_to_job(output, running, false);
+                    if !running {
+                        self.save();
+                    }
+                }
                 self.ticks_since_save += 1;
                 if self.ticks_since_save >= SAVE_EVERY_TICKS {
                     self.save();
@@ -935,15 +1054,27 @@ impl Component for App {
                 true
             }
             Msg::Interrupt { tab, line } => {
-                // No job to stop yet: the line is shown cancelled, as a shell echoes ^C.
-                let prompt = self.session.cluster().prompt();
-                self.push_entry(tab, prompt, format!("{line}^C"), Output::default());
+                if self.session.job_running() {
+                    let output = self.session.interrupt();
+                    self.append_to_job(output, false, true);
+                    self.save();
+                } else {
+                    // No job: the line is shown cancelled, as a shell echoes ^C.
+                    let prompt = self.session.cluster().prompt();
+                    self.push_entry(tab, prompt, format!("{line}^C"), Output::default(), false);
+                }
+                self.refresh(false);
                 true
             }
-            // Completion needs `Cluster::complete` (coming to core); until then Tab does nothing.
             Msg::Complete { tab, line, cursor } => {
-                let _ = (tab, line, cursor);
-                false
+                let completed = complete(&self.session, &line, cursor);
+                match (completed, self.tab_mut(tab)) {
+                    (Some(c), Some(t)) => {
+                        t.completion = Some(Rc::new(c));
+                        true
+                    }
+                    _ => false,
+                }
             }
             Msg::ShowSystem(show) => {
                 self.options.include_system = show;

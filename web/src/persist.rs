@@ -8,9 +8,7 @@
 //! with a notice, instead of crashing again forever. How long the replay took is written on
 //! `<html data-restore-ms>` (for the tests and the curious).
 
-use kubeplay_core::Output;
-
-use crate::session::{Journal, Session};
+use crate::session::{Journal, Screen, Session};
 use crate::storage;
 use crate::text::{Lang, texts};
 
@@ -20,18 +18,10 @@ const REPLAYING: &str = "replaying";
 const TABS: &str = "tabs";
 const LANG: &str = "lang";
 
-/// One replayed line for a terminal's scrollback (`output` is `None` for a clear).
-pub struct Replayed {
-    pub tab: u32,
-    pub prompt: String,
-    pub line: String,
-    pub output: Option<Output>,
-}
-
 pub struct Restored {
     pub session: Session,
     pub tabs: Vec<u32>,
-    pub scrollback: Vec<Replayed>,
+    pub scrollback: Vec<Screen>,
     pub notice: Option<String>,
 }
 
@@ -89,23 +79,8 @@ pub fn restore() -> Restored {
 }
 
 /// Replays `journal`, collecting what each terminal showed.
-pub fn replay_into(journal: &Journal, scrollback: &mut Vec<Replayed>) -> Session {
-    Session::replay(journal, |tab, shown| {
-        scrollback.push(match shown {
-            Some((prompt, line, output)) => Replayed {
-                tab,
-                prompt,
-                line,
-                output: Some(output),
-            },
-            None => Replayed {
-                tab,
-                prompt: String::new(),
-                line: String::new(),
-                output: None,
-            },
-        })
-    })
+pub fn replay_into(journal: &Journal, scrollback: &mut Vec<Screen>) -> Session {
+    Session::replay(journal, |screen| scrollback.push(screen))
 }
 
 /// Saves the journal and the open tabs; the error says why not (e.g. the storage is full).

@@ -41,6 +41,12 @@ pub enum Step {
     File { path: String, contents: String },
     /// Terminal `tab`'s screen cleared (Ctrl+L, `clear`): scrollback only.
     Clear { tab: u32 },
+    /// Ctrl+C: the foreground job (`kubectl get -w`...) stopped.
+    Interrupt,
+    /// The `kubectl edit` editor was saved with `text`.
+    Edit { text: String },
+    /// The `kubectl edit` editor was closed without saving.
+    CancelEdit,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +94,7 @@ impl Journal {
                 Step::File { path, contents } if path.is_empty() || contents.len() > MAX_FILE => {
                     Some("bad file")
                 }
+                Step::Edit { text } if text.len() > MAX_FILE => Some("edit too long"),
                 _ => None,
             };
             if let Some(why) = bad {
@@ -125,6 +132,30 @@ impl Journal {
     }
 }
 
+/// What a replayed step showed in a terminal.
+pub enum Screen {
+    /// A line run in terminal `tab`, what it printed at once, and whether it keeps running.
+    Line {
+        tab: u32,
+        prompt: String,
+        line: String,
+        output: Output,
+        running: bool,
+    },
+    /// More output of the last line (a foreground job, an edit's result).
+    More {
+        output: Output,
+        running: bool,
+    },
+    /// The foreground job was stopped with Ctrl+C.
+    Interrupted {
+        output: Output,
+    },
+    Clear {
+        tab: u32,
+    },
+}
+
 /// The cluster and its journal.
 pub struct Session {
     cluster: Cluster,
@@ -151,9 +182,11 @@ impl Session {
         &self.journal
     }
 
-    /// Runs `line` as typed in terminal `tab`.
+    /// Runs `line` as typed in terminal `tab`. A command that follows the cluster (`kubectl
+    /// get -w`, `rollout status`...) stays running as the foreground job: see
+    /// [`Session::job_running`], [`Session::take_output`], [`Session::interrupt`].
     pub fn exec(&mut self, tab: u32, line: &str) -> Output {
-        let output = self.cluster.exec(line);
+        let output = self.cluster.start(line);
         // Recorded after running: a line that crashed the page is not replayed on reload.
         self.record(Step::Exec {
             tab,
@@ -219,6 +252,49 @@ impl Session {
         });
     }
 
+    /// Whether a foreground job runs (its terminal shows no prompt).
+    pub fn job_running(&self) -> bool {
+        self.cluster.job_running()
+    }
+
+    /// What the foreground job printed since the last call (not journaled: reading output
+    /// changes nothing in the cluster). Once the job ended, `exit_code` is its line's status.
+    pub fn take_output(&mut self) -> Output {
+        self.cluster.take_output()
+    }
+
+    /// Ctrl+C: stops the foreground job; returns what it printed and was not yet taken.
+    pub fn interrupt(&mut self) -> Output {
+        let output = self.cluster.interrupt();
+        self.record(Step::Interrupt);
+        output
+    }
+
+    /// The `kubectl edit` editor was saved with `text` (see [`Cluster::pending_edit`]).
+    pub fn finish_edit(&mut self, text: &str) -> Output {
+        let output = self.cluster.finish_edit(text);
+        self.record(Step::Edit {
+            text: text.to_string(),
+        });
+        output
+    }
+
+    /// The `kubectl edit` editor was closed without saving.
+    pub fn cancel_edit(&mut self) -> Output {
+        let output = self.cluster.cancel_edit();
+        self.record(Step::CancelEdit);
+        output
+    }
+
+    /// Tab completion (read-only).
+    pub fn complete(
+        &self,
+        line: &str,
+        cursor: usize,
+    ) -> kubeplay_core::kubectl::complete::Completion {
+        self.cluster.complete(line, cursor)
+    }
+
     /// Records that terminal `tab` was cleared (its scrollback, rebuilt by replay, stays empty).
     pub fn clear(&mut self, tab: u32) {
         self.record(Step::Clear { tab });
@@ -239,26 +315,56 @@ impl Session {
         std::mem::take(&mut self.dirty)
     }
 
-    /// Rebuilds a session from a journal, calling `on_screen` with each terminal line's tab
-    /// and `Some((prompt, line, output))`, or `None` for a clear, so the page can rebuild the
-    /// scrollback.
-    pub fn replay(
-        journal: &Journal,
-        mut on_screen: impl FnMut(u32, Option<(String, String, Output)>),
-    ) -> Session {
+    /// Rebuilds a session from a journal, telling `on_screen` what each terminal showed, so
+    /// the page can rebuild the scrollback.
+    pub fn replay(journal: &Journal, mut on_screen: impl FnMut(Screen)) -> Session {
         let mut session = Session::new();
         for step in &journal.steps {
             match step {
                 Step::Exec { tab, line } => {
                     let prompt = session.cluster.prompt();
                     let output = session.exec(*tab, line);
-                    on_screen(*tab, Some((prompt, line.clone(), output)));
+                    on_screen(Screen::Line {
+                        tab: *tab,
+                        prompt,
+                        line: line.clone(),
+                        output,
+                        running: session.job_running(),
+                    });
                 }
-                Step::Advance { ms } => session.advance(*ms),
+                Step::Advance { ms } => {
+                    let job = session.job_running();
+                    session.advance(*ms);
+                    if job {
+                        let output = session.take_output();
+                        on_screen(Screen::More {
+                            output,
+                            running: session.job_running(),
+                        });
+                    }
+                }
                 Step::File { path, contents } => session.write_file(path, contents),
                 Step::Clear { tab } => {
                     session.clear(*tab);
-                    on_screen(*tab, None);
+                    on_screen(Screen::Clear { tab: *tab });
+                }
+                Step::Interrupt => {
+                    let output = session.interrupt();
+                    on_screen(Screen::Interrupted { output });
+                }
+                Step::Edit { text } => {
+                    let output = session.finish_edit(text);
+                    on_screen(Screen::More {
+                        output,
+                        running: false,
+                    });
+                }
+                Step::CancelEdit => {
+                    let output = session.cancel_edit();
+                    on_screen(Screen::More {
+                        output,
+                        running: false,
+                    });
                 }
             }
         }
@@ -296,9 +402,10 @@ mod tests {
         let journal = Journal::from_json(&json).unwrap();
         let mut lines = Vec::new();
         let mut clears = 0;
-        let mut r = Session::replay(&journal, |_, shown| match shown {
-            Some((_, line, _)) => lines.push(line),
-            None => clears += 1,
+        let mut r = Session::replay(&journal, |shown| match shown {
+            Screen::Line { line, .. } => lines.push(line),
+            Screen::Clear { .. } => clears += 1,
+            _ => {}
         });
         assert_eq!(
             lines,
@@ -309,6 +416,36 @@ mod tests {
         let b = r.exec(1, "kubectl get pods -o wide; kubectl get events");
         assert_eq!(a, b);
         assert!(a.stdout.contains("Running"), "{}", a.stdout);
+    }
+
+    #[test]
+    fn a_watch_replays_with_its_output_and_its_interrupt() {
+        let mut s = Session::new();
+        s.exec(
+            1,
+            "kubectl create deployment web --image=nginx --replicas=2",
+        );
+        s.exec(1, "kubectl get pods -w");
+        assert!(s.job_running());
+        for _ in 0..20 {
+            s.advance(500);
+        }
+        let live = s.take_output();
+        let stopped = s.interrupt();
+        assert!(!s.job_running());
+        let mut shown = String::new();
+        let _ = Session::replay(s.journal(), |screen| match screen {
+            Screen::Line { output, .. }
+            | Screen::More { output, .. }
+            | Screen::Interrupted { output } => {
+                shown.push_str(&output.stdout);
+                shown.push_str(&output.stderr);
+            }
+            Screen::Clear { .. } => {}
+        });
+        assert!(live.stdout.contains("web"), "{live:?}");
+        assert!(shown.contains(&live.stdout), "{shown}");
+        assert_eq!(stopped.exit_code, 130);
     }
 
     #[test]

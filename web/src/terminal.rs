@@ -241,6 +241,8 @@ pub fn Terminal(props: &Props) -> Html {
 
             let current = input.value();
             match (ctrl, key.as_str()) {
+                // While a job runs the line waits (the shell would read it after the job).
+                (false, "Enter") if busy => e.prevent_default(),
                 (false, "Enter") => {
                     e.prevent_default();
                     *browse.borrow_mut() = Browse::default();
