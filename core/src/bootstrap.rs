@@ -1,9 +1,12 @@
 //! The default cluster, shaped like a fresh `kind` cluster named `kubeplay`: one control-plane
 //! node (with its NoSchedule taint) and two workers, the control plane's static pods, kindnet
-//! and kube-proxy on every node, CoreDNS and the local-path provisioner.
+//! and kube-proxy on every node, CoreDNS, the local-path provisioner, and ingress-nginx as
+//! kind's ingress guide installs it ([`ingress_nginx`]).
 //!
 //! Everything is created through the API and brought up by the controllers, scheduler and
 //! kubelets themselves, as `kind create cluster` does; the learner arrives a minute later.
+
+pub mod ingress_nginx;
 
 use serde_json::{Value, json};
 
@@ -50,8 +53,12 @@ impl Machine {
 const CONTROL_PLANE: &str = "kubeplay-control-plane";
 
 fn default_machines() -> [Machine; 3] {
+    let mut control_plane = Machine::new(CONTROL_PLANE, "172.18.0.2", "10.244.0.0/24", true);
+    // As kind's ingress guide configures the control plane (its ports 80/443 map to the host).
+    let (key, value) = ingress_nginx::NODE_LABEL;
+    control_plane.labels = vec![(key.to_string(), value.to_string())];
     [
-        Machine::new(CONTROL_PLANE, "172.18.0.2", "10.244.0.0/24", true),
+        control_plane,
         Machine::new("kubeplay-worker", "172.18.0.3", "10.244.1.0/24", false),
         Machine::new("kubeplay-worker2", "172.18.0.4", "10.244.2.0/24", false),
     ]
@@ -171,6 +178,9 @@ pub fn default_cluster(seed: u64) -> Sim {
     );
     create(&mut sim, "apps", "Deployment", coredns());
     create(&mut sim, "apps", "Deployment", local_path_provisioner());
+    for (group, kind_name, obj) in ingress_nginx::objects() {
+        create(&mut sim, group, kind_name, obj);
+    }
     sim.advance(SETTLE_MILLIS);
     sim
 }

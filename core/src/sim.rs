@@ -17,10 +17,10 @@ use serde_json::{Value, json};
 use crate::api::{Kind, Result, meta};
 use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, apiservice, clusterrole_aggregation, crd,
-    cronjob, daemonset, deployment, disruption, endpoints, endpointslice, garbage_collector, job,
-    local_path, namespace, node_lifecycle, persistentvolume, pod_gc, podautoscaler, replicaset,
-    replication_controller, resourcequota, serviceaccount, statefulset, taint_eviction,
-    ttl_after_finished,
+    cronjob, daemonset, deployment, disruption, endpoints, endpointslice, garbage_collector,
+    ingress_nginx, job, local_path, namespace, node_lifecycle, persistentvolume, pod_gc,
+    podautoscaler, replicaset, replication_controller, resourcequota, serviceaccount, statefulset,
+    taint_eviction, ttl_after_finished,
 };
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -103,6 +103,7 @@ impl Sim {
                 Box::new(persistentvolume::protection::PvcProtectionController),
                 Box::new(persistentvolume::protection::PvProtectionController),
                 Box::new(local_path::LocalPathProvisioner::default()),
+                Box::new(ingress_nginx::IngressNginxController::default()),
                 // Before the Job controller: a CronJob records the Job it created as the API
                 // server returned it, before the Job controller's first status update.
                 Box::new(cronjob::CronJobController),
@@ -572,6 +573,8 @@ fn field_manager(component: &str) -> &'static str {
         "default-scheduler" => "kube-scheduler",
         "kubelet" => "kubelet",
         "kube-apiserver" => "kube-apiserver",
+        // An add-on with its own client, not part of the controller manager.
+        "nginx-ingress-controller" => "nginx-ingress-controller",
         _ => "kube-controller-manager",
     }
 }

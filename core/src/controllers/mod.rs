@@ -19,6 +19,7 @@ pub mod endpoints;
 pub mod endpointslice;
 pub mod garbage_collector;
 pub mod history;
+pub mod ingress_nginx;
 pub mod job;
 pub mod local_path;
 pub mod namespace;

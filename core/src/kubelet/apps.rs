@@ -89,6 +89,7 @@ impl Program {
             ],
             (App::Etcd, _) => vec![2379, 2380, 2381],
             (App::CoreDns, _) => vec![53, 8080, 8181, 9153],
+            (App::IngressNginx, _) => vec![80, 443, 8443, 10254],
             (App::Stress | App::CpuStress | App::Pause, _) => vec![],
             (_, super::images::Process::Server { port, .. }) if port != 0 => vec![port],
             _ => vec![],
@@ -273,6 +274,20 @@ impl Program {
                 );
             }
             App::Memcached | App::Component | App::Pause | App::Mysql | App::Mongo => {}
+            App::IngressNginx => {
+                out(
+                    5,
+                    Stream::Out,
+                    format!(
+                        "-------------------------------------------------------------------------------\n\
+                         NGINX Ingress controller\n  Release:       v{}\n  Build:         dbb11b92d\n\
+                         \x20 Repository:    https://github.com/kubernetes/ingress-nginx\n\
+                         \x20 nginx version: nginx/1.27.1\n\n\
+                         -------------------------------------------------------------------------------",
+                        self.version.trim_start_matches('v')
+                    ),
+                );
+            }
             App::CoreDns => {
                 out(10, Stream::Out, ".:53".into());
                 out(10, Stream::Out, "[INFO] plugin/reload: Running configuration SHA512 = 1b226df79860026c6a52e67daa10d7f0d57ec5b023288ec00c5e05f93523c894564e15b91770d3a07ae1cfbe861d15b37d4a0027e69c546ab112970993a3b03b".into());
@@ -500,7 +515,13 @@ impl Program {
                 status: 500,
                 body: "[+]ping ok\n[+]log ok\n[+]poststarthook/max-in-flight-filter ok\n[-]metric-storage-ready failed: reason withheld\nreadyz check failed\n".into(),
             },
-            App::Component | App::Etcd | App::CoreDns => match path_only {
+            // Until a request path reaches it with the cluster's Ingresses, nginx on 80/443
+            // answers as with no Ingress at all: its default backend's 404.
+            App::IngressNginx if port == 80 || port == 443 => Response {
+                status: 404,
+                body: ingress_nginx_page(404, "Not Found"),
+            },
+            App::Component | App::Etcd | App::CoreDns | App::IngressNginx => match path_only {
                 "/healthz" | "/livez" | "/readyz" | "/health" | "/ready" => Response {
                     status: 200,
                     body: "ok".into(),
@@ -546,6 +567,7 @@ impl Program {
             App::Memcached => 2 * mib + jitter,
             App::Etcd => 40 * mib + jitter,
             App::CoreDns => 13 * mib + jitter,
+            App::IngressNginx => 44 * mib + jitter,
             App::Component => self.component().1 * mib + jitter,
             App::Pause => 300 * 1024,
             App::Agnhost => 5 * mib + jitter,
@@ -579,6 +601,7 @@ impl Program {
             App::Etcd => 18 + i64::from(seed % 10),
             App::Component => self.component().0 + i64::from(seed % 3),
             App::CoreDns => 2 + i64::from(seed % 2),
+            App::IngressNginx => 1 + i64::from(seed % 3),
             App::Mysql | App::Mongo | App::Postgres => 3 + i64::from(seed % 3),
             App::Nginx
             | App::Httpd
@@ -589,6 +612,12 @@ impl Program {
             App::Pause | App::None => 0,
         }
     }
+}
+
+/// ingress-nginx's own error pages (404 when no Ingress rule matches, 503 when the matched
+/// Service has no ready endpoint): nginx's, without a version (`server_tokens off`).
+pub fn ingress_nginx_page(code: u16, text: &str) -> String {
+    error_page(code, text, "nginx")
 }
 
 /// What the stress process itself takes besides what it allocates (docs: 150M → ~155Mi).
@@ -619,8 +648,13 @@ impl Program {
 }
 
 fn nginx_error_page(code: u16, text: &str, version: &str) -> String {
+    error_page(code, text, &format!("nginx/{version}"))
+}
+
+/// nginx's error page, signed `server`.
+fn error_page(code: u16, text: &str, server: &str) -> String {
     format!(
-        "<html>\r\n<head><title>{code} {text}</title></head>\r\n<body>\r\n<center><h1>{code} {text}</h1></center>\r\n<hr><center>nginx/{version}</center>\r\n</body>\r\n</html>\r\n"
+        "<html>\r\n<head><title>{code} {text}</title></head>\r\n<body>\r\n<center><h1>{code} {text}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n"
     )
 }
 

@@ -224,6 +224,9 @@ pub enum App {
     /// `registry.k8s.io/hpa-example`: Apache with PHP, answering `OK!` after a CPU-heavy loop
     /// (the HorizontalPodAutoscaler walkthrough's php-apache).
     PhpApache,
+    /// `registry.k8s.io/ingress-nginx/controller`: nginx on 80 and 443 (routing by the
+    /// cluster's Ingresses), the admission webhook on 8443, health on 10254.
+    IngressNginx,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -685,6 +688,24 @@ pub static CATALOGUE: &[Image] = &[
         ..component("registry.k8s.io/goproxy", 5_000_000, 8080, &["/goproxy"])
     },
     Image {
+        app: App::IngressNginx,
+        flavour: Flavour::Alpine,
+        env: &[BUSYBOX_PATH],
+        // The real image starts it under `dumb-init --`, which is not simulated.
+        entrypoint: &["/nginx-ingress-controller"],
+        ..component(
+            "registry.k8s.io/ingress-nginx/controller",
+            105_000_000,
+            80,
+            &[
+                "/nginx-ingress-controller",
+                "/usr/bin/dumb-init",
+                "/wait-shutdown",
+                "nginx",
+            ],
+        )
+    },
+    Image {
         app: App::Agnhost,
         flavour: Flavour::Alpine,
         env: &[BUSYBOX_PATH],
@@ -758,11 +779,12 @@ pub struct Reference {
 
 /// Normalises `nginx` to `docker.io/library/nginx:latest`, as containerd reports images.
 pub fn parse(image: &str) -> Reference {
+    // A digest (`name:tag@sha256:...`) pins the content; the tag still names it.
+    let image = image.split('@').next().unwrap_or(image);
     let (name, tag) = match image.rsplit_once(':') {
         Some((n, t)) if !t.contains('/') => (n, t),
         _ => (image, "latest"),
     };
-    let name = name.split('@').next().unwrap_or(name);
     let first = name.split('/').next().unwrap_or("");
     let has_registry =
         name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
@@ -849,6 +871,14 @@ mod tests {
             parse("localhost:5000/app").full,
             "localhost:5000/app:latest"
         );
+        let pinned = parse(
+            "registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1",
+        );
+        assert_eq!(
+            pinned.full,
+            "registry.k8s.io/ingress-nginx/controller:v1.15.1"
+        );
+        assert!(lookup(&pinned).is_some());
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub fn evaluate<'a>(
 
 pub struct Scheduler {
     rng: Rng,
+    /// Tie-breaks for add-on pods (`store::is_addon`), kept apart like their names.
+    addon_rng: Rng,
     /// Pods found unschedulable, left alone until something that could help happens (a node
     /// changes, a pod goes away) or the periodic flush — upstream's unschedulable queue.
     parked: BTreeSet<String>,
@@ -112,6 +114,7 @@ impl Default for Scheduler {
     fn default() -> Scheduler {
         Scheduler {
             rng: Rng::new(0x5c4e_d01e),
+            addon_rng: Rng::new(0x5c4e_d01f),
             parked: BTreeSet::new(),
             last_flush: Time::default(),
             binding: BTreeMap::new(),
@@ -356,7 +359,12 @@ impl Scheduler {
                 .filter(|(_, s)| plugins::total(s) == best)
                 .map(|(i, _)| *i)
                 .collect();
-            let pick = self.rng.below(top.len() as u64) as usize;
+            let rng = if crate::store::is_addon(pod) {
+                &mut self.addon_rng
+            } else {
+                &mut self.rng
+            };
+            let pick = rng.below(top.len() as u64) as usize;
             let node = top
                 .get(pick)
                 .and_then(|&i| nodes.get(i))

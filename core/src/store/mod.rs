@@ -59,6 +59,18 @@ pub struct Change {
     pub object: Value,
 }
 
+/// Mixed into the seed of the add-on stream.
+const ADDON_STREAM: u64 = 0x6164_642d_6f6e_7321;
+
+/// Whether an object belongs to an add-on the default cluster installs (ingress-nginx): its
+/// namespace, or its `app.kubernetes.io/instance` label for cluster-scoped objects. Such
+/// objects draw their uids and generated names from their own random stream.
+pub fn is_addon(obj: &Value) -> bool {
+    const ADDON: &str = "ingress-nginx";
+    meta::namespace(obj) == ADDON
+        || meta::str_at(obj, "/metadata/labels/app.kubernetes.io~1instance") == ADDON
+}
+
 /// Objects of one resource type, keyed by (namespace, name); namespace is "" when cluster-scoped.
 type Objects = BTreeMap<(String, String), Value>;
 
@@ -67,6 +79,11 @@ pub struct Store {
     objects: BTreeMap<(&'static str, &'static str), Objects>,
     resource_version: u64,
     rng: Rng,
+    /// The stream add-on objects draw from (see [`is_addon`]), so that installing an add-on
+    /// in the default cluster does not reshuffle every generated name after it.
+    addon_rng: Rng,
+    /// The request being served creates an add-on object.
+    addon_request: bool,
     now: Time,
     log: Vec<Change>,
     /// The kinds established CRDs define (see `schema.rs`).
@@ -90,6 +107,8 @@ impl Store {
             objects: BTreeMap::new(),
             resource_version: 1000,
             rng: Rng::new(seed),
+            addon_rng: Rng::new(seed ^ ADDON_STREAM),
+            addon_request: false,
             now: Time::GENESIS,
             log: Vec::new(),
             crds: CrdKinds::default(),
@@ -157,7 +176,11 @@ impl Store {
 
     /// Randomness for callers that name things themselves (the kubelet's pod IPs, for one).
     pub fn rng(&mut self) -> &mut Rng {
-        &mut self.rng
+        if self.addon_request {
+            &mut self.addon_rng
+        } else {
+            &mut self.rng
+        }
     }
 
     /// GET of one object, authorized for the requester (see `authz.rs`).
@@ -200,6 +223,18 @@ impl Store {
     }
 
     fn create_tracked(
+        &mut self,
+        kind: &'static Kind,
+        obj: Value,
+        tracking: Tracking,
+    ) -> Result<Value> {
+        self.addon_request = is_addon(&obj);
+        let created = self.create_in_stream(kind, obj, tracking);
+        self.addon_request = false;
+        created
+    }
+
+    fn create_in_stream(
         &mut self,
         kind: &'static Kind,
         mut obj: Value,
@@ -249,7 +284,7 @@ impl Store {
             obj["status"] = json!({"phase": "Active"});
         }
         validation::validate_create(kind, &obj)?;
-        let uid = self.rng.uuid();
+        let uid = self.rng().uuid();
         let now = self.now.rfc3339();
         let m = meta::metadata_mut(&mut obj);
         m.insert("uid".into(), json!(uid));
@@ -538,7 +573,7 @@ impl Store {
             ("", prefix) => {
                 // Upstream trims the prefix so that prefix + 5 random characters fits in 63.
                 let prefix: String = prefix.chars().take(58).collect();
-                Ok(format!("{prefix}{}", self.rng.suffix(5)))
+                Ok(format!("{prefix}{}", self.rng().suffix(5)))
             }
             (name, _) => Ok(name.to_string()),
         }

@@ -180,6 +180,7 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             ("PORTS", false),
             ("AGE", false),
         ]),
+        "NetworkPolicy" => Table::new(&[("NAME", false), ("POD-SELECTOR", false), ("AGE", false)]),
         "IngressClass" => Table::new(&[
             ("NAME", false),
             ("CONTROLLER", false),
@@ -353,6 +354,11 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             "RoleBinding" | "ClusterRoleBinding" => binding_row(obj, now),
             "ResourceQuota" => quota_row(obj, now),
             "Ingress" => ingress_row(obj, now),
+            "NetworkPolicy" => vec![
+                meta::name(obj).into(),
+                selector::format(obj.pointer("/spec/podSelector")),
+                age(obj, now),
+            ],
             "IngressClass" => {
                 let parameters =
                     obj.pointer("/spec/parameters")
