@@ -28,6 +28,7 @@ pub const SYSTEM_NAMESPACES: &[&str] = &[
     "kube-public",
     "kube-node-lease",
     "local-path-storage",
+    "ingress-nginx",
 ];
 
 /// The kinds the picture can show besides nodes, in legend order; each can be toggled off.
