@@ -124,7 +124,9 @@ fn run_script(opts: &RunOptions) -> ExitCode {
     };
     let mut cluster = cluster_reading_files(opts.seed, base);
     let mut failed = false;
-    for line in script.lines() {
+    // Each command with its continuation lines and here-document bodies.
+    for line in kubeplay_core::kubectl::shell::split_commands(&script) {
+        let line = line.as_str();
         if line.trim().is_empty() {
             continue;
         }

@@ -36,12 +36,22 @@ pub fn cat(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<S
 /// `grep [-i] [-v] [-c] [-E|-F] [-A N] [-B N] [-C N] PATTERN`: lines of standard input
 /// containing the pattern, with context lines around them and `--` between separate groups.
 /// With `-E`, `a|b` means either; other regular-expression syntax is matched literally.
+/// Options may come after the pattern too (GNU grep permutes its arguments) until `--`;
+/// `-e PATTERN` names the pattern explicitly.
 pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
     let (mut ignore_case, mut invert, mut count, mut extended) = (false, false, false, false);
     let (mut after, mut before) = (0usize, 0usize);
     let mut pattern = None;
+    let mut options_done = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
+        if options_done || !arg.starts_with('-') || arg == "-" {
+            if pattern.is_none() {
+                pattern = Some(arg.to_string());
+                continue;
+            }
+            return Output::error(format!("grep: {arg}: No such file or directory\n"), 2);
+        }
         let context = |flag: &str, value: Option<&String>| -> Result<usize, Output> {
             let text = match flag.len() {
                 2 => value.map(String::as_str).unwrap_or(""),
@@ -55,11 +65,19 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
             })
         };
         match arg.as_str() {
+            "--" => options_done = true,
+            "-e" => match args.next() {
+                Some(p) => pattern = Some(p.to_string()),
+                None => {
+                    return Output::error(
+                        "grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n",
+                        2,
+                    );
+                }
+            },
             "-E" => extended = true,
             "-F" => extended = false,
-            a if pattern.is_none()
-                && (a.starts_with("-A") || a.starts_with("-B") || a.starts_with("-C")) =>
-            {
+            a if a.starts_with("-A") || a.starts_with("-B") || a.starts_with("-C") => {
                 let value = if a.len() == 2 { args.next() } else { None };
                 let n = match context(a, value) {
                     Ok(n) => n,
@@ -71,7 +89,7 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
                     _ => (after, before) = (n, n),
                 }
             }
-            flags if flags.starts_with('-') && flags.len() > 1 && pattern.is_none() => {
+            flags => {
                 for f in flags.chars().skip(1) {
                     match f {
                         'i' => ignore_case = true,
@@ -88,10 +106,6 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
                         }
                     }
                 }
-            }
-            p if pattern.is_none() => pattern = Some(p.to_string()),
-            file => {
-                return Output::error(format!("grep: {file}: No such file or directory\n"), 2);
             }
         }
     }
@@ -283,6 +297,46 @@ fn lines(stdin: Option<&str>) -> std::str::Lines<'_> {
     stdin.unwrap_or_default().lines()
 }
 
+/// `base64 [-d] [-w COLS]`: standard input encoded (wrapped at 76 columns; `-w 0` on one line
+/// with no newline), or
+/// decoded with `-d`.
+pub fn base64(args: &[String], stdin: Option<&str>) -> Output {
+    let input = stdin.unwrap_or_default();
+    let decode = args.iter().any(|a| a == "-d" || a == "--decode");
+    if decode {
+        let compact: String = input.split_whitespace().collect();
+        return match crate::api::base64::decode(&compact) {
+            Some(bytes) => Output::ok(String::from_utf8_lossy(&bytes).into_owned()),
+            None => Output::error("base64: invalid input\n", 1),
+        };
+    }
+    let wrap = args
+        .iter()
+        .position(|a| a == "-w")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("-w"))
+                .filter(|w| !w.is_empty())
+        })
+        .and_then(|w| w.parse::<usize>().ok())
+        .unwrap_or(76);
+    let encoded = crate::api::base64::encode(input.as_bytes());
+    let mut out = String::new();
+    if wrap == 0 {
+        // GNU base64 ends unwrapped output without a newline.
+        out.push_str(&encoded);
+    } else {
+        let chars: Vec<char> = encoded.chars().collect();
+        for line in chars.chunks(wrap) {
+            out.extend(line);
+            out.push('\n');
+        }
+    }
+    Output::ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +383,23 @@ mod tests {
         assert_eq!(sort(&args("-r"), Some("b\na\nc\n")).stdout, "c\nb\na\n");
         assert_eq!(sort(&args("-n"), Some("10 x\n9 y\n")).stdout, "9 y\n10 x\n");
         assert_eq!(echo(&args("-n hi")).stdout, "hi");
+    }
+
+    #[test]
+    fn grep_takes_options_after_the_pattern() {
+        assert_eq!(grep(&args("WEB -i -c"), Some(TABLE)).stdout, "2\n");
+        assert_eq!(
+            grep(&args("web -v"), Some(TABLE)).stdout,
+            "NAME READY\napi-1 0/1\n"
+        );
+        assert_eq!(grep(&args("-e -1 -c"), Some(TABLE)).stdout, "2\n");
+        assert_eq!(grep(&args("-- -v"), Some("a -v\nb\n")).stdout, "a -v\n");
+        assert_eq!(grep(&args("web file"), Some(TABLE)).exit_code, 2);
+    }
+
+    #[test]
+    fn base64_both_ways() {
+        assert_eq!(base64(&args("-w0"), Some("jane")).stdout, "amFuZQ==");
+        assert_eq!(base64(&args("-d"), Some("amFuZQ==\n")).stdout, "jane");
     }
 }

@@ -3,6 +3,77 @@
 //! `\"` and `\\`, a backslash escapes one character, `#` at the start of a word starts a
 //! comment. Operators are the list
 //! separators (`;`, `&&`, `||`, `&`), the pipe and the redirections (`<`, `<<`, `<<-`, `>`, `>>`).
+//!
+//! Expansions are left in the word for the shell to do when the command runs (a variable set
+//! earlier on the line must be seen): a `$` outside single quotes is kept behind a marker
+//! character saying whether it was inside double quotes ([`LIVE`], [`LIVE_QUOTED`]), with
+//! `$(...)`, `${...}` and backquotes kept whole; `<(...)` becomes a word behind
+//! [`PROCESS`]. See `expand.rs`.
+
+/// Marks a `$` (or backquote) to expand, outside double quotes (its result is split into words).
+pub const LIVE: char = '\u{E000}';
+/// Marks a `$` (or backquote) to expand inside double quotes (one word).
+pub const LIVE_QUOTED: char = '\u{E001}';
+/// Marks a process substitution `<(...)`: the word is the command inside.
+pub const PROCESS: char = '\u{E002}';
+
+/// Copies a `$(...)`, `${...}` or backquoted text whose opening has been read (and pushed to
+/// `word`) up to its closing `close`, nesting on `open`, keeping quotes as written.
+fn copy_balanced(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    word: &mut String,
+    open: Option<char>,
+    close: char,
+) -> Result<(), LexError> {
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        word.push(c);
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            '\'' if close != '`' => {
+                for n in chars.by_ref() {
+                    word.push(n);
+                    if n == '\'' {
+                        break;
+                    }
+                }
+            }
+            c if Some(c) == open => depth += 1,
+            c if c == close => {
+                if depth == 0 {
+                    return Ok(());
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    Err(LexError::OpenQuote(close))
+}
+
+/// Reads what follows a live `$` (already pushed with its marker): a `(...)` or `{...}` whole.
+fn copy_expansion(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    word: &mut String,
+) -> Result<(), LexError> {
+    match chars.peek() {
+        Some('(') => {
+            chars.next();
+            word.push('(');
+            copy_balanced(chars, word, Some('('), ')')
+        }
+        Some('{') => {
+            chars.next();
+            word.push('{');
+            copy_balanced(chars, word, None, '}')
+        }
+        _ => Ok(()),
+    }
+}
 
 /// One word or operator of a shell line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +137,26 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
                     }
                 }
             }
+            '$' => {
+                in_word = true;
+                word.push(LIVE);
+                word.push('$');
+                copy_expansion(&mut chars, &mut word)?;
+            }
+            '`' => {
+                in_word = true;
+                word.push(LIVE);
+                word.push('`');
+                copy_balanced(&mut chars, &mut word, None, '`')?;
+            }
+            '<' if chars.peek() == Some(&'(') => {
+                chars.next();
+                end_word(&mut tokens, &mut word, &mut in_word);
+                in_word = true;
+                word.push(PROCESS);
+                copy_balanced(&mut chars, &mut word, Some('('), ')')?;
+                word.pop();
+            }
             '\'' => {
                 in_word = true;
                 loop {
@@ -89,6 +180,16 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
                             }
                             None => return Err(LexError::OpenQuote('"')),
                         },
+                        Some('$') => {
+                            word.push(LIVE_QUOTED);
+                            word.push('$');
+                            copy_expansion(&mut chars, &mut word)?;
+                        }
+                        Some('`') => {
+                            word.push(LIVE_QUOTED);
+                            word.push('`');
+                            copy_balanced(&mut chars, &mut word, None, '`')?;
+                        }
                         Some(ch) => word.push(ch),
                         None => return Err(LexError::OpenQuote('"')),
                     }

@@ -8,6 +8,7 @@
 //! ([`builtins`]); anything else is "command not found", as in a real shell. Files live in memory.
 
 mod builtins;
+mod expand;
 mod foreground;
 mod lex;
 
@@ -47,6 +48,14 @@ pub struct Shell {
     pub pending_edit: Option<crate::kubectl::edit::PendingEdit>,
     /// Edits started so far (numbers their temporary files).
     pub edits: u32,
+    /// Shell variables (`NS=dev`, `export NS=dev`).
+    vars: BTreeMap<String, String>,
+    /// `alias k=kubectl`.
+    aliases: BTreeMap<String, String>,
+    /// The last pipeline's status (`$?`).
+    status: i32,
+    /// Process substitutions so far (`<(...)` files are `/dev/fd/63`, `/dev/fd/64`...).
+    process_files: u32,
 }
 
 /// Where a command's standard input comes from.
@@ -174,6 +183,7 @@ impl Shell {
                 out.stdout.push_str(&result.stdout);
                 out.stderr.push_str(&result.stderr);
                 out.exit_code = result.exit_code;
+                self.status = result.exit_code;
                 if let Some(fg) = &mut self.foreground {
                     fg.op = op;
                     fg.rest_list = items.collect();
@@ -207,7 +217,10 @@ impl Shell {
                 None => piped.take(),
             };
             self.stdin = stdin;
-            let result = self.command(&command.words, sim);
+            let mut expansion_errors = String::new();
+            let words = self.expand(&command.words, sim, &mut expansion_errors);
+            out.stderr.push_str(&expansion_errors);
+            let result = self.command(&words, sim);
             self.stdin = None;
             if let Some(job) = self.started.take() {
                 // The command keeps running: the rest of the pipeline reads its output as it
@@ -244,7 +257,27 @@ impl Shell {
         let stdin = self.stdin.clone();
         let stdin = stdin.as_deref();
         match name.as_str() {
-            "kubectl" | "k" => super::run(rest, self, sim),
+            "kubectl" | "k" => match rest.split_first() {
+                // The terminal completes commands itself: nothing to load into it.
+                Some((sub, _)) if sub == "completion" => Output::default(),
+                _ => super::run(rest, self, sim),
+            },
+            "alias" => self.alias(rest),
+            "unalias" => self.unalias(rest),
+            "export" => self.export(rest, false),
+            "unset" => self.export(rest, true),
+            // `source <(kubectl completion bash)`: runs the file's lines here.
+            "source" | "." => match rest.first() {
+                None => Output::error("bash: source: filename argument required\n", 2),
+                Some(path) => match self.read_file(path) {
+                    Some(text) => self.run_lines(&text, sim),
+                    None => Output::error(format!("bash: {path}: No such file or directory\n"), 1),
+                },
+            },
+            // bash's programmable completion setup: this terminal completes by itself.
+            "complete" => Output::default(),
+            "xargs" => self.xargs(rest, stdin, sim),
+            "base64" => builtins::base64(rest, stdin),
             "kubeplay" => {
                 let namespace = self.current_namespace().to_string();
                 crate::sandbox::run(rest, sim, &namespace)
@@ -263,6 +296,136 @@ impl Shell {
             other => Output::error(format!("bash: {other}: command not found\n"), 127),
         }
     }
+}
+
+impl Shell {
+    /// `xargs [-n N] [-I REPLACE] [COMMAND...]`: runs the command (`echo` by default) with
+    /// the words of standard input as arguments, all at once or N at a time, or once per line
+    /// with REPLACE standing for it.
+    fn xargs(&mut self, args: &[String], stdin: Option<&str>, sim: &mut Sim) -> Output {
+        let input = stdin.unwrap_or_default().to_string();
+        let mut per_call = usize::MAX;
+        let mut replace: Option<String> = None;
+        let mut rest = args;
+        loop {
+            match rest {
+                [flag, n, more @ ..] if flag == "-n" => {
+                    per_call = n.parse().unwrap_or(1).max(1);
+                    rest = more;
+                }
+                [flag, r, more @ ..] if flag == "-I" => {
+                    replace = Some(r.clone());
+                    rest = more;
+                }
+                [flag, more @ ..] if flag.starts_with("-n") && flag.len() > 2 => {
+                    per_call = flag[2..].parse().unwrap_or(1).max(1);
+                    rest = more;
+                }
+                [flag, more @ ..] if flag.starts_with("-I") && flag.len() > 2 => {
+                    replace = Some(flag[2..].to_string());
+                    rest = more;
+                }
+                _ => break,
+            }
+        }
+        let command: Vec<String> = if rest.is_empty() {
+            vec!["echo".to_string()]
+        } else {
+            rest.to_vec()
+        };
+        let calls: Vec<Vec<String>> = match &replace {
+            Some(r) => input
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|line| {
+                    command
+                        .iter()
+                        .map(|w| w.replace(r.as_str(), line.trim()))
+                        .collect()
+                })
+                .collect(),
+            None => {
+                let words: Vec<String> = input.split_whitespace().map(str::to_string).collect();
+                if words.is_empty() {
+                    vec![command.clone()]
+                } else {
+                    words
+                        .chunks(per_call.min(words.len()))
+                        .map(|chunk| {
+                            command
+                                .iter()
+                                .cloned()
+                                .chain(chunk.iter().cloned())
+                                .collect()
+                        })
+                        .collect()
+                }
+            }
+        };
+        let mut out = Output::default();
+        self.stdin = None;
+        for words in calls {
+            let result = self.command(&words, sim);
+            out.stdout.push_str(&result.stdout);
+            out.stderr.push_str(&result.stderr);
+            if result.exit_code != 0 {
+                out.exit_code = 123;
+            }
+        }
+        out
+    }
+}
+
+/// Splits a script into its command lines as the shell reads them: each with its continuation
+/// lines (trailing backslash, open quote) and here-document bodies, so that a script runner
+/// can echo and run one command at a time.
+pub fn split_commands(script: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut lines = script.lines();
+    while let Some(first) = lines.next() {
+        let mut text = first.to_string();
+        let tokens = loop {
+            if text.ends_with('\\')
+                && !text.ends_with("\\\\")
+                && let Some(next) = lines.next()
+            {
+                text.push('\n');
+                text.push_str(next);
+                continue;
+            }
+            match tokenize(&text) {
+                Ok(tokens) => break tokens,
+                Err(_) => match lines.next() {
+                    Some(next) => {
+                        text.push('\n');
+                        text.push_str(next);
+                    }
+                    None => break Vec::new(),
+                },
+            }
+        };
+        let mut tokens = tokens.into_iter();
+        while let Some(token) = tokens.next() {
+            if let Token::Op(op @ ("<<" | "<<-")) = token
+                && let Some(Token::Word(delimiter)) = tokens.next()
+            {
+                for line in lines.by_ref() {
+                    text.push('\n');
+                    text.push_str(line);
+                    let line = if op == "<<-" {
+                        line.trim_start_matches('\t')
+                    } else {
+                        line
+                    };
+                    if line == delimiter {
+                        break;
+                    }
+                }
+            }
+        }
+        commands.push(text);
+    }
+    commands
 }
 
 /// Reads one command line starting at `first`, taking continuation lines and here-document
@@ -369,7 +532,8 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
   kubectl ... (or k ...)   talk to the cluster, as with a real one
   sleep N                  let N seconds of cluster time pass (at once: time here is virtual)
   echo, cat, grep, head,   the usual, enough for cheat-sheet lines: pipes (|), here-documents
-  tail, wc, sort, clear    (<<EOF), redirections (< > >>) to files kept in memory
+  tail, wc, sort, xargs,   (<<EOF), redirections (< > >>) to files kept in memory, variables
+  base64, clear            (NS=dev, export, $NS), $(...), alias k=kubectl, source
   kubeplay ...             sandbox commands: add, stop, start and remove nodes
                            (`kubeplay help` lists them)
   help                     this text
