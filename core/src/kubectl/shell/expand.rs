@@ -261,6 +261,11 @@ impl Shell {
     /// `$(command)`: what it prints, without trailing newlines; its errors reach the terminal.
     /// It runs in a subshell: assignments inside do not last, and nothing waits in a terminal.
     fn substitute(&mut self, command: &str, sim: &mut Sim, err: &mut String) -> String {
+        if self.nesting >= super::MAX_NESTING {
+            err.push_str("bash: maximum nesting level exceeded\n");
+            return String::new();
+        }
+        self.nesting += 1;
         let vars = self.vars.clone();
         let terminal = std::mem::replace(&mut self.terminal, false);
         let stdin = self.stdin.take();
@@ -268,6 +273,7 @@ impl Shell {
         self.stdin = stdin;
         self.terminal = terminal;
         self.vars = vars;
+        self.nesting -= 1;
         err.push_str(&out.stderr);
         out.stdout.trim_end_matches('\n').to_string()
     }

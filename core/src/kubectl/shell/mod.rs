@@ -56,7 +56,12 @@ pub struct Shell {
     status: i32,
     /// Process substitutions so far (`<(...)` files are `/dev/fd/63`, `/dev/fd/64`...).
     process_files: u32,
+    /// How deep `source` and `$(...)` are nested now.
+    nesting: u32,
 }
+
+/// How deep `source` files and command substitutions may nest.
+const MAX_NESTING: u32 = 64;
 
 /// Where a command's standard input comes from.
 enum Input {
@@ -269,8 +274,18 @@ impl Shell {
             // `source <(kubectl completion bash)`: runs the file's lines here.
             "source" | "." => match rest.first() {
                 None => Output::error("bash: source: filename argument required\n", 2),
+                // A file that sources itself stops here rather than recursing for ever.
+                Some(_) if self.nesting >= MAX_NESTING => Output::error(
+                    format!("bash: {name}: maximum nesting level exceeded ({MAX_NESTING})\n"),
+                    1,
+                ),
                 Some(path) => match self.read_file(path) {
-                    Some(text) => self.run_lines(&text, sim),
+                    Some(text) => {
+                        self.nesting += 1;
+                        let out = self.run_lines(&text, sim);
+                        self.nesting -= 1;
+                        out
+                    }
                     None => Output::error(format!("bash: {path}: No such file or directory\n"), 1),
                 },
             },
