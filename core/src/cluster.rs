@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use crate::api::openapi::OpenApi;
+pub use crate::diagnostics::{Diagnostic, Severity};
 use crate::graph::{self, Graph};
 use crate::kubectl::shell::Shell;
 use crate::sim::{Sim, StepChange};
@@ -42,6 +43,9 @@ impl Output {
         self.exit_code == 0
     }
 }
+
+/// The file the page's editor saves its text to, for `kubectl apply -f editor.yaml`.
+pub const EDITOR_FILE: &str = "editor.yaml";
 
 pub struct Cluster {
     sim: Sim,
@@ -252,6 +256,13 @@ impl Cluster {
     /// fresh cluster turns back into them (see [`crate::export`]).
     pub fn export_yaml(&self) -> String {
         crate::export::export(&self.sim.store)
+    }
+
+    /// Checks a manifest as `kubectl apply --dry-run=server -f` would (YAML syntax, kinds,
+    /// strict decoding, validation), each problem placed at its line and column in `text`.
+    /// Nothing in the cluster changes.
+    pub fn check_manifest(&mut self, text: &str) -> Vec<Diagnostic> {
+        crate::diagnostics::check(text, EDITOR_FILE, &self.shell, &mut self.sim)
     }
 
     /// Hands the cluster the OpenAPI schemas `kubectl explain` renders: the text of

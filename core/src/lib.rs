@@ -25,6 +25,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod cluster;
 pub mod controllers;
+pub mod diagnostics;
 pub mod event_correlator;
 pub mod export;
 pub mod graph;
@@ -38,6 +39,7 @@ pub mod sandbox;
 pub mod scheduler;
 pub mod sim;
 pub mod store;
+pub mod templates;
 pub mod time;
 
 pub use cluster::{Cluster, Output};

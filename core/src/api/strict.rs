@@ -28,7 +28,7 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, Expected, IntoDeserializer, Visitor};
 use serde_json::Value;
 
-use super::error::Status;
+use super::error::{Cause, Status};
 use super::kinds::Kind;
 
 /// Why a body could not be decoded as its kind (the part after "cannot be handled as a X: ").
@@ -51,9 +51,23 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// A failed decode, with the field path of what each error is about
+/// (`spec.template.spec.containers[0].image`; empty when unknown), one per strict error or the
+/// one type error: the page's editor points at them in the manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub error: DecodeError,
+    pub fields: Vec<String>,
+}
+
 /// Decodes `obj` as the built-in `kind` strictly. Kinds without a k8s-openapi type (custom
 /// resources) pass: their schema is the CRD's.
 pub fn decode(kind: &Kind, obj: &Value) -> Result<(), DecodeError> {
+    decode_located(kind, obj).map_err(|l| l.error)
+}
+
+/// [`decode`], saying where each error is.
+pub fn decode_located(kind: &Kind, obj: &Value) -> Result<(), Located> {
     use k8s_openapi::api as a;
     use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
     let v = kind.version;
@@ -128,8 +142,30 @@ pub fn decode(kind: &Kind, obj: &Value) -> Result<(), DecodeError> {
 
 /// The API server's answer to a body that does not decode as `kind`: `BadRequest`, worded by
 /// upstream's `transformDecodeError`.
+/// The status carries one cause per error, naming its field path (kubectl prints only the
+/// message; the causes are for pointing at the fields).
 pub fn check(kind: &Kind, obj: &Value) -> Result<(), Status> {
-    decode(kind, obj).map_err(|e| cannot_handle(kind, &e))
+    decode_located(kind, obj).map_err(|located| {
+        let mut status = cannot_handle(kind, &located.error);
+        status.causes = cause_list(&located);
+        status
+    })
+}
+
+/// One [`Cause`] per error: the field path and that error's own words.
+fn cause_list(located: &Located) -> Vec<Cause> {
+    let messages = match &located.error {
+        DecodeError::Strict(messages) => messages.clone(),
+        DecodeError::Type(message) => vec![message.clone()],
+    };
+    messages
+        .into_iter()
+        .zip(located.fields.iter())
+        .map(|(message, field)| Cause {
+            field: field.clone(),
+            message,
+        })
+        .collect()
 }
 
 /// `<Kind> in version "<v>" cannot be handled as a <Kind>: <why>`.
@@ -144,9 +180,10 @@ pub fn cannot_handle(kind: &Kind, why: &DecodeError) -> Status {
 /// Upstream's cap on collected strict errors.
 const MAX_STRICT_ERRORS: usize = 100;
 
-fn as_type<T: DeserializeOwned>(obj: &Value, version: &'static str) -> Result<(), DecodeError> {
+fn as_type<T: DeserializeOwned>(obj: &Value, version: &'static str) -> Result<(), Located> {
     let ctx = Ctx {
         strict: RefCell::new(Vec::new()),
+        failed_at: RefCell::new(None),
         version,
     };
     let root = Frame {
@@ -158,34 +195,54 @@ fn as_type<T: DeserializeOwned>(obj: &Value, version: &'static str) -> Result<()
         at: &root,
         ctx: &ctx,
     };
-    match T::deserialize(de) {
+    let result = T::deserialize(de);
+    let field = ctx.failed_at.into_inner().unwrap_or_default();
+    let error = match result {
         Ok(_) => {
-            let strict = ctx.strict.into_inner();
-            if strict.is_empty() {
-                Ok(())
-            } else {
-                Err(DecodeError::Strict(strict))
+            let (messages, fields): (Vec<String>, Vec<String>) =
+                ctx.strict.into_inner().into_iter().unzip();
+            if messages.is_empty() {
+                return Ok(());
             }
+            return Err(Located {
+                error: DecodeError::Strict(messages),
+                fields,
+            });
         }
-        Err(Fail::Type(message) | Fail::Other(message)) => Err(DecodeError::Type(message)),
-        Err(Fail::Probe(go_type)) => Err(DecodeError::Type(format!(
+        Err(Fail::Type(message) | Fail::Other(message)) => DecodeError::Type(message),
+        Err(Fail::Probe(go_type)) => DecodeError::Type(format!(
             "json: cannot unmarshal value into Go value of type {go_type}"
-        ))),
-    }
+        )),
+    };
+    Err(Located {
+        error,
+        fields: vec![field],
+    })
 }
 
 /// Strict errors collected along the walk, and the API version (the Go package of the
 /// kind's own structs: `v1`, `v2`).
 struct Ctx {
-    strict: RefCell<Vec<String>>,
+    /// Each strict error's message and field path.
+    strict: RefCell<Vec<(String, String)>>,
+    /// The field path of the value a type error is about (the first recorded: the innermost).
+    failed_at: RefCell<Option<String>>,
     version: &'static str,
 }
 
 impl Ctx {
-    fn strict_error(&self, message: String) {
+    fn strict_error(&self, message: String, path: String) {
         let mut errors = self.strict.borrow_mut();
-        if errors.len() < MAX_STRICT_ERRORS && !errors.contains(&message) {
-            errors.push(message);
+        if errors.len() < MAX_STRICT_ERRORS && !errors.iter().any(|(m, _)| *m == message) {
+            errors.push((message, path));
+        }
+    }
+
+    /// Remembers where a type error arose, unless an inner value already did.
+    fn fail_at(&self, at: &Frame<'_, '_>) {
+        let mut failed_at = self.failed_at.borrow_mut();
+        if failed_at.is_none() {
+            *failed_at = Some(at.path());
         }
     }
 }
@@ -221,6 +278,16 @@ impl Frame<'_, '_> {
 
     /// `spec.template.spec.containers[0].image`: the strict errors' path.
     fn strict_path(&self, last: &str) -> String {
+        let mut s = self.path();
+        if !s.is_empty() {
+            s.push('.');
+        }
+        s.push_str(last);
+        s
+    }
+
+    /// The path of this value itself (empty at the root), as [`Frame::strict_path`] writes it.
+    fn path(&self) -> String {
         let mut s = String::new();
         for seg in self.segments() {
             match seg {
@@ -234,10 +301,6 @@ impl Frame<'_, '_> {
                 Seg::Index(i) => s.push_str(&format!("[{i}]")),
             }
         }
-        if !s.is_empty() {
-            s.push('.');
-        }
-        s.push_str(last);
         s
     }
 
@@ -334,6 +397,7 @@ impl<'de, 'p> De<'de, 'p> {
 
     /// `json: cannot unmarshal <what> into Go struct field <S.path> of type <go_type>`.
     fn type_error(&self, what: &str, go_type: &str) -> Fail {
+        self.ctx.fail_at(self.at);
         Fail::Type(match self.at.go_field() {
             Some(field) => {
                 format!(
@@ -342,6 +406,14 @@ impl<'de, 'p> De<'de, 'p> {
             }
             None => format!("json: cannot unmarshal {what} into Go value of type {go_type}"),
         })
+    }
+
+    /// A failure of this value's own check, remembered as being here.
+    fn here<T>(&self, result: Result<T, Fail>) -> Result<T, Fail> {
+        if result.is_err() {
+            self.ctx.fail_at(self.at);
+        }
+        result
     }
 
     fn wrong_type(&self, go_type: &str) -> Fail {
@@ -430,7 +502,7 @@ impl<'de, 'p> de::Deserializer<'de> for De<'de, 'p> {
         match self.v {
             Value::String(s) if format!("{}", &visitor as &dyn Expected).contains("base64") => {
                 // A `[]byte` field: Go's decoder skips line breaks and names the first bad byte.
-                let cleaned = base64_text(s)?;
+                let cleaned = self.here(base64_text(s))?;
                 visitor.visit_string(cleaned)
             }
             Value::String(s) => visitor.visit_borrowed_str(s),
@@ -467,17 +539,17 @@ impl<'de, 'p> de::Deserializer<'de> for De<'de, 'p> {
             // resource.Quantity parses its own JSON: a string or a bare number.
             ("Quantity", Value::Number(n)) => {
                 let text = n.to_string();
-                check_quantity(&text)?;
+                self.here(check_quantity(&text))?;
                 visitor
                     .visit_newtype_struct(text.into_deserializer())
                     .map_err(|e: de::value::Error| Fail::Other(e.to_string()))
             }
             ("Quantity", Value::String(s)) => {
-                check_quantity(s)?;
+                self.here(check_quantity(s))?;
                 visitor.visit_newtype_struct(self)
             }
             ("Quantity", Value::Null) => visitor.visit_newtype_struct(self),
-            ("Quantity", _) => Err(Fail::Type(QUANTITY_FORMAT.into())),
+            ("Quantity", _) => self.here(Err(Fail::Type(QUANTITY_FORMAT.into()))),
             // Free-form JSON: nothing inside is checked, as upstream does not.
             ("RawExtension" | "JSON" | "FieldsV1", v) => visitor
                 .visit_newtype_struct(v)
@@ -660,9 +732,10 @@ impl<'de> de::MapAccess<'de> for Entries<'de, '_, '_> {
             if let Some(fields) = self.fields
                 && !fields.contains(&key.as_str())
             {
+                let path = self.de.at.strict_path(key);
                 self.de
                     .ctx
-                    .strict_error(format!("unknown field {:?}", self.de.at.strict_path(key)));
+                    .strict_error(format!("unknown field {path:?}"), path);
                 continue;
             }
             self.next = Some((key, value));

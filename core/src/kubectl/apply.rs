@@ -158,6 +158,27 @@ fn process(
     Ok(out)
 }
 
+/// `kubectl apply --dry-run=server` of one document already mapped: the warnings kubectl
+/// would print for it, and the failure it would report, if any. Nothing is written (the field
+/// manager is put back as it was), so the page's editor can check its text as the user types.
+pub fn dry_run_server(m: Manifest, sim: &mut Sim) -> (String, Option<Failure>) {
+    let Ok(parsed) = args::parse(&[], FLAGS, "kubectl apply") else {
+        return (String::new(), None);
+    };
+    let opts = Options {
+        mode: Mode::Apply,
+        server_side: false,
+        force: false,
+        dry: "server",
+        manager: CLIENT_SIDE_MANAGER.into(),
+    };
+    let saved = sim.store.manager().to_string();
+    let mut warnings = String::new();
+    let result = one(m, &opts, &parsed, sim, &mut warnings);
+    sim.store.set_manager(&saved);
+    (warnings, result.err())
+}
+
 fn mode_verb(mode: Mode) -> &'static str {
     match mode {
         Mode::Apply => "apply",
@@ -197,6 +218,11 @@ fn one(
     sim.store.set_manager(&opts.manager);
     let label = object_name(m.kind, &m.name);
     if opts.mode == Mode::Create {
+        if opts.dry == "server" {
+            sim.store
+                .dry_run_create(m.kind, m.doc.clone())
+                .map_err(|status| api_failure(status, "creating", &m))?;
+        }
         if opts.dry != "none" {
             return Ok(format!("{label} created{}\n", suffix(opts.dry)));
         }
@@ -210,6 +236,13 @@ fn one(
     }
     let modified = with_last_applied(&m.doc);
     let Ok(live) = sim.store.get(m.kind, &m.namespace, &m.name).cloned() else {
+        if opts.dry == "server" {
+            let mut obj = modified.clone();
+            prune_nulls(&mut obj);
+            sim.store
+                .dry_run_create(m.kind, obj)
+                .map_err(|status| api_failure(status, "creating", &m))?;
+        }
         if opts.dry != "none" {
             return Ok(printed(
                 &m,

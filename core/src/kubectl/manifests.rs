@@ -35,12 +35,15 @@ pub fn read(files: &[String], shell: &Shell) -> Result<Vec<(String, Value)>, Str
                 .read_file(file)
                 .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?
         };
-        let docs = yaml::decode_documents(&text).map_err(|e| {
-            format!("error: error parsing {file}: error converting YAML to JSON: {e}")
-        })?;
+        let docs = yaml::decode_documents(&text).map_err(|e| parse_error(file, &e))?;
         out.extend(docs.into_iter().map(|d| (file.clone(), d)));
     }
     Ok(out)
+}
+
+/// What kubectl prints for a file that is not YAML.
+pub fn parse_error(file: &str, why: &str) -> String {
+    format!("error: error parsing {file}: error converting YAML to JSON: {why}")
 }
 
 /// Maps a document to its kind (built in, or defined by a CRD) and namespace (filling it in

@@ -12,6 +12,7 @@ mod admission;
 mod allocate;
 mod authz;
 mod delete;
+mod dry_run;
 mod eviction;
 mod label_keys;
 pub mod managed;
@@ -222,8 +223,10 @@ impl Store {
         })
     }
 
-    fn create_tracked(
-        &mut self,
+    /// A create's first steps: the body decoded as its kind, in its storage version, and the
+    /// namespace it goes to (which must exist and not be terminating).
+    fn decode_for_create(
+        &self,
         kind: &'static Kind,
         obj: Value,
         tracking: Tracking,
@@ -238,8 +241,7 @@ impl Store {
         &mut self,
         kind: &'static Kind,
         mut obj: Value,
-        tracking: Tracking,
-    ) -> Result<Value> {
+    ) -> Result<(&'static Kind, Value, String)> {
         if !obj.is_object() {
             return Err(Status::bad_request(
                 "the body of the request was in an unknown format",
@@ -248,8 +250,18 @@ impl Store {
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
         self.decode(kind, &mut obj)?;
-        let (kind, mut obj) = versions::to_storage(kind, obj);
+        let (kind, obj) = versions::to_storage(kind, obj);
         let namespace = self.namespace_for_create(kind, &obj)?;
+        Ok((kind, obj, namespace))
+    }
+
+    fn create_tracked(
+        &mut self,
+        kind: &'static Kind,
+        obj: Value,
+        tracking: Tracking,
+    ) -> Result<Value> {
+        let (kind, mut obj, namespace) = self.decode_for_create(kind, obj)?;
         let requested = admission::request_name(&obj).to_string();
         let name = self.name_for_create(&obj)?;
         if self.get(kind, &namespace, &name).is_ok() {
@@ -333,13 +345,14 @@ impl Store {
         })
     }
 
-    fn update_tracked(
-        &mut self,
+    /// An update up to validation: the body decoded, in its storage version, with what the
+    /// client may not change taken from the stored object, defaulted and validated against it.
+    /// Returns the kind, the new object and the stored one.
+    fn checked_update(
+        &self,
         kind: &'static Kind,
         mut obj: Value,
-        subresource: &'static str,
-        tracking: Tracking,
-    ) -> Result<Value> {
+    ) -> Result<(&'static Kind, Value, Value)> {
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
         self.decode(kind, &mut obj)?;
@@ -372,6 +385,17 @@ impl Store {
             }
         }
         validation::validate_update(kind, &obj, &old)?;
+        Ok((kind, obj, old))
+    }
+
+    fn update_tracked(
+        &mut self,
+        kind: &'static Kind,
+        obj: Value,
+        subresource: &'static str,
+        tracking: Tracking,
+    ) -> Result<Value> {
+        let (kind, mut obj, old) = self.checked_update(kind, obj)?;
         let generation = old
             .pointer("/metadata/generation")
             .and_then(Value::as_i64)

@@ -196,9 +196,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             let text = shell
                 .read_file(file)
                 .ok_or_else(|| format!("error: the path \"{file}\" does not exist"))?;
-            let docs = yaml::decode_documents(&text).map_err(|e| {
-                format!("error: error parsing {file}: error converting YAML to JSON: {e}")
-            })?;
+            let docs = yaml::decode_documents(&text)
+                .map_err(|e| crate::kubectl::manifests::parse_error(file, &e))?;
             for doc in docs {
                 let api_version = meta::str_at(&doc, "/apiVersion");
                 let kind_name = meta::str_at(&doc, "/kind");

@@ -236,7 +236,8 @@ impl Store {
                 let patched = apply_patch(kind, &current, ty, body)?;
                 check_name(&patched, name)?;
                 if opts.dry_run {
-                    Ok(patched)
+                    // Checked as the update would be; answered with the patched object.
+                    self.dry_run_update(kind, patched.clone()).map(|_| patched)
                 } else {
                     self.update(kind, patched)
                 }
@@ -292,7 +293,18 @@ impl Store {
         let mut applied =
             managed::apply::apply(kind, current.as_ref(), &config, manager, opts.force, &now)?;
         if opts.dry_run {
-            return Ok(applied);
+            // Checked as the write would be; answered with the merged object.
+            let checked = match current {
+                Some(_) => self.dry_run_update(kind, applied.clone()),
+                None => {
+                    let mut obj = applied.clone();
+                    if kind.namespaced {
+                        meta::metadata_mut(&mut obj).insert("namespace".into(), json!(namespace));
+                    }
+                    self.dry_run_create(kind, obj)
+                }
+            };
+            return checked.map(|_| applied);
         }
         let saved = std::mem::replace(&mut self.manager, manager.to_string());
         let result = match current {
