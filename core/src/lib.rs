@@ -42,5 +42,5 @@ pub mod store;
 pub mod templates;
 pub mod time;
 
-pub use cluster::{Cluster, Output};
+pub use cluster::{Cluster, Diagnostic, EDITOR_FILE, Output, Severity};
 pub use time::Time;

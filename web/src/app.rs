@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
-use kubeplay_core::Output;
+use kubeplay_core::{Diagnostic, EDITOR_FILE, Output};
 use kubeplay_core::graph::inspect::Inspection;
 use kubeplay_core::graph::timeline::EventRow;
 use kubeplay_core::graph::{Graph, Memory, ObjectRef, Options};
@@ -21,6 +21,7 @@ use kubeplay_core::store::ChangeType;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::editor::{EditSession, Editor};
 use crate::explain_data;
 use crate::graph_view::GraphView;
 use crate::help::Help;
@@ -52,6 +53,11 @@ const MAX_STEP_MS: f64 = 10_000.0;
 const EXPLAIN_DELAY_MS: u32 = 3_000;
 /// Clock-only changes are saved at most this often (in ticks); commands are saved at once.
 const SAVE_EVERY_TICKS: u32 = 10;
+/// How long after the last keystroke the editor's text is checked.
+const CHECK_DELAY_MS: u32 = 300;
+/// The editor's draft, kept across reloads (under the storage prefix).
+const EDITOR_DRAFT_KEY: &str = "editor";
+
 /// Scrollback kept per terminal; older entries are dropped (the journal keeps everything).
 const SCROLLBACK: usize = 500;
 
@@ -206,6 +212,30 @@ pub enum Msg {
     SharedRead(Result<Journal, String>),
     /// Replace the cluster with the shared one (true) or keep the current one (false).
     LoadShared(bool),
+    /// The editor's text changed (typed).
+    EditorInput(String),
+    /// Check the editor's text now (the pause after typing).
+    EditorCheck,
+    /// Apply the editor's text (`true`: as a server dry run).
+    EditorApply(bool),
+    /// Replace the editor's text with template `i`.
+    EditorTemplate(usize),
+    /// Save (`true`) or cancel a `kubectl edit`.
+    EditorEditDone(bool),
+}
+
+/// The YAML editor's state, kept here so that it outlives the editor tab being shown.
+#[derive(Default)]
+struct EditorState {
+    text: AttrValue,
+    /// Bumped when the text is replaced from outside the text area.
+    generation: u64,
+    diagnostics: Rc<Vec<Diagnostic>>,
+    /// The text and cluster revision `diagnostics` are for.
+    checked: Option<(AttrValue, u64)>,
+    timer: Option<Timeout>,
+    output: Option<Rc<(String, Output)>>,
+    edit: Option<EditSession>,
 }
 
 pub struct App {
@@ -262,6 +292,7 @@ pub struct App {
     ticks_since_save: u32,
     /// Whether the explain data has been asked for (a failed fetch clears it, to try again).
     explain_requested: bool,
+    editor: EditorState,
     /// Dropping these stops them; kept for the component's lifetime.
     _interval: Interval,
     _explain_timer: Timeout,
@@ -765,12 +796,7 @@ impl App {
                 Some(tab) => self.view_terminal(ctx, tab),
                 None => html! {},
             },
-            WorkTab::Editor => html! {
-                // The `editor` helper mounts the YAML editor here.
-                <div class="editor-slot" id="workspace-editor" tabindex="-1">
-                    <p class="placeholder">{ t.editor_placeholder }</p>
-                </div>
-            },
+            WorkTab::Editor => self.view_editor(ctx),
         };
         html! {
             <section class="pane pane-workspace" id="pane-workspace" aria-label={t.workspace_label}>
@@ -796,6 +822,56 @@ impl App {
                 <div class="tab-panel" id="workspace-panel" role="tabpanel">{ panel }</div>
             </section>
         }
+    }
+
+    fn view_editor(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let e = &self.editor;
+        let checking = e.checked.as_ref().is_none_or(|(text, _)| *text != e.text);
+        html! {
+            <div class="editor-slot" id="workspace-editor" tabindex="-1">
+                <Editor text={e.text.clone()} generation={e.generation}
+                    diagnostics={e.diagnostics.clone()} {checking}
+                    output={e.output.clone()} edit={e.edit.clone()}
+                    on_input={link.callback(Msg::EditorInput)}
+                    on_apply={link.callback(Msg::EditorApply)}
+                    on_template={link.callback(Msg::EditorTemplate)}
+                    on_edit_done={link.callback(Msg::EditorEditDone)} />
+            </div>
+        }
+    }
+
+    /// Checks the editor's text unless the result for this text and cluster is at hand.
+    fn check_editor(&mut self) -> bool {
+        let revision = self.session.cluster().revision();
+        let e = &mut self.editor;
+        e.timer = None;
+        if e.checked.as_ref() == Some(&(e.text.clone(), revision)) {
+            return false;
+        }
+        let found = self.session.check_manifest(&self.editor.text);
+        let e = &mut self.editor;
+        if *e.diagnostics != found {
+            e.diagnostics = Rc::new(found);
+        }
+        e.checked = Some((e.text.clone(), revision));
+        let _ = crate::storage::set(EDITOR_DRAFT_KEY, &e.text);
+        true
+    }
+
+    /// Checks the editor's text after a pause (typing restarts it).
+    fn schedule_check(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.editor.timer = Some(Timeout::new(CHECK_DELAY_MS, move || {
+            link.send_message(Msg::EditorCheck)
+        }));
+    }
+
+    /// Replaces the editor's text from outside the text area (a template, `kubectl edit`).
+    fn replace_editor_text(&mut self, ctx: &Context<Self>, text: &str) {
+        self.editor.text = AttrValue::from(text.to_string());
+        self.editor.generation += 1;
+        self.schedule_check(ctx);
     }
 
     fn view_terminal(&self, ctx: &Context<Self>, tab: &TermTab) -> Html {
@@ -945,6 +1021,15 @@ impl Component for App {
             carry: 0.0,
             ticks_since_save: 0,
             explain_requested: false,
+            editor: EditorState {
+                text: AttrValue::from(crate::storage::get(EDITOR_DRAFT_KEY).unwrap_or_else(|| {
+                    kubeplay_core::templates::TEMPLATES
+                        .get(1)
+                        .map_or("", |t| t.text)
+                        .to_string()
+                })),
+                ..EditorState::default()
+            },
             _interval: {
                 let link = ctx.link().clone();
                 Interval::new(TICK_MS, move || link.send_message(Msg::Tick))
@@ -1190,6 +1275,51 @@ impl Component for App {
             }
             Msg::Select(tab) => {
                 self.active = tab;
+                if tab == WorkTab::Editor {
+                    self.schedule_check(ctx);
+                }
+                true
+            }
+            Msg::EditorInput(text) => {
+                self.editor.text = AttrValue::from(text);
+                self.schedule_check(ctx);
+                true
+            }
+            Msg::EditorCheck => self.check_editor(),
+            Msg::EditorApply(dry_run) => {
+                let text = self.editor.text.to_string();
+                self.session.write_file(EDITOR_FILE, &text);
+                let line = if dry_run {
+                    format!("kubectl apply -f {EDITOR_FILE} --dry-run=server")
+                } else {
+                    format!("kubectl apply -f {EDITOR_FILE}")
+                };
+                let tab = self.current_terminal();
+                self.run(ctx, tab, line.clone());
+                let printed = self
+                    .tabs
+                    .iter()
+                    .find(|t| t.id == tab)
+                    .and_then(|t| t.entries.last())
+                    .map(|e| Output {
+                        stdout: e.stdout.clone(),
+                        stderr: e.stderr.clone(),
+                        exit_code: e.exit_code,
+                    })
+                    .unwrap_or_default();
+                self.editor.output = Some(Rc::new((line, printed)));
+                self.refresh(false);
+                self.check_editor();
+                true
+            }
+            Msg::EditorTemplate(i) => {
+                if let Some(t) = kubeplay_core::templates::TEMPLATES.get(i) {
+                    self.replace_editor_text(ctx, t.text);
+                }
+                true
+            }
+            Msg::EditorEditDone(_save) => {
+                self.editor.edit = None;
                 true
             }
             Msg::NewTerminal => {

@@ -180,7 +180,8 @@ impl Component for Editor {
         } else if props.diagnostics.is_empty() {
             t.editor_no_problems.to_string()
         } else {
-            format!("{} {}", props.diagnostics.len(), t.editor_problems)
+            t.editor_problem_count
+                .replace("{n}", &props.diagnostics.len().to_string())
         };
         let caret_message = props
             .diagnostics
@@ -197,8 +198,8 @@ impl Component for Editor {
             <div class="editor" id="editor">
                 <div class="editor-toolbar">
                     <label class="editor-templates">
-                        <span>{ t.editor_templates }</span>
-                        <select id="editor-template" onchange={link.callback(Msg::Template)}>
+                        <span class="sr-only">{ t.editor_templates }</span>
+                        <select id="editor-template" title={t.editor_templates} onchange={link.callback(Msg::Template)}>
                             <option value="" selected=true>{ t.editor_template_pick }</option>
                             { for kubeplay_core::templates::TEMPLATES.iter().enumerate().map(|(i, tpl)| html! {
                                 <option value={i.to_string()}>{ tpl.name }</option>
@@ -401,7 +402,10 @@ fn insert_text(text: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<HtmlDocument>().ok())
-        .and_then(|d| d.exec_command_with_show_ui_and_value("insertText", false, text).ok())
+        .and_then(|d| {
+            d.exec_command_with_show_ui_and_value("insertText", false, text)
+                .ok()
+        })
         .unwrap_or(false)
 }
 
@@ -437,7 +441,9 @@ fn indent(area: &HtmlTextAreaElement, outdent: bool) -> bool {
         .map(|line| {
             if outdent {
                 let spaces = line.len() - line.trim_start_matches(' ').len();
-                line.get(spaces.min(INDENT.len())..).unwrap_or(line).to_string()
+                line.get(spaces.min(INDENT.len())..)
+                    .unwrap_or(line)
+                    .to_string()
             } else if line.is_empty() {
                 String::new()
             } else {
@@ -458,7 +464,8 @@ fn indent(area: &HtmlTextAreaElement, outdent: bool) -> bool {
     true
 }
 
-/// Enter: a new line with the current line's indentation, one step more after `key:`.
+/// Enter: a new line with the current line's indentation, one step more after `key:`, lined
+/// up with the item's keys after `- key: value`.
 fn newline(area: &HtmlTextAreaElement) -> bool {
     let units: Vec<u16> = area.value().encode_utf16().collect();
     let (start, _) = selection(area);
@@ -470,9 +477,11 @@ fn newline(area: &HtmlTextAreaElement) -> bool {
     let spaces = before.len() - before.trim_start_matches(' ').len();
     let mut indent = " ".repeat(spaces);
     let content = before.trim_end();
-    if content.ends_with(':') {
+    // After `- name: a`, the next key lines up with `name`.
+    if content.trim_start().starts_with("- ") {
         indent.push_str(INDENT);
-    } else if content.trim_start().starts_with("- ") && content.trim_start().ends_with(':') {
+    }
+    if content.ends_with(':') {
         indent.push_str(INDENT);
     }
     insert_text(&format!("\n{indent}"))

@@ -214,8 +214,8 @@ fn is_key_end(after: &str) -> bool {
 /// The class of a plain scalar by its text, as a YAML reader resolves it.
 fn scalar_class(word: &str) -> Class {
     match word {
-        "true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "null" | "Null" | "NULL"
-        | "~" | "yes" | "no" | "on" | "off" | "Yes" | "No" | "On" | "Off" => Class::Literal,
+        "true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "null" | "Null" | "NULL" | "~"
+        | "yes" | "no" | "on" | "off" | "Yes" | "No" | "On" | "Off" => Class::Literal,
         _ if is_number(word) => Class::Number,
         _ => Class::String,
     }
@@ -245,7 +245,11 @@ mod tests {
             .map(|l| {
                 let (tokens, next) = line(l, state);
                 state = next;
-                assert_eq!(tokens.iter().map(|t| t.1).collect::<String>(), l, "tokens join to the line");
+                assert_eq!(
+                    tokens.iter().map(|t| t.1).collect::<String>(),
+                    l,
+                    "tokens join to the line"
+                );
                 tokens
                     .into_iter()
                     .filter(|(c, _)| *c != Class::Plain)
@@ -262,40 +266,118 @@ mod tests {
     #[test]
     fn keys_values_and_comments() {
         use Class::*;
-        let got = classes("---\nkind: Pod # a pod\nspec:\n  replicas: 3\n  - name: \"web\"\n    on: true\n...");
+        let got = classes(
+            "---\nkind: Pod # a pod\nspec:\n  replicas: 3\n  - name: \"web\"\n    on: true\n...",
+        );
         assert_eq!(got[0], vec![tok(Document, "---")]);
-        assert_eq!(got[1], vec![tok(Key, "kind"), tok(Punct, ":"), tok(String, "Pod"), tok(Comment, "# a pod")]);
+        assert_eq!(
+            got[1],
+            vec![
+                tok(Key, "kind"),
+                tok(Punct, ":"),
+                tok(String, "Pod"),
+                tok(Comment, "# a pod")
+            ]
+        );
         assert_eq!(got[2], vec![tok(Key, "spec"), tok(Punct, ":")]);
-        assert_eq!(got[3], vec![tok(Key, "replicas"), tok(Punct, ":"), tok(Number, "3")]);
-        assert_eq!(got[4], vec![tok(Punct, "-"), tok(Key, "name"), tok(Punct, ":"), tok(String, "\"web\"")]);
-        assert_eq!(got[5], vec![tok(Key, "on"), tok(Punct, ":"), tok(Literal, "true")]);
+        assert_eq!(
+            got[3],
+            vec![tok(Key, "replicas"), tok(Punct, ":"), tok(Number, "3")]
+        );
+        assert_eq!(
+            got[4],
+            vec![
+                tok(Punct, "-"),
+                tok(Key, "name"),
+                tok(Punct, ":"),
+                tok(String, "\"web\"")
+            ]
+        );
+        assert_eq!(
+            got[5],
+            vec![tok(Key, "on"), tok(Punct, ":"), tok(Literal, "true")]
+        );
         assert_eq!(got[6], vec![tok(Document, "...")]);
     }
 
     #[test]
     fn anchors_tags_flow_and_block_scalars() {
         use Class::*;
-        let got = classes("base: &b {a: 1, b: [x, null]}\nother: *b\nn: !!str 1\ndata: |\n  key: not a key\n  # not a comment\nnext: 0x1F");
-        assert_eq!(got[0], vec![
-            tok(Key, "base"), tok(Punct, ":"), tok(Anchor, "&b"), tok(Punct, "{"), tok(Key, "a"), tok(Punct, ":"),
-            tok(Number, "1"), tok(Punct, ","), tok(Key, "b"), tok(Punct, ":"), tok(Punct, "["), tok(String, "x"),
-            tok(Punct, ","), tok(Literal, "null"), tok(Punct, "]"), tok(Punct, "}"),
-        ]);
-        assert_eq!(got[1], vec![tok(Key, "other"), tok(Punct, ":"), tok(Anchor, "*b")]);
-        assert_eq!(got[2], vec![tok(Key, "n"), tok(Punct, ":"), tok(Tag, "!!str"), tok(Number, "1")]);
-        assert_eq!(got[3], vec![tok(Key, "data"), tok(Punct, ":"), tok(Punct, "|")]);
+        let got = classes(
+            "base: &b {a: 1, b: [x, null]}\nother: *b\nn: !!str 1\ndata: |\n  key: not a key\n  # not a comment\nnext: 0x1F",
+        );
+        assert_eq!(
+            got[0],
+            vec![
+                tok(Key, "base"),
+                tok(Punct, ":"),
+                tok(Anchor, "&b"),
+                tok(Punct, "{"),
+                tok(Key, "a"),
+                tok(Punct, ":"),
+                tok(Number, "1"),
+                tok(Punct, ","),
+                tok(Key, "b"),
+                tok(Punct, ":"),
+                tok(Punct, "["),
+                tok(String, "x"),
+                tok(Punct, ","),
+                tok(Literal, "null"),
+                tok(Punct, "]"),
+                tok(Punct, "}"),
+            ]
+        );
+        assert_eq!(
+            got[1],
+            vec![tok(Key, "other"), tok(Punct, ":"), tok(Anchor, "*b")]
+        );
+        assert_eq!(
+            got[2],
+            vec![
+                tok(Key, "n"),
+                tok(Punct, ":"),
+                tok(Tag, "!!str"),
+                tok(Number, "1")
+            ]
+        );
+        assert_eq!(
+            got[3],
+            vec![tok(Key, "data"), tok(Punct, ":"), tok(Punct, "|")]
+        );
         assert_eq!(got[4], vec![tok(String, "  key: not a key")]);
         assert_eq!(got[5], vec![tok(String, "  # not a comment")]);
-        assert_eq!(got[6], vec![tok(Key, "next"), tok(Punct, ":"), tok(Number, "0x1F")]);
+        assert_eq!(
+            got[6],
+            vec![tok(Key, "next"), tok(Punct, ":"), tok(Number, "0x1F")]
+        );
     }
 
     #[test]
     fn urls_korean_text_and_broken_lines_stay_whole() {
         use Class::*;
-        let got = classes("image: registry.k8s.io/pause:3.10\nmsg: '안녕 ''세상'''\nbad: \"open\n: :: - -x");
-        assert_eq!(got[0], vec![tok(Key, "image"), tok(Punct, ":"), tok(String, "registry.k8s.io/pause:3.10")]);
-        assert_eq!(got[1], vec![tok(Key, "msg"), tok(Punct, ":"), tok(String, "'안녕 ''세상'''")]);
-        assert_eq!(got[2], vec![tok(Key, "bad"), tok(Punct, ":"), tok(String, "\"open")]);
+        let got = classes(
+            "image: registry.k8s.io/pause:3.10\nmsg: '안녕 ''세상'''\nbad: \"open\n: :: - -x",
+        );
+        assert_eq!(
+            got[0],
+            vec![
+                tok(Key, "image"),
+                tok(Punct, ":"),
+                tok(String, "registry.k8s.io/pause:3.10")
+            ]
+        );
+        assert_eq!(
+            got[1],
+            vec![
+                tok(Key, "msg"),
+                tok(Punct, ":"),
+                tok(String, "'안녕 ''세상'''")
+            ]
+        );
+        assert_eq!(
+            got[2],
+            vec![tok(Key, "bad"), tok(Punct, ":"), tok(String, "\"open")]
+        );
         assert!(!got[3].is_empty());
     }
 }

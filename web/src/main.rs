@@ -5,7 +5,7 @@
 //! virtual clock follow real time with [`Cluster::advance`], and draws [`Cluster::graph`].
 //!
 //! Modules: [`app`] (state, clock, the frame), [`boot`] (panic banner, service worker), [`layout`] (pane sizes, drag handles, theme),
-//! [`terminal`] (a terminal tab), [`lesson`] (the lesson pane), [`help`] (the shortcuts
+//! [`terminal`] (a terminal tab), [`editor`] (the YAML editor, coloured by [`highlight`]), [`lesson`] (the lesson pane), [`help`] (the shortcuts
 //! popover), [`graph_view`] (the SVG picture), [`session`] (the cluster and the journal of
 //! every change), [`persist`] (saving and restoring it), [`share`] (share links, export and import files), [`storage`] (`localStorage`),
 //! [`text`] (every string the page shows, English and Korean), [`explain_data`] (fetching
@@ -17,9 +17,11 @@
 
 mod app;
 mod boot;
+mod editor;
 mod explain_data;
 mod graph_view;
 mod help;
+mod highlight;
 mod inspector;
 mod layout;
 mod lesson;

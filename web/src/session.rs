@@ -295,6 +295,11 @@ impl Session {
         self.cluster.complete(line, cursor)
     }
 
+    /// The editor's check of a manifest (not journaled: it changes nothing).
+    pub fn check_manifest(&mut self, text: &str) -> Vec<kubeplay_core::Diagnostic> {
+        self.cluster.check_manifest(text)
+    }
+
     /// Records that terminal `tab` was cleared (its scrollback, rebuilt by replay, stays empty).
     pub fn clear(&mut self, tab: u32) {
         self.record(Step::Clear { tab });

@@ -131,8 +131,29 @@ pub struct Texts {
     pub new_terminal: &'static str,
     pub close_tab: &'static str,
     pub editor_tab: &'static str,
-    /// Shown in the editor tab until the editor exists.
-    pub editor_placeholder: &'static str,
+
+    // The YAML editor.
+    /// The text area's accessible name.
+    pub editor_label: &'static str,
+    pub editor_templates: &'static str,
+    /// The templates menu's first entry.
+    pub editor_template_pick: &'static str,
+    pub editor_checking: &'static str,
+    pub editor_no_problems: &'static str,
+    /// How many problems the check found; `{n}` is the number.
+    pub editor_problem_count: &'static str,
+    /// The problem list's accessible name.
+    pub editor_problems: &'static str,
+    pub editor_apply: &'static str,
+    pub editor_apply_hint: &'static str,
+    pub editor_dry_run: &'static str,
+    pub editor_dry_run_hint: &'static str,
+    /// The message line when the caret's line has no problem.
+    pub editor_hint: &'static str,
+    /// Before the object being edited by `kubectl edit`.
+    pub editor_editing: &'static str,
+    pub editor_save: &'static str,
+    pub editor_cancel: &'static str,
 
     // The lesson pane's welcome (lessons come later).
     pub lesson_welcome_title: &'static str,
@@ -225,7 +246,21 @@ pub const EN: Texts = Texts {
     new_terminal: "New terminal",
     close_tab: "Close this terminal",
     editor_tab: "YAML",
-    editor_placeholder: "The YAML editor goes here.",
+    editor_label: "YAML manifest",
+    editor_templates: "Template",
+    editor_template_pick: "Insert a template…",
+    editor_checking: "Checking…",
+    editor_no_problems: "No problems",
+    editor_problem_count: "{n} problem(s)",
+    editor_problems: "Problems",
+    editor_apply: "Apply",
+    editor_apply_hint: "Runs kubectl apply -f editor.yaml in the terminal",
+    editor_dry_run: "Dry run",
+    editor_dry_run_hint: "Runs kubectl apply -f editor.yaml --dry-run=server: the API server checks everything and changes nothing",
+    editor_hint: "Checked as you type, as kubectl apply --dry-run=server would. Tab indents, Shift+Tab outdents; Esc then Tab leaves the editor.",
+    editor_editing: "kubectl edit:",
+    editor_save: "Save",
+    editor_cancel: "Cancel",
 
     lesson_welcome_title: "Welcome",
     lesson_welcome: &[
@@ -347,7 +382,21 @@ pub const KO: Texts = Texts {
     new_terminal: "새 터미널",
     close_tab: "이 터미널 닫기",
     editor_tab: "YAML",
-    editor_placeholder: "여기에 YAML 편집기가 들어갑니다.",
+    editor_label: "YAML 매니페스트",
+    editor_templates: "템플릿",
+    editor_template_pick: "템플릿 넣기…",
+    editor_checking: "검사 중…",
+    editor_no_problems: "문제 없음",
+    editor_problem_count: "문제 {n}개",
+    editor_problems: "문제 목록",
+    editor_apply: "적용",
+    editor_apply_hint: "터미널에서 kubectl apply -f editor.yaml 을 실행합니다",
+    editor_dry_run: "드라이런",
+    editor_dry_run_hint: "kubectl apply -f editor.yaml --dry-run=server 를 실행합니다: API 서버가 모두 검사하되 아무것도 바꾸지 않습니다",
+    editor_hint: "입력하는 동안 kubectl apply --dry-run=server 처럼 검사합니다. Tab은 들여쓰기, Shift+Tab은 내어쓰기, Esc 다음 Tab은 편집기 밖으로 이동합니다.",
+    editor_editing: "kubectl edit:",
+    editor_save: "저장",
+    editor_cancel: "취소",
 
     lesson_welcome_title: "환영합니다",
     lesson_welcome: &[
