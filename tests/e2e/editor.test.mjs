@@ -136,6 +136,30 @@ await finish('editor', browser, server, errors, async () => {
   console.log(`    check of 1,000 lines shown ${Date.now() - started} ms after the last keystroke`);
   check(found.length >= 1 && found[0].line === 1, `the typed x should break line 1: ${JSON.stringify(found.slice(0, 2))}`);
 
+  step('kubectl edit opens the object in the editor; a refused save re-opens it; Save applies');
+  await page.click('#tab-terminal-1');
+  await page.fill('#terminal-input', 'kubectl edit deployment edited');
+  await page.press('#terminal-input', 'Enter');
+  await page.waitForSelector('#editor-save', { timeout: 5000 });
+  let text = await page.inputValue('#editor-input');
+  check(text.startsWith('# Please edit the object below.') && text.includes('name: edited'), `edit text:\n${text.slice(0, 300)}`);
+  await setText(page, text.replace('replicas: 2', 'replicas: -1'));
+  await page.click('#editor-save');
+  await page.waitForFunction(() => document.querySelector('#editor-input')?.value.includes('# deployments.apps "edited" was not valid:'), null, { timeout: 5000 });
+  found = await problems(page);
+  check(found.length === 1 && found[0].text.startsWith('spec.replicas: Invalid value: -1'),
+    `the re-opened file should show the refused field: ${JSON.stringify(found)}`);
+  await page.screenshot({ path: join(shots, 'editor-edit-refused.png') });
+  text = await page.inputValue('#editor-input');
+  await setText(page, text.replace('replicas: -1', 'replicas: 3'));
+  await page.click('#editor-save');
+  await page.waitForSelector('#terminal-input', { timeout: 5000 });
+  const edited = await page.locator('.terminal-entry').last().innerText();
+  check(edited.includes('kubectl edit deployment edited') && edited.includes('deployment.apps/edited edited'), `terminal after the edit:\n${edited}`);
+  out = await run(page, 'kubectl get deployment edited -o jsonpath={.spec.replicas}');
+  check(out.stdout === '3', `replicas after the edit: ${out.stdout}${out.stderr}`);
+  await page.click('#tab-editor');
+
   step('dark theme and Korean');
   await setText(page, MANIFEST);
   await problems(page);

@@ -13,11 +13,11 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
-use kubeplay_core::{Diagnostic, EDITOR_FILE, Output};
 use kubeplay_core::graph::inspect::Inspection;
 use kubeplay_core::graph::timeline::EventRow;
 use kubeplay_core::graph::{Graph, Memory, ObjectRef, Options};
 use kubeplay_core::store::ChangeType;
+use kubeplay_core::{Diagnostic, EDITOR_FILE, Output};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -236,6 +236,8 @@ struct EditorState {
     timer: Option<Timeout>,
     output: Option<Rc<(String, Output)>>,
     edit: Option<EditSession>,
+    /// The text the editor had before a `kubectl edit` borrowed it.
+    draft: Option<String>,
 }
 
 pub struct App {
@@ -849,8 +851,13 @@ impl App {
         if e.checked.as_ref() == Some(&(e.text.clone(), revision)) {
             return false;
         }
-        let found = self.session.check_manifest(&self.editor.text);
+        let mut found = self.session.check_manifest(&self.editor.text);
         let e = &mut self.editor;
+        if e.edit.is_some() {
+            // `kubectl edit` patches; apply's warnings (a missing last-applied annotation)
+            // are not about it.
+            found.retain(|d| d.severity == kubeplay_core::Severity::Error);
+        }
         if *e.diagnostics != found {
             e.diagnostics = Rc::new(found);
         }
@@ -865,6 +872,42 @@ impl App {
         self.editor.timer = Some(Timeout::new(CHECK_DELAY_MS, move || {
             link.send_message(Msg::EditorCheck)
         }));
+    }
+
+    /// Opens the `kubectl edit` the last line started (if it did) in the editor, keeping the
+    /// draft aside; returns whether one was opened.
+    fn open_pending_edit(&mut self, ctx: &Context<Self>, tab: u32) -> bool {
+        let Some((path, text)) = self
+            .session
+            .cluster()
+            .pending_edit()
+            .map(|e| (e.path().to_string(), e.text().to_string()))
+        else {
+            return false;
+        };
+        if self.editor.edit.is_none() && self.editor.draft.is_none() {
+            self.editor.draft = Some(self.editor.text.to_string());
+        }
+        self.editor.edit = Some(EditSession { target: path, tab });
+        self.editor.output = None;
+        self.replace_editor_text(ctx, &text);
+        self.active = WorkTab::Editor;
+        true
+    }
+
+    /// Adds output to terminal `tab`'s last entry (what `kubectl edit` prints once the
+    /// editor closes).
+    fn append_output(&mut self, tab: u32, output: Output) {
+        let Some(t) = self.tab_mut(tab) else { return };
+        match Rc::make_mut(&mut t.entries).last_mut() {
+            Some(last) => {
+                let entry = Rc::make_mut(last);
+                entry.stdout.push_str(&output.stdout);
+                entry.stderr.push_str(&output.stderr);
+                entry.exit_code = output.exit_code;
+            }
+            None => self.push_entry(tab, String::new(), String::new(), output, false),
+        }
     }
 
     /// Replaces the editor's text from outside the text area (a template, `kubectl edit`).
@@ -1124,6 +1167,7 @@ impl Component for App {
             }
             Msg::Run { tab, line } => {
                 self.run(ctx, tab, line);
+                self.open_pending_edit(ctx, tab);
                 self.refresh(false);
                 true
             }
@@ -1131,6 +1175,7 @@ impl Component for App {
                 let tab = self.current_terminal();
                 self.active = WorkTab::Terminal(tab);
                 self.run(ctx, tab, line);
+                self.open_pending_edit(ctx, tab);
                 self.refresh(false);
                 true
             }
@@ -1318,8 +1363,25 @@ impl Component for App {
                 }
                 true
             }
-            Msg::EditorEditDone(_save) => {
-                self.editor.edit = None;
+            Msg::EditorEditDone(save) => {
+                let Some(edit) = self.editor.edit.take() else {
+                    return false;
+                };
+                let text = self.editor.text.to_string();
+                let output = if save {
+                    self.session.finish_edit(&text)
+                } else {
+                    self.session.cancel_edit()
+                };
+                self.append_output(edit.tab, output);
+                self.save();
+                self.refresh(false);
+                // A refused save re-opens the file with kubectl's reasons in its header.
+                if !self.open_pending_edit(ctx, edit.tab) {
+                    let draft = self.editor.draft.take().unwrap_or_default();
+                    self.replace_editor_text(ctx, &draft);
+                    self.active = WorkTab::Terminal(edit.tab);
+                }
                 true
             }
             Msg::NewTerminal => {

@@ -31,11 +31,13 @@ const LINE_PX: f64 = 20.0;
 /// What one Tab inserts: YAML is indented with spaces, two by habit.
 const INDENT: &str = "  ";
 
-/// A `kubectl edit` in progress: what is being edited, and the error of the last save.
+/// A `kubectl edit` in progress.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditSession {
-    /// `deployment.apps/web`, for the banner.
+    /// The file kubectl opened (`/tmp/kubectl-edit-1.yaml`), for the toolbar.
     pub target: String,
+    /// The terminal it was typed in.
+    pub tab: u32,
 }
 
 #[derive(Properties, PartialEq)]
@@ -197,6 +199,7 @@ impl Component for Editor {
         html! {
             <div class="editor" id="editor">
                 <div class="editor-toolbar">
+                    if props.edit.is_none() {
                     <label class="editor-templates">
                         <span class="sr-only">{ t.editor_templates }</span>
                         <select id="editor-template" title={t.editor_templates} onchange={link.callback(Msg::Template)}>
@@ -206,6 +209,7 @@ impl Component for Editor {
                             }) }
                         </select>
                     </label>
+                    }
                     <span class="spacer"></span>
                     <span id="editor-status" class={classes!("editor-status", (errors > 0).then_some("has-errors"))}
                         aria-live="polite">{ status }</span>

@@ -215,3 +215,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn kubectl_edits_text_checks_clean() {
+    let mut cluster = Cluster::new_default(1);
+    cluster.write_file("editor.yaml", &deployment("2", "image"));
+    assert!(cluster.exec("kubectl apply -f editor.yaml").success());
+    cluster.exec("kubectl edit deployment web");
+    let text = cluster.pending_edit().unwrap().text().to_string();
+    assert_eq!(cluster.check_manifest(&text), vec![], "{text}");
+}

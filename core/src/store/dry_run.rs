@@ -7,10 +7,10 @@
 //! Simplification: the admission plugins (which may write: quota charges, Service IPs) are not
 //! run, so a dry run does not report a quota that would be exceeded or a missing service account.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Store;
-use crate::api::{Kind, Result, Status, defaults, meta, validation};
+use crate::api::{Kind, Result, defaults, validation};
 
 /// Stands in for the random suffix of a `generateName` (the real one is only drawn on a write).
 const DRY_RUN_SUFFIX: &str = "00000";
@@ -19,27 +19,8 @@ impl Store {
     /// What creating `obj` would store, or the error the create would fail with.
     pub fn dry_run_create(&self, kind: &'static Kind, obj: Value) -> Result<Value> {
         let (kind, mut obj, namespace) = self.decode_for_create(kind, obj)?;
-        let name = match (
-            meta::name(&obj),
-            meta::str_at(&obj, "/metadata/generateName"),
-        ) {
-            ("", "") => String::new(),
-            ("", prefix) => format!(
-                "{}{DRY_RUN_SUFFIX}",
-                prefix.chars().take(58).collect::<String>()
-            ),
-            (name, _) => name.to_string(),
-        };
-        if self.get(kind, &namespace, &name).is_ok() {
-            return Err(Status::already_exists(kind, &name));
-        }
-        let m = meta::metadata_mut(&mut obj);
-        m.insert("name".into(), json!(name));
-        if kind.namespaced {
-            m.insert("namespace".into(), json!(namespace));
-        } else {
-            m.remove("namespace");
-        }
+        let name = super::create_name(&obj, || DRY_RUN_SUFFIX.to_string());
+        self.place_for_create(kind, &mut obj, &namespace, &name)?;
         defaults::apply(kind.kind, &mut obj);
         validation::validate_create(kind, &obj)?;
         Ok(obj)

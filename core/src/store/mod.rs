@@ -223,10 +223,8 @@ impl Store {
         })
     }
 
-    /// A create's first steps: the body decoded as its kind, in its storage version, and the
-    /// namespace it goes to (which must exist and not be terminating).
-    fn decode_for_create(
-        &self,
+    fn create_tracked(
+        &mut self,
         kind: &'static Kind,
         obj: Value,
         tracking: Tracking,
@@ -237,8 +235,10 @@ impl Store {
         created
     }
 
-    fn create_in_stream(
-        &mut self,
+    /// A create's first steps: the body decoded as its kind, in its storage version, and the
+    /// namespace it goes to (which must exist and not be terminating).
+    fn decode_for_create(
+        &self,
         kind: &'static Kind,
         mut obj: Value,
     ) -> Result<(&'static Kind, Value, String)> {
@@ -255,7 +255,7 @@ impl Store {
         Ok((kind, obj, namespace))
     }
 
-    fn create_tracked(
+    fn create_in_stream(
         &mut self,
         kind: &'static Kind,
         obj: Value,
@@ -263,21 +263,8 @@ impl Store {
     ) -> Result<Value> {
         let (kind, mut obj, namespace) = self.decode_for_create(kind, obj)?;
         let requested = admission::request_name(&obj).to_string();
-        let name = self.name_for_create(&obj)?;
-        if self.get(kind, &namespace, &name).is_ok() {
-            return Err(Status::already_exists(kind, &name));
-        }
-        {
-            let m = meta::metadata_mut(&mut obj);
-            m.insert("name".into(), json!(name));
-            if kind.namespaced {
-                m.insert("namespace".into(), json!(namespace));
-            } else {
-                m.remove("namespace");
-            }
-            m.remove("deletionTimestamp");
-            m.remove("resourceVersion");
-        }
+        let name = create_name(&obj, || self.rng().suffix(5));
+        self.place_for_create(kind, &mut obj, &namespace, &name)?;
         defaults::apply(kind.kind, &mut obj);
         // Field ownership is decided on the request as decoded (defaults included), before
         // admission plugins add their own fields.
@@ -590,17 +577,41 @@ impl Store {
         Ok(ns.to_string())
     }
 
-    fn name_for_create(&mut self, obj: &Value) -> Result<String> {
-        match (meta::name(obj), meta::str_at(obj, "/metadata/generateName")) {
-            // Validation reports it, with any other error of the object.
-            ("", "") => Ok(String::new()),
-            ("", prefix) => {
-                // Upstream trims the prefix so that prefix + 5 random characters fits in 63.
-                let prefix: String = prefix.chars().take(58).collect();
-                Ok(format!("{prefix}{}", self.rng().suffix(5)))
-            }
-            (name, _) => Ok(name.to_string()),
+    /// Stamps a new object with its name and namespace, refusing a name already taken.
+    fn place_for_create(
+        &self,
+        kind: &'static Kind,
+        obj: &mut Value,
+        namespace: &str,
+        name: &str,
+    ) -> Result<()> {
+        if self.get(kind, namespace, name).is_ok() {
+            return Err(Status::already_exists(kind, name));
         }
+        let m = meta::metadata_mut(obj);
+        m.insert("name".into(), json!(name));
+        if kind.namespaced {
+            m.insert("namespace".into(), json!(namespace));
+        } else {
+            m.remove("namespace");
+        }
+        m.remove("deletionTimestamp");
+        m.remove("resourceVersion");
+        Ok(())
+    }
+}
+
+/// A new object's name: its own, or its `generateName` prefix and a 5-character `suffix`.
+fn create_name(obj: &Value, suffix: impl FnOnce() -> String) -> String {
+    match (meta::name(obj), meta::str_at(obj, "/metadata/generateName")) {
+        // Validation reports it, with any other error of the object.
+        ("", "") => String::new(),
+        ("", prefix) => {
+            // Upstream trims the prefix so that prefix + 5 random characters fits in 63.
+            let prefix: String = prefix.chars().take(58).collect();
+            format!("{prefix}{}", suffix())
+        }
+        (name, _) => name.to_string(),
     }
 }
 
