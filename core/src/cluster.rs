@@ -262,7 +262,15 @@ impl Cluster {
     /// strict decoding, validation), each problem placed at its line and column in `text`.
     /// Nothing in the cluster changes.
     pub fn check_manifest(&mut self, text: &str) -> Vec<Diagnostic> {
-        crate::diagnostics::check(text, EDITOR_FILE, &self.shell, &mut self.sim)
+        use crate::diagnostics::{Mode, check};
+        check(text, EDITOR_FILE, Mode::Apply, &self.shell, &mut self.sim)
+    }
+
+    /// [`Cluster::check_manifest`] for the text of the pending `kubectl edit`, whose
+    /// `resourceVersion` the edit's patch does not send.
+    pub fn check_edit(&mut self, text: &str) -> Vec<Diagnostic> {
+        use crate::diagnostics::{Mode, check};
+        check(text, EDITOR_FILE, Mode::Edit, &self.shell, &mut self.sim)
     }
 
     /// Hands the cluster the OpenAPI schemas `kubectl explain` renders: the text of

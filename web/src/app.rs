@@ -851,10 +851,14 @@ impl App {
         if e.checked.as_ref() == Some(&(e.text.clone(), revision)) {
             return false;
         }
-        let mut found = self.session.check_manifest(&self.editor.text);
+        let mut found = if self.editor.edit.is_some() {
+            self.session.check_edit(&self.editor.text)
+        } else {
+            self.session.check_manifest(&self.editor.text)
+        };
         let e = &mut self.editor;
         if e.edit.is_some() {
-            // `kubectl edit` patches; apply's warnings (a missing last-applied annotation)
+            // `kubectl edit` patches: apply's warnings (a missing last-applied annotation)
             // are not about it.
             found.retain(|d| d.severity == kubeplay_core::Severity::Error);
         }

@@ -300,6 +300,11 @@ impl Session {
         self.cluster.check_manifest(text)
     }
 
+    /// The check of the pending `kubectl edit`'s text (not journaled either).
+    pub fn check_edit(&mut self, text: &str) -> Vec<kubeplay_core::Diagnostic> {
+        self.cluster.check_edit(text)
+    }
+
     /// Records that terminal `tab` was cleared (its scrollback, rebuilt by replay, stays empty).
     pub fn clear(&mut self, tab: u32) {
         self.record(Step::Clear { tab });

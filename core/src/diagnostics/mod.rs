@@ -47,9 +47,20 @@ impl Diagnostic {
     }
 }
 
+/// How a text is to be checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// As `kubectl apply --dry-run=server -f` would.
+    Apply,
+    /// The file of a `kubectl edit`: the same checks, but without the file's
+    /// `resourceVersion` (kubectl edit sends a patch of what changed, which does not carry it,
+    /// so a controller writing the object meanwhile is no conflict).
+    Edit,
+}
+
 /// Checks `text` as `kubectl apply --dry-run=server -f <file>` would, in the shell's current
 /// namespace. Problems come in document order, each document's by position.
-pub fn check(text: &str, file: &str, shell: &Shell, sim: &mut Sim) -> Vec<Diagnostic> {
+pub fn check(text: &str, file: &str, mode: Mode, shell: &Shell, sim: &mut Sim) -> Vec<Diagnostic> {
     let values = match yaml::decode_documents_located(text) {
         Ok(values) => values,
         Err(e) => {
@@ -70,7 +81,12 @@ pub fn check(text: &str, file: &str, shell: &Shell, sim: &mut Sim) -> Vec<Diagno
     let aligned = places.len() == values.len();
     let namespace = shell.current_namespace().to_string();
     let mut out = Vec::new();
-    for (i, doc) in values.into_iter().enumerate() {
+    for (i, mut doc) in values.into_iter().enumerate() {
+        if mode == Mode::Edit
+            && let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut)
+        {
+            m.remove("resourceVersion");
+        }
         let (start, root) = match places.get(i) {
             Some((start, root)) if aligned => (*start, root.as_ref()),
             _ => (Pos { line: 1, column: 1 }, None),

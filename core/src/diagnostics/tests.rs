@@ -223,5 +223,22 @@ fn kubectl_edits_text_checks_clean() {
     assert!(cluster.exec("kubectl apply -f editor.yaml").success());
     cluster.exec("kubectl edit deployment web");
     let text = cluster.pending_edit().unwrap().text().to_string();
-    assert_eq!(cluster.check_manifest(&text), vec![], "{text}");
+    assert_eq!(cluster.check_edit(&text), vec![], "{text}");
+    // The controllers write the status meanwhile: the file's resourceVersion is stale, which
+    // apply would call a conflict, and the edit's patch does not carry.
+    cluster.advance(30_000);
+    assert_eq!(cluster.check_edit(&text), vec![], "{text}");
+    assert!(
+        cluster.check_manifest(&text)[0]
+            .message
+            .starts_with("Error from server (Conflict)")
+    );
+    let found = cluster.check_edit(&text.replace("replicas: 2", "replicas: -1"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .starts_with("spec.replicas: Invalid value: -1"),
+        "{found:?}"
+    );
 }
