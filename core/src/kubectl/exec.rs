@@ -107,15 +107,15 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             .is_none_or(|a| a.starts_with('-') && a != "-c");
     // An interactive shell is refused after the runtime has checked that the program exists,
     // as the real error for a missing shell comes first.
-    let result = sim.kubelet_call(Some(key), |kubelet, _, now| {
+    let result = sim.kubelet_call(Some(key), |kubelet, store, now| {
         if interactive_shell {
             let probe = vec!["true".to_string()];
             return kubelet
-                .exec(&ObjectKey::of(&pod), &container, &probe, tty, now)
+                .exec(&ObjectKey::of(&pod), &container, &probe, tty, now, store)
                 .map(|_| None);
         }
         kubelet
-            .exec(&ObjectKey::of(&pod), &container, &command, tty, now)
+            .exec(&ObjectKey::of(&pod), &container, &command, tty, now, store)
             .map(Some)
     });
     let result = match result {

@@ -29,6 +29,8 @@ pub struct Program {
 /// An HTTP GET as a server receives it.
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
+    /// `GET` or `HEAD`.
+    pub method: &'a str,
     pub port: u16,
     pub path: &'a str,
     /// The client's address, as the server logs it.
@@ -37,6 +39,8 @@ pub struct Request<'a> {
     pub host: &'a str,
     pub user_agent: &'a str,
     pub now: Time,
+    /// The serving container's hostname (echo servers answer with it).
+    pub hostname: &'a str,
 }
 
 /// An HTTP answer: a status and a body; `None` status means the connection was refused.
@@ -82,10 +86,22 @@ impl Program {
                     .and_then(|p| p.parse().ok())
                     .unwrap_or(6379),
             ],
-            (App::Agnhost, _) => vec![
-                flag_value(&self.argv, "--port")
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(8080),
+            (App::Agnhost, _) => {
+                let (flag, default) = match self.agnhost_mode() {
+                    "netexec" => ("--http-port", 8080),
+                    "serve-hostname" => ("--port", 9376),
+                    _ => ("--port", 8080),
+                };
+                vec![
+                    flag_value(&self.argv, flag)
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(default),
+                ]
+            }
+            (App::HttpEcho, _) => vec![
+                flag_value(&self.argv, "-listen")
+                    .and_then(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
+                    .unwrap_or(5678),
             ],
             (App::Etcd, _) => vec![2379, 2380, 2381],
             (App::CoreDns, _) => vec![53, 8080, 8181, 9153],
@@ -389,7 +405,19 @@ impl Program {
                     ),
                 );
             }
-            App::None => {}
+            App::HttpEcho => {
+                let (p, _) = utc(at(2));
+                let listen = flag_value(&self.argv, "-listen").unwrap_or_else(|| ":5678".into());
+                out(
+                    2,
+                    Stream::Err,
+                    format!(
+                        "{:04}/{:02}/{:02} {:02}:{:02}:{:02} [INFO] server is listening on {listen}",
+                        p.year, p.month, p.day, p.hour, p.minute, p.second
+                    ),
+                );
+            }
+            App::ServeHostname | App::None => {}
         }
         lines
     }
@@ -417,12 +445,14 @@ impl Program {
         files: (&View, &Disks),
     ) -> (Option<Response>, Vec<(Stream, String)>) {
         let Request {
+            method,
             port,
             path,
             client,
             host,
             user_agent,
             now,
+            hostname,
         } = *req;
         if !self.ports(image).contains(&port) {
             return (None, Vec::new());
@@ -442,16 +472,17 @@ impl Program {
                     ) {
                         Ok(text) => (200, text),
                         Err(_) => {
-                            log.push((Stream::Err, format!("{} [error] 29#29: *1 directory index of \"{}/\" is forbidden, client: {client}, server: localhost, request: \"GET {path} HTTP/1.1\", host: \"{host}\"", log_time(now), target.trim_end_matches('/'))));
+                            log.push((Stream::Err, format!("{} [error] 29#29: *1 directory index of \"{}/\" is forbidden, client: {client}, server: localhost, request: \"{method} {path} HTTP/1.1\", host: \"{host}\"", log_time(now), target.trim_end_matches('/'))));
                             (403, nginx_error_page(403, "Forbidden", &self.version))
                         }
                     },
                     None => {
-                        log.push((Stream::Err, format!("{} [error] 29#29: *1 open() \"{target}\" failed (2: No such file or directory), client: {client}, server: localhost, request: \"GET {path} HTTP/1.1\", host: \"{host}\"", log_time(now))));
+                        log.push((Stream::Err, format!("{} [error] 29#29: *1 open() \"{target}\" failed (2: No such file or directory), client: {client}, server: localhost, request: \"{method} {path} HTTP/1.1\", host: \"{host}\"", log_time(now))));
                         (404, nginx_error_page(404, "Not Found", &self.version))
                     }
                 };
-                log.push((Stream::Out, format!("{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{user_agent}\" \"-\"", access_time(now), body.len())));
+                let sent = if method == "HEAD" { 0 } else { body.len() };
+                log.push((Stream::Out, format!("{client} - - [{}] \"{method} {path} HTTP/1.1\" {status} {sent} \"-\" \"{user_agent}\" \"-\"", access_time(now))));
                 Response { status, body }
             }
             App::Httpd => {
@@ -466,9 +497,9 @@ impl Program {
                 log.push((
                     Stream::Out,
                     format!(
-                        "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {}",
+                        "{client} - - [{}] \"{method} {path} HTTP/1.1\" {status} {}",
                         access_time(now),
-                        body.len()
+                        if method == "HEAD" { 0 } else { body.len() }
                     ),
                 ));
                 Response { status, body }
@@ -483,13 +514,43 @@ impl Program {
                 log.push((
                     Stream::Out,
                     format!(
-                        "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {} \"-\" \"{user_agent}\"",
+                        "{client} - - [{}] \"{method} {path} HTTP/1.1\" {status} {} \"-\" \"{user_agent}\"",
                         access_time(now),
                         body.len()
                     ),
                 ));
                 Response { status, body }
             }
+            App::Agnhost if self.agnhost_mode() == "serve-hostname" => Response {
+                status: 200,
+                body: hostname.to_string(),
+            },
+            App::Agnhost if self.agnhost_mode() == "netexec" => {
+                let query = path.split_once('?').map_or("", |(_, q)| q);
+                let param = |name: &str| {
+                    query
+                        .split('&')
+                        .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let body = match path_only {
+                    "/hostname" => hostname.to_string(),
+                    "/echo" => param("msg"),
+                    "/clientip" => format!("{client}:{}", 40000 + now.since(self.started).rem_euclid(20000)),
+                    "/healthz" => String::new(),
+                    _ => format!("NOW: {}", go_time(now, now.since(self.started))),
+                };
+                Response { status: 200, body }
+            }
+            App::ServeHostname => Response {
+                status: 200,
+                body: hostname.to_string(),
+            },
+            App::HttpEcho => Response {
+                status: 200,
+                body: format!("{}\n", flag_value(&self.argv, "-text").unwrap_or_default()),
+            },
             App::Agnhost => {
                 // `agnhost liveness`: /healthz answers 200 for the first 10 s, then 500.
                 let alive = now.since(self.started) < 10 * SECOND;
@@ -570,7 +631,7 @@ impl Program {
             App::IngressNginx => 44 * mib + jitter,
             App::Component => self.component().1 * mib + jitter,
             App::Pause => 300 * 1024,
-            App::Agnhost => 5 * mib + jitter,
+            App::Agnhost | App::ServeHostname | App::HttpEcho => 5 * mib + jitter,
             App::PhpApache => 9 * mib + jitter,
             App::Stress => {
                 // The worker touches its pages at about 1 GiB/s.
@@ -608,6 +669,8 @@ impl Program {
             | App::Redis
             | App::Memcached
             | App::Agnhost
+            | App::ServeHostname
+            | App::HttpEcho
             | App::PhpApache => i64::from(seed % 2),
             App::Pause | App::None => 0,
         }
@@ -624,6 +687,75 @@ pub fn ingress_nginx_page(code: u16, text: &str) -> String {
 const STRESS_BASE: u64 = 5 * 1024 * 1024;
 
 impl Program {
+    /// agnhost's subcommand (`netexec`, `serve-hostname`, `liveness`...).
+    fn agnhost_mode(&self) -> &str {
+        self.argv
+            .iter()
+            .skip(1)
+            .find(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The headers the server sends with `response`, in its order.
+    pub fn response_headers(
+        &self,
+        image: &Image,
+        response: &Response,
+        now: Time,
+    ) -> Vec<(String, String)> {
+        let date = http_date(now);
+        let length = response.body.len().to_string();
+        let h = |k: &str, v: &str| (k.to_string(), v.to_string());
+        match self.app {
+            App::Nginx => {
+                let mut headers = vec![
+                    h("Server", &format!("nginx/{}", self.version)),
+                    h("Date", &date),
+                    h("Content-Type", "text/html"),
+                    h("Content-Length", &length),
+                ];
+                if response.status == 200 {
+                    headers.push(h("Last-Modified", &http_date(self.started)));
+                }
+                headers.push(h("Connection", "keep-alive"));
+                if response.status == 200 {
+                    headers.push(h(
+                        "ETag",
+                        &format!(
+                            "\"{:x}-{:x}\"",
+                            self.started.since(Time::GENESIS) / 1000 + 1_767_258_000,
+                            response.body.len()
+                        ),
+                    ));
+                    headers.push(h("Accept-Ranges", "bytes"));
+                }
+                headers
+            }
+            App::Httpd => vec![
+                h("Date", &date),
+                h("Server", &format!("Apache/{} (Unix)", self.version)),
+                h("Content-Length", &length),
+                h("Content-Type", "text/html"),
+            ],
+            App::HttpEcho => vec![
+                h("X-App-Name", "http-echo"),
+                h("X-App-Version", &self.version),
+                h("Date", &date),
+                h("Content-Length", &length),
+                h("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            _ => {
+                let _ = image;
+                vec![
+                    h("Date", &date),
+                    h("Content-Length", &length),
+                    h("Content-Type", "text/plain; charset=utf-8"),
+                ]
+            }
+        }
+    }
+
     /// Whether this is metrics-server (whose readiness depends on reaching the kubelets).
     pub fn is_metrics_server(&self) -> bool {
         self.argv
@@ -645,6 +777,57 @@ impl Program {
             _ => (2, 16),
         }
     }
+}
+
+/// The reason phrase of an HTTP status.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Temporarily Unavailable",
+        504 => "Gateway Time-out",
+        _ => "",
+    }
+}
+
+/// An HTTP `Date`: `Thu, 01 Jan 2026 09:00:05 GMT`.
+pub fn http_date(t: Time) -> String {
+    let (p, _) = utc(t);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        weekday_name(p.weekday),
+        p.day,
+        month_name(p.month),
+        p.year,
+        p.hour,
+        p.minute,
+        p.second
+    )
+}
+
+/// Go's default time format with the monotonic clock reading, as `fmt` prints `time.Now()`:
+/// `2026-01-01 09:00:05.123 +0000 UTC m=+5.000000001`.
+fn go_time(t: Time, uptime_ms: i64) -> String {
+    let (p, millis) = utc(t);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}000000 +0000 UTC m=+{}.{:03}000001",
+        p.year,
+        p.month,
+        p.day,
+        p.hour,
+        p.minute,
+        p.second,
+        millis,
+        uptime_ms / 1000,
+        uptime_ms % 1000
+    )
 }
 
 fn nginx_error_page(code: u16, text: &str, version: &str) -> String {

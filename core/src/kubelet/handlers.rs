@@ -197,7 +197,7 @@ pub fn probe(action: &Action, target: &mut Target<'_>, timeout_seconds: i64) -> 
 /// Runs a command in the container for a probe or hook; what it writes to PID 1's output
 /// goes to the container log.
 fn exec(target: &mut Target<'_>, argv: &[String]) -> super::process::ExecResult {
-    let result = target.process.exec(argv, target.disks, target.now, false);
+    let result = target.process.exec(argv, target.disks, target.now, false, None);
     if !result.to_main.is_empty() {
         target
             .log
@@ -223,7 +223,10 @@ fn http(target: &mut Target<'_>, port: u16, path: &str) -> Option<u16> {
         return None;
     };
     let host = format!("{}:{port}", target.pod_ip);
+    let hostname = target.process.info.hostname.clone();
     let request = super::apps::Request {
+        method: "GET",
+        hostname: &hostname,
         port,
         path,
         client: target.client_ip,

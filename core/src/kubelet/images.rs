@@ -217,6 +217,10 @@ pub enum App {
     /// `registry.k8s.io/e2e-test-images/agnhost`: its `liveness` mode serves `/healthz` with
     /// 200 for ten seconds, then 500.
     Agnhost,
+    /// `registry.k8s.io/serve_hostname`: answers every request with its hostname (port 9376).
+    ServeHostname,
+    /// `hashicorp/http-echo`: answers every request with its `-text` (port 5678).
+    HttpEcho,
     /// `polinux/stress`: allocates `--vm-bytes` of memory per `--vm` worker.
     Stress,
     /// `vish/stress`: burns `-cpus` CPUs.
@@ -718,6 +722,63 @@ pub static CATALOGUE: &[Image] = &[
             8080,
             &["/agnhost"],
         )
+    },
+    Image {
+        repository: "registry.k8s.io/serve_hostname",
+        size_bytes: 2_000_000,
+        process: Process::Server {
+            port: 9376,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &["latest"],
+        flavour: Flavour::Distroless,
+        app: App::ServeHostname,
+        binaries: &["/serve_hostname"],
+        env: &[DISTROLESS_PATH],
+        entrypoint: &["/serve_hostname"],
+        cmd: &[],
+        latest_version: "1.4",
+        ..BASE
+    },
+    Image {
+        repository: "hashicorp/http-echo",
+        size_bytes: 3_300_000,
+        process: Process::Server {
+            port: 5678,
+            stop_ms: SERVER_STOP_MS,
+        },
+        named_tags: &["latest"],
+        flavour: Flavour::Distroless,
+        app: App::HttpEcho,
+        binaries: &["/http-echo"],
+        env: &[DISTROLESS_PATH],
+        entrypoint: &["/http-echo"],
+        cmd: &[],
+        latest_version: "1.0.0",
+        ..BASE
+    },
+    Image {
+        repository: "registry.k8s.io/e2e-test-images/jessie-dnsutils",
+        size_bytes: 112_000_000,
+        process: Process::Shell,
+        named_tags: &[],
+        binaries: &["nslookup", "dig", "host", "ping", "ps"],
+        cmd: &["bash"],
+        latest_version: "1.3",
+        ..BASE
+    },
+    Image {
+        repository: "curlimages/curl",
+        size_bytes: 11_000_000,
+        process: Process::Shell,
+        named_tags: &["latest"],
+        flavour: Flavour::Alpine,
+        binaries: &["curl", "/entrypoint.sh"],
+        env: &[BUSYBOX_PATH],
+        entrypoint: &["/entrypoint.sh"],
+        cmd: &["curl"],
+        latest_version: "8.17.0",
+        ..BASE
     },
     Image {
         repository: "polinux/stress",

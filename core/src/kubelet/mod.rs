@@ -56,6 +56,9 @@ pub struct Kubelet {
     /// Load generators by name ([`metrics`]): infrastructure outside the cluster, set by the
     /// sandbox.
     loads: BTreeMap<String, metrics::Load>,
+    /// The nodes' data plane (kube-proxy's choices and affinity table), which requests from
+    /// containers go through.
+    pub(crate) plane: crate::network::Dataplane,
 }
 
 impl Kubelet {
@@ -110,8 +113,15 @@ impl Kubelet {
                 .insert(key.clone(), PodRuntime::new(pod, node, ip, now));
         }
         let cached = self.images.entry(node_name.clone()).or_default();
-        let runtime = self.pods.get_mut(key)?;
+        // The pod's runtime is taken out while it runs, so that its processes can reach the
+        // other pods' containers over the network.
+        let mut runtime = self.pods.remove(key)?;
         let mut notes = Vec::new();
+        let origin = crate::network::Origin::Pod {
+            pod: key.clone(),
+            ip: runtime.ip.clone(),
+            node: node_name.clone(),
+        };
         let mut env = Env {
             pod,
             node,
@@ -119,9 +129,62 @@ impl Kubelet {
             cached,
             disks: &mut self.disks,
             notes: &mut notes,
+            net: Some(crate::network::Net {
+                world: crate::network::World {
+                    store,
+                    pods: &self.pods,
+                    now,
+                },
+                plane: &mut self.plane,
+                origin,
+            }),
         };
         runtime.advance(now, &mut env);
+        drop(env);
+        self.pods.insert(key.clone(), runtime);
+        self.deliver_server_logs();
         Some((notes, node_name))
+    }
+}
+
+impl Kubelet {
+    /// Appends what servers logged while answering requests to their containers' logs.
+    fn deliver_server_logs(&mut self) {
+        for line in std::mem::take(&mut self.plane.logs) {
+            if let Some(c) = self
+                .pods
+                .get_mut(&line.pod)
+                .and_then(|p| p.find_mut(&line.container))
+            {
+                c.log.write(line.at, line.stream, &line.text);
+            }
+        }
+    }
+
+    /// The trace of the last request a container or `kubeplay curl` made.
+    pub fn last_trace(&self) -> Option<&crate::network::Trace> {
+        self.plane.last_trace()
+    }
+
+    /// A request from outside the cluster, run against the containers as they are now.
+    pub fn from_outside<R>(
+        &mut self,
+        store: &Store,
+        now: Time,
+        call: impl FnOnce(&mut crate::network::Net<'_>, &Disks) -> R,
+    ) -> R {
+        let mut net = crate::network::Net {
+            world: crate::network::World {
+                store,
+                pods: &self.pods,
+                now,
+            },
+            plane: &mut self.plane,
+            origin: crate::network::Origin::Outside,
+        };
+        let result = call(&mut net, &self.disks);
+        self.deliver_server_logs();
+        result
     }
 }
 

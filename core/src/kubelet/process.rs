@@ -16,6 +16,7 @@ use super::logs::Log;
 use super::sh::machine::{Machine, Stop};
 use super::sh::{Info, Proc, Signal, Stream, Sys, commands};
 use crate::api::meta;
+use crate::network::Net;
 use crate::time::Time;
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash"];
@@ -242,7 +243,13 @@ impl Process {
     }
 
     /// Runs the script up to `until`, writing its output to `log`; notes the exit if it ends.
-    pub fn advance(&mut self, until: Time, disks: &mut Disks, log: &mut Log) {
+    pub fn advance(
+        &mut self,
+        until: Time,
+        disks: &mut Disks,
+        log: &mut Log,
+        mut net: Option<&mut Net<'_>>,
+    ) {
         for _ in 0..64 {
             if self.exited.is_some() || self.wake.is_none_or(|w| w > until) {
                 return;
@@ -267,6 +274,7 @@ impl Process {
                 cwd: info.workdir.clone(),
                 out: Vec::new(),
                 signals: Vec::new(),
+                net: net.as_mut().map(|n| n.reborrow()),
             };
             let stop = machine.run(&mut sys, until);
             let traps = machine.traps_term;
@@ -342,7 +350,14 @@ impl Process {
 
     /// Runs `argv` beside the main process, to its end, as `kubectl exec` and exec probes
     /// and hooks do. Sleeps inside it take no time here; their total is reported.
-    pub fn exec(&self, argv: &[String], disks: &mut Disks, now: Time, tty: bool) -> ExecResult {
+    pub fn exec(
+        &self,
+        argv: &[String],
+        disks: &mut Disks,
+        now: Time,
+        tty: bool,
+        net: Option<Net<'_>>,
+    ) -> ExecResult {
         let mut result = ExecResult::default();
         let Some(first) = argv.first() else {
             result.start_error = Some("no command specified".into());
@@ -381,6 +396,7 @@ impl Process {
             cwd: info.workdir.clone(),
             out: Vec::new(),
             signals: Vec::new(),
+            net,
         };
         let (stop, slept) = machine.run_to_end(&mut sys);
         for chunk in &sys.out {

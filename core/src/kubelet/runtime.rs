@@ -52,6 +52,8 @@ pub struct Env<'a> {
     pub cached: &'a mut BTreeSet<String>,
     pub disks: &'a mut Disks,
     pub notes: &'a mut Vec<Note>,
+    /// The network, as the pod's own processes reach it.
+    pub net: Option<crate::network::Net<'a>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -858,7 +860,7 @@ impl PodRuntime {
             return;
         };
         if let Some(p) = c.process.as_mut() {
-            p.advance(t, env.disks, &mut c.log);
+            p.advance(t, env.disks, &mut c.log, env.net.as_mut());
         }
         // The process ended by itself.
         if let Some((at, code)) = c

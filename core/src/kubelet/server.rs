@@ -104,11 +104,12 @@ impl Kubelet {
         argv: &[String],
         tty: bool,
         now: Time,
+        store: &crate::store::Store,
     ) -> Result<ExecResult, String> {
-        let Some(pod) = self.pods.get_mut(key) else {
+        let Some(pod) = self.pods.get(key) else {
             return Err("pod does not exist".into());
         };
-        let Some(c) = pod.find_mut(container) else {
+        let Some(c) = pod.find(container) else {
             return Err(format!("container not found (\"{container}\")"));
         };
         if !c.is_running() {
@@ -117,7 +118,31 @@ impl Kubelet {
         let Some(process) = c.process.as_ref() else {
             return Err(format!("container not found (\"{container}\")"));
         };
-        let result = process.exec(argv, &mut self.disks, now, tty);
+        let node = store
+            .get(crate::controllers::kind("", "Pod"), &key.namespace, &key.name)
+            .map(|p| crate::api::meta::str_at(p, "/spec/nodeName").to_string())
+            .unwrap_or_default();
+        let net = crate::network::Net {
+            world: crate::network::World {
+                store,
+                pods: &self.pods,
+                now,
+            },
+            plane: &mut self.plane,
+            origin: crate::network::Origin::Pod {
+                pod: key.clone(),
+                ip: pod.ip.clone(),
+                node,
+            },
+        };
+        let result = process.exec(argv, &mut self.disks, now, tty, Some(net));
+        self.deliver_server_logs();
+        let Some(pod) = self.pods.get_mut(key) else {
+            return Err("pod does not exist".into());
+        };
+        let Some(c) = pod.find_mut(container) else {
+            return Err(format!("container not found (\"{container}\")"));
+        };
         if !result.to_main.is_empty() {
             c.log.write(now, super::sh::Stream::Out, &result.to_main);
         }

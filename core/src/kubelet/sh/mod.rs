@@ -82,6 +82,9 @@ pub struct Sys<'a> {
     pub cwd: String,
     pub out: Vec<Chunk>,
     pub signals: Vec<Signal>,
+    /// The cluster network as this container reaches it (`None` where a command runs
+    /// without it, as in tests).
+    pub net: Option<crate::network::Net<'a>>,
 }
 
 impl Sys<'_> {
