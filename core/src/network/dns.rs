@@ -149,6 +149,39 @@ fn endpoint_by_hostname(store: &Store, ns: &str, svc_name: &str, host: &str) -> 
     }
 }
 
+/// CoreDNS's answer to a PTR query for `ip`: a Service's name for its ClusterIP, or the
+/// endpoint name (`10-244-1-5.web.default.svc.cluster.local`) of a pod behind a Service.
+pub fn query_ptr(store: &Store, ip: &str) -> Option<String> {
+    for svc in store.list(kind("", "Service"), None) {
+        let (ns, name) = (meta::namespace(svc), meta::name(svc));
+        if meta::str_at(svc, "/spec/clusterIP") == ip {
+            return Some(format!("{name}.{ns}.svc.{ZONE}"));
+        }
+    }
+    for svc in store.list(kind("", "Service"), None) {
+        let (ns, name) = (meta::namespace(svc), meta::name(svc));
+        for slice in super::proxy::slices_of(store, ns, name) {
+            for ep in meta::array_at(slice, "/endpoints") {
+                if meta::array_at(ep, "/addresses").iter().any(|a| a.as_str() == Some(ip)) {
+                    let host = match meta::str_at(ep, "/hostname") {
+                        "" => ip.replace('.', "-"),
+                        h => h.to_string(),
+                    };
+                    return Some(format!("{host}.{name}.{ns}.svc.{ZONE}"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `10.96.0.1` → `1.0.96.10.in-addr.arpa`.
+pub fn reverse_name(ip: &str) -> String {
+    let mut parts: Vec<&str> = ip.split('.').collect();
+    parts.reverse();
+    format!("{}.in-addr.arpa", parts.join("."))
+}
+
 /// A container's `/etc/resolv.conf`, as a stub resolver reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResolvConf {
