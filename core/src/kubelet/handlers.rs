@@ -197,7 +197,9 @@ pub fn probe(action: &Action, target: &mut Target<'_>, timeout_seconds: i64) -> 
 /// Runs a command in the container for a probe or hook; what it writes to PID 1's output
 /// goes to the container log.
 fn exec(target: &mut Target<'_>, argv: &[String]) -> super::process::ExecResult {
-    let result = target.process.exec(argv, target.disks, target.now, false, None);
+    let result = target
+        .process
+        .exec(argv, target.disks, target.now, false, None);
     if !result.to_main.is_empty() {
         target
             .log

@@ -119,7 +119,11 @@ impl Kubelet {
             return Err(format!("container not found (\"{container}\")"));
         };
         let node = store
-            .get(crate::controllers::kind("", "Pod"), &key.namespace, &key.name)
+            .get(
+                crate::controllers::kind("", "Pod"),
+                &key.namespace,
+                &key.name,
+            )
             .map(|p| crate::api::meta::str_at(p, "/spec/nodeName").to_string())
             .unwrap_or_default();
         let net = crate::network::Net {

@@ -114,7 +114,10 @@ fn headless_endpoints<'a>(store: &'a Store, svc: &Value) -> Vec<(String, Option<
                 "" => None,
                 name => store.get(kind("", "Pod"), ns, name).ok(),
             };
-            for ip in meta::array_at(ep, "/addresses").iter().filter_map(Value::as_str) {
+            for ip in meta::array_at(ep, "/addresses")
+                .iter()
+                .filter_map(Value::as_str)
+            {
                 if !out.iter().any(|(seen, _)| seen == ip) {
                     out.push((ip.to_string(), pod));
                 }
@@ -162,7 +165,10 @@ pub fn query_ptr(store: &Store, ip: &str) -> Option<String> {
         let (ns, name) = (meta::namespace(svc), meta::name(svc));
         for slice in super::proxy::slices_of(store, ns, name) {
             for ep in meta::array_at(slice, "/endpoints") {
-                if meta::array_at(ep, "/addresses").iter().any(|a| a.as_str() == Some(ip)) {
+                if meta::array_at(ep, "/addresses")
+                    .iter()
+                    .any(|a| a.as_str() == Some(ip))
+                {
                     let host = match meta::str_at(ep, "/hostname") {
                         "" => ip.replace('.', "-"),
                         h => h.to_string(),
@@ -290,7 +296,8 @@ mod tests {
 
     #[test]
     fn hosts_file() {
-        let hosts = "127.0.0.1\tlocalhost\n10.244.1.4\tweb-0.nginx.default.svc.cluster.local\tweb-0\n";
+        let hosts =
+            "127.0.0.1\tlocalhost\n10.244.1.4\tweb-0.nginx.default.svc.cluster.local\tweb-0\n";
         assert_eq!(hosts_lookup(hosts, "web-0"), Some("10.244.1.4".into()));
         assert_eq!(hosts_lookup(hosts, "localhost"), Some("127.0.0.1".into()));
         assert_eq!(hosts_lookup(hosts, "web-1"), None);

@@ -760,7 +760,9 @@ impl Net<'_> {
         if proxy::is_cluster_ip(self.world.store, ip) {
             return false;
         }
-        node_addresses(self.world.store).iter().any(|(_, n)| n == ip)
+        node_addresses(self.world.store)
+            .iter()
+            .any(|(_, n)| n == ip)
             || self
                 .world
                 .pods

@@ -52,9 +52,7 @@ impl Frontend<'_> {
     /// Whether only endpoints on the packet's node may take it.
     pub fn local_only(&self) -> bool {
         match self.via {
-            Via::ClusterIp => {
-                meta::str_at(self.service, "/spec/internalTrafficPolicy") == "Local"
-            }
+            Via::ClusterIp => meta::str_at(self.service, "/spec/internalTrafficPolicy") == "Local",
             Via::NodePort | Via::LoadBalancer => {
                 meta::str_at(self.service, "/spec/externalTrafficPolicy") == "Local"
             }
@@ -242,7 +240,11 @@ pub fn choose(
             all.len()
         ));
     }
-    let key = (front.key(), front.port_name().to_string(), client.to_string());
+    let key = (
+        front.key(),
+        front.port_name().to_string(),
+        client.to_string(),
+    );
     let sticky = meta::str_at(front.service, "/spec/sessionAffinity") == "ClientIP";
     if sticky
         && let Some((ip, until)) = affinity.entries.get(&key)
@@ -251,7 +253,9 @@ pub fn choose(
     {
         let e = (*e).clone();
         let timeout = affinity_timeout(front.service);
-        affinity.entries.insert(key, (e.ip.clone(), now.plus_millis(timeout)));
+        affinity
+            .entries
+            .insert(key, (e.ip.clone(), now.plus_millis(timeout)));
         return Choice::Endpoint(
             e,
             format!("sessionAffinity ClientIP: {client} keeps its endpoint"),
@@ -263,7 +267,9 @@ pub fn choose(
     };
     if sticky {
         let timeout = affinity_timeout(front.service);
-        affinity.entries.insert(key, (e.ip.clone(), now.plus_millis(timeout)));
+        affinity
+            .entries
+            .insert(key, (e.ip.clone(), now.plus_millis(timeout)));
     }
     Choice::Endpoint(
         e,
@@ -360,7 +366,9 @@ mod tests {
 
     #[test]
     fn client_ip_affinity_sticks_until_it_times_out() {
-        let s = svc(json!({"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 10}}}));
+        let s = svc(
+            json!({"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 10}}}),
+        );
         let port = json!({"port": 80});
         let front = Frontend {
             service: &s,

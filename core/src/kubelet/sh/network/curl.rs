@@ -110,7 +110,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
 fn apply(o: &mut Options, short: &str, long: &str, value: String) -> Result<(), String> {
     let seconds = |v: &str| {
         seconds_ms(v).ok_or_else(|| {
-            format!("curl: option {}: expected a proper numerical parameter\n{TRY_HELP}", if long.is_empty() { short } else { long })
+            format!(
+                "curl: option {}: expected a proper numerical parameter\n{TRY_HELP}",
+                if long.is_empty() { short } else { long }
+            )
         })
     };
     match (short, long) {
@@ -153,18 +156,16 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
     };
     let Some(url) = Url::parse(&raw) else {
         let scheme = raw.split("://").next().unwrap_or("");
-        io.err.push_str(&format!(
-            "curl: (1) Protocol \"{scheme}\" not supported\n"
-        ));
+        io.err
+            .push_str(&format!("curl: (1) Protocol \"{scheme}\" not supported\n"));
         return (1, Wait::None);
     };
-    let host_header = o
-        .headers
-        .iter()
-        .find_map(|h| {
-            let (k, v) = h.split_once(':')?;
-            k.trim().eq_ignore_ascii_case("host").then(|| v.trim().to_string())
-        });
+    let host_header = o.headers.iter().find_map(|h| {
+        let (k, v) = h.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("host")
+            .then(|| v.trim().to_string())
+    });
     let agent = o
         .agent
         .clone()
@@ -209,7 +210,9 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         Fetch::NotResolved | Fetch::DnsTimeout => {
             let timed_out = fetched == Fetch::DnsTimeout;
             if o.verbose {
-                err.push_str(&format!("* Could not resolve host: {host}\n* shutting down connection #0\n"));
+                err.push_str(&format!(
+                    "* Could not resolve host: {host}\n* shutting down connection #0\n"
+                ));
             }
             match (timed_out, o.max_ms) {
                 (true, Some(max)) if max < DNS_TIMEOUT_MS => (
@@ -253,7 +256,10 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
                 fail(
                     &mut err,
                     28,
-                    format!("Failed to connect to {host} port {port} after {} ms: {why}", ms + 1),
+                    format!(
+                        "Failed to connect to {host} port {port} after {} ms: {why}",
+                        ms + 1
+                    ),
                 ),
                 ms + 1,
             )
@@ -261,7 +267,11 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         Fetch::Answered(ip, reply) => {
             if o.verbose {
                 err.push_str(&format!("* Host {host}:{port} was resolved.\n* IPv6: (none)\n* IPv4: {ip}\n*   Trying {ip}:{port}...\n* Connected to {host} ({ip}) port {port}\n* using HTTP/1.x\n> {method} {} HTTP/1.1\n> Host: {}\n> User-Agent: {agent}\n> Accept: */*\n", url.path, host_header.clone().unwrap_or_else(|| url.authority())));
-                for h in o.headers.iter().filter(|h| !h.to_ascii_lowercase().starts_with("host:")) {
+                for h in o
+                    .headers
+                    .iter()
+                    .filter(|h| !h.to_ascii_lowercase().starts_with("host:"))
+                {
                     err.push_str(&format!("> {h}\n"));
                 }
                 err.push_str("> \n* Request completely sent off\n");

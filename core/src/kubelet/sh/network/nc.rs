@@ -39,8 +39,10 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         }
         i += 1;
     }
-    let (Some(host), Some(port)) = (words.first(), words.get(1).and_then(|p| p.parse::<u16>().ok()))
-    else {
+    let (Some(host), Some(port)) = (
+        words.first(),
+        words.get(1).and_then(|p| p.parse::<u16>().ok()),
+    ) else {
         io.err.push_str("BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] [PORT]  - listen\n");
         return (1, Wait::None);
     };
@@ -93,7 +95,10 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
                 io.err
                     .push_str(&format!("nc: {host} ({ip}:{port}): Connection timed out\n"));
             }
-            (1, wait_ms.filter(|w| *w < CONNECT_TIMEOUT_MS).unwrap_or(took))
+            (
+                1,
+                wait_ms.filter(|w| *w < CONNECT_TIMEOUT_MS).unwrap_or(took),
+            )
         }
         Fetch::Answered(ip, reply) => {
             if verbose {

@@ -59,9 +59,8 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
             io.out
                 .push_str(&format!("PING {host} ({ip}): 56 data bytes\n"));
         } else {
-            io.out.push_str(&format!(
-                "PING {host} ({ip}) 56(84) bytes of data.\n"
-            ));
+            io.out
+                .push_str(&format!("PING {host} ({ip}) 56(84) bytes of data.\n"));
         }
         return (0, Wait::Forever);
     };

@@ -34,7 +34,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
             continue;
         }
         if let Some((v, used)) = value_of(args, i, "-T", "--timeout") {
-            o.timeout_ms = Some(seconds_ms(&v).ok_or_else(|| format!("wget: invalid number '{v}'\n"))?);
+            o.timeout_ms =
+                Some(seconds_ms(&v).ok_or_else(|| format!("wget: invalid number '{v}'\n"))?);
             i += used;
             continue;
         }
@@ -64,7 +65,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
                         's' => o.spider = true,
                         'c' => {}
                         'O' | 'T' | 'U' | 'P' | 'Y' => {
-                            let rest: String = chars.get(k + 1..).unwrap_or_default().iter().collect();
+                            let rest: String =
+                                chars.get(k + 1..).unwrap_or_default().iter().collect();
                             let value = if rest.is_empty() {
                                 used = 2;
                                 args.get(i + 1).cloned().ok_or_else(usage)?
@@ -109,7 +111,8 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         return (1, Wait::None);
     };
     let Some(url) = Url::parse(&raw) else {
-        io.err.push_str(&format!("wget: not an http or ftp url: {raw}\n"));
+        io.err
+            .push_str(&format!("wget: not an http or ftp url: {raw}\n"));
         return (1, Wait::None);
     };
     let host_header = o.headers.iter().find_map(|h| {
