@@ -239,6 +239,14 @@ impl Cluster {
         }
     }
 
+    /// The hops of the last request made in the cluster (from a pod's `curl`/`wget`/
+    /// `nslookup`, or `kubeplay curl`), for the page to animate.
+    pub fn last_trace(&mut self) -> Option<crate::network::Trace> {
+        self.sim
+            .kubelet_call(None, |kubelet, _, _| kubelet.last_trace().cloned())
+            .flatten()
+    }
+
     /// The shell's prompt, e.g. `kubeplay:default$ `.
     pub fn prompt(&self) -> String {
         self.shell.prompt()

@@ -36,7 +36,11 @@ Sandbox commands (the cluster owner's hands; not part of kubectl):
 pub fn run(args: &[String], sim: &mut Sim, namespace: &str) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match words.as_slice() {
-        [] | ["help" | "--help" | "-h"] => Ok(format!("{HELP}{}", crate::load::USAGE)),
+        [] | ["help" | "--help" | "-h"] => Ok(format!(
+            "{HELP}{}{}",
+            crate::load::USAGE,
+            crate::network::outside::HELP
+        )),
         ["addon", "enable", name] => crate::addons::enable(name, sim),
         ["addon", "disable", name] => crate::addons::disable(name, sim),
         ["addon"] | ["addon", "list"] => Ok(crate::addons::list(sim)),
@@ -47,6 +51,15 @@ pub fn run(args: &[String], sim: &mut Sim, namespace: &str) -> Output {
         ["node", "start", name] => power(name, true, sim),
         ["node", "remove", name] => remove(name, sim),
         ["why", "pod" | "pods" | "po", rest @ ..] => why(rest, sim, namespace),
+        ["curl", rest @ ..] => {
+            let (stdout, stderr, exit_code) = crate::network::outside::curl(rest, sim);
+            return Output {
+                stdout,
+                stderr,
+                exit_code,
+            };
+        }
+        ["trace"] => crate::network::outside::last(sim),
         ["why", ..] => Err(
             "kubeplay: usage: kubeplay why pod NAME [-n NAMESPACE] (only pods are scheduled)\n"
                 .to_string(),

@@ -19,8 +19,8 @@ use crate::controllers::{
     self, Controller, Ctx, EventNote, ObjectKey, Op, apiservice, clusterrole_aggregation, crd,
     cronjob, daemonset, deployment, disruption, endpoints, endpointslice, garbage_collector,
     ingress_nginx, job, local_path, namespace, node_lifecycle, persistentvolume, pod_gc,
-    podautoscaler, replicaset, replication_controller, resourcequota, serviceaccount, statefulset,
-    taint_eviction, ttl_after_finished,
+    podautoscaler, replicaset, replication_controller, resourcequota, service_lb, serviceaccount,
+    statefulset, taint_eviction, ttl_after_finished,
 };
 use crate::event_correlator::{COMBINED_PREFIX, Correlator, Verdict};
 use crate::kubelet::{Kubelet, heartbeat::NodeHeartbeat};
@@ -112,6 +112,7 @@ impl Sim {
                 Box::new(garbage_collector::GarbageCollector),
                 Box::new(endpoints::EndpointsController),
                 Box::new(endpointslice::EndpointSliceController),
+                Box::new(service_lb::ServiceLoadBalancerController::default()),
                 Box::new(node_lifecycle::NodeLifecycleController),
                 Box::new(taint_eviction::TaintEvictionController::default()),
                 Box::new(pod_gc::PodGarbageCollector::default()),

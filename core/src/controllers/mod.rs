@@ -30,6 +30,7 @@ pub mod podautoscaler;
 pub mod replicaset;
 pub mod replication_controller;
 pub mod resourcequota;
+pub mod service_lb;
 pub mod serviceaccount;
 pub mod statefulset;
 pub mod taint_eviction;

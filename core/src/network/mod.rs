@@ -19,6 +19,7 @@
 pub mod cidr;
 pub mod dns;
 pub mod ingress;
+pub mod outside;
 pub mod policy;
 pub mod proxy;
 
@@ -434,6 +435,12 @@ impl Net<'_> {
         if !listening || nodes.iter().any(|(_, n)| *n == target) {
             return None;
         }
+        let key = key.clone();
+        let client = self.origin.ip().to_string();
+        if !self.policy_allows(&key, &target, 53, "UDP", &client, trace) {
+            return None;
+        }
+        let key = &key;
         Some(DnsServer::CoreDns {
             pod: format!("{}/{}", key.namespace, key.name),
             node: runtime_node(self.world.store, key),
@@ -589,12 +596,18 @@ impl Net<'_> {
             );
             return Err(Refusal::Timeout);
         }
-        if let Some((key, _)) = self.runtime_at(ip) {
-            let key = key.clone();
-            let node = runtime_node(store, &key);
-            return self.deliver(&key, ip, port, &node, &client, trace);
-        }
         if let Some((name, _)) = nodes.iter().find(|(_, n)| n == ip) {
+            // The node's own address: what listens there are its host-network pods.
+            let host_pod = self
+                .world
+                .pods
+                .iter()
+                .filter(|(_, r)| r.ip == ip)
+                .find(|(_, r)| listener(r, port).is_some())
+                .map(|(k, _)| k.clone());
+            if let Some(key) = host_pod {
+                return self.deliver(&key, ip, port, name, &client, trace);
+            }
             trace.hop(
                 Step::Refused,
                 name,
@@ -602,6 +615,11 @@ impl Net<'_> {
                 format!("node {name} has nothing listening on port {port}"),
             );
             return Err(Refusal::Refused);
+        }
+        if let Some((key, _)) = self.runtime_at(ip) {
+            let key = key.clone();
+            let node = runtime_node(store, &key);
+            return self.deliver(&key, ip, port, &node, &client, trace);
         }
         trace.hop(
             Step::Dropped,
@@ -643,7 +661,7 @@ impl Net<'_> {
         trace: &mut Trace,
     ) -> Result<Backend, Refusal> {
         let pod_name = format!("{}/{}", key.namespace, key.name);
-        if !self.policy_allows(key, port, trace) {
+        if !self.policy_allows(key, ip, port, "TCP", client, trace) {
             return Err(Refusal::Timeout);
         }
         let Some(runtime) = self.world.pods.get(key) else {
@@ -676,10 +694,76 @@ impl Net<'_> {
         }
     }
 
-    /// NetworkPolicy's say on a packet reaching `pod` on `port`. No policy engine is wired
-    /// in yet (network/policy.rs plugs in here): every packet passes.
-    fn policy_allows(&mut self, _pod: &ObjectKey, _port: u16, _trace: &mut Trace) -> bool {
-        true
+    /// NetworkPolicy's say on a packet from this origin (seen as `client` by the
+    /// destination, after any masquerading) to `pod` on `port`: both verdicts become hops;
+    /// a denial drops the packet.
+    fn policy_allows(
+        &mut self,
+        pod: &ObjectKey,
+        ip: &str,
+        port: u16,
+        protocol: &str,
+        client: &str,
+        trace: &mut Trace,
+    ) -> bool {
+        let store = self.world.store;
+        let Ok(dst_pod) = store.get(kind("", "Pod"), &pod.namespace, &pod.name) else {
+            return true;
+        };
+        let src_pod = match &self.origin {
+            Origin::Pod { pod, .. } => store
+                .get(kind("", "Pod"), &pod.namespace, &pod.name)
+                .ok()
+                .filter(|p| p.pointer("/spec/hostNetwork") != Some(&Value::Bool(true))),
+            Origin::Outside => None,
+        };
+        let src_pod = src_pod.filter(|_| client == self.origin.ip());
+        let src = policy::Peer {
+            pod: src_pod,
+            ip: client,
+        };
+        let dst = policy::Peer {
+            pod: Some(dst_pod),
+            ip,
+        };
+        let outcome = policy::evaluate(store, &src, &dst, port, protocol);
+        let dst_name = format!("{}/{}", pod.namespace, pod.name);
+        let node = meta::str_at(dst_pod, "/spec/nodeName").to_string();
+        let origin_node = self.origin_node();
+        let src_name = match &self.origin {
+            Origin::Pod { pod, .. } => format!("pod {}/{}", pod.namespace, pod.name),
+            Origin::Outside => format!("client {client}"),
+        };
+        for (direction, verdict, at, subject) in [
+            ("egress", &outcome.egress, &origin_node, &src_name),
+            (
+                "ingress",
+                &outcome.ingress,
+                &node,
+                &format!("pod {dst_name}"),
+            ),
+        ] {
+            let text = match verdict {
+                // Unselected pods, and traffic from the pod's own node, which no policy blocks.
+                policy::Verdict::NotIsolated => continue,
+                policy::Verdict::Allowed(by) if by.is_empty() => continue,
+                policy::Verdict::Allowed(by) => format!(
+                    "{direction} of {subject} to port {port}/{protocol}: allowed by NetworkPolicy {}",
+                    by.join(", ")
+                ),
+                policy::Verdict::Denied(by) => format!(
+                    "{direction} of {subject} to port {port}/{protocol}: denied — selected by NetworkPolicy {}, none allows it; the packet is dropped",
+                    by.join(", ")
+                ),
+            };
+            let step = if verdict.allows() {
+                Step::Policy
+            } else {
+                Step::Dropped
+            };
+            trace.hop(step, at, &dst_name, text);
+        }
+        outcome.allowed()
     }
 
     /// Sends an HTTP request on an open connection; the server's answer (and its log lines,

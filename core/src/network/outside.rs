@@ -1,0 +1,227 @@
+//! Requests from outside the cluster: `kubeplay curl [--trace] [-H 'Host: x'] URL` from the
+//! learner's machine (kind's docker network, where the nodes' addresses, their NodePorts and
+//! the LoadBalancer IPs are reachable), and `kubeplay trace`, the hops of the last request
+//! made anywhere. Cluster DNS is not reachable from outside: URLs name addresses.
+
+use super::{CONNECT_TIMEOUT_MS, HttpRequest, Net, Refusal, Reply, Trace, dns};
+use crate::kubelet::fs::Disks;
+use crate::sim::Sim;
+
+pub const HELP: &str = "\
+  kubeplay curl [--trace] [-i] [-H 'Host: NAME'] [-m SECONDS] URL
+                                     an HTTP request from outside the cluster (your machine on
+                                     kind's network): node addresses with NodePorts,
+                                     LoadBalancer IPs; --trace prints the hops it took
+  kubeplay trace                     the hops of the last request (from a pod or from outside)
+";
+
+/// `kubeplay curl ...`: what it printed on stdout, on stderr, and its exit code.
+pub fn curl(args: &[&str], sim: &mut Sim) -> (String, String, i32) {
+    let (mut trace_too, mut include, mut host, mut max_ms, mut url) =
+        (false, false, None, None, None);
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        match *w {
+            "--trace" => trace_too = true,
+            "-i" | "--include" => include = true,
+            "-s" | "-sS" | "-S" | "--silent" => {}
+            "-H" | "--header" => {
+                let h = words.next().copied().unwrap_or("");
+                if let Some((k, v)) = h.split_once(':')
+                    && k.trim().eq_ignore_ascii_case("host")
+                {
+                    host = Some(v.trim().to_string());
+                }
+            }
+            "-m" | "--max-time" => {
+                max_ms = words
+                    .next()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .map(|s| (s * 1000.0) as i64);
+            }
+            w if w.starts_with('-') => {
+                return (
+                    String::new(),
+                    format!("kubeplay: curl: unknown option {w}\n\n{HELP}"),
+                    2,
+                );
+            }
+            w => url = Some(w.to_string()),
+        }
+    }
+    let Some(url) = url else {
+        return (
+            String::new(),
+            format!("kubeplay: curl: which URL?\n\n{HELP}"),
+            2,
+        );
+    };
+    let Some(parsed) = Target::parse(&url) else {
+        return (
+            String::new(),
+            "curl: (3) URL rejected: Bad hostname\n".to_string(),
+            3,
+        );
+    };
+    let outcome = sim.kubelet_call(None, |kubelet, store, now| {
+        kubelet.from_outside(store, now, |net, disks| {
+            request(net, disks, &parsed, host.as_deref())
+        })
+    });
+    let Some((result, trace)) = outcome else {
+        return (String::new(), "kubeplay: no kubelet\n".into(), 1);
+    };
+    let (mut out, mut err, code, waited) = match result {
+        Outcome::NotResolved => (
+            String::new(),
+            format!(
+                "curl: (6) Could not resolve host: {}\nkubeplay: cluster DNS names resolve inside the cluster only; from outside use a node address with a NodePort, or a LoadBalancer IP\n",
+                parsed.host
+            ),
+            6,
+            0,
+        ),
+        Outcome::Refused => (
+            String::new(),
+            format!(
+                "curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server\n",
+                parsed.host, parsed.port
+            ),
+            7,
+            0,
+        ),
+        Outcome::TimedOut => {
+            let (ms, why) = match max_ms {
+                Some(m) if m < CONNECT_TIMEOUT_MS => (m + 1, "Timeout was reached"),
+                _ => (CONNECT_TIMEOUT_MS + 1, "Couldn't connect to server"),
+            };
+            (
+                String::new(),
+                format!(
+                    "curl: (28) Failed to connect to {} port {} after {ms} ms: {why}\n",
+                    parsed.host, parsed.port
+                ),
+                28,
+                ms,
+            )
+        }
+        Outcome::Answered(Reply::Empty) => (
+            String::new(),
+            "curl: (52) Empty reply from server\n".into(),
+            52,
+            0,
+        ),
+        Outcome::Answered(Reply::Http {
+            status,
+            reason,
+            headers,
+            body,
+        }) => {
+            let mut out = String::new();
+            if include {
+                out.push_str(&format!("HTTP/1.1 {status} {reason}\r\n"));
+                for (k, v) in headers {
+                    out.push_str(&format!("{k}: {v}\r\n"));
+                }
+                out.push_str("\r\n");
+            }
+            out.push_str(&body);
+            (out, String::new(), 0, 0)
+        }
+    };
+    if waited > 0 {
+        sim.advance(waited);
+    }
+    if trace_too {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        err.push_str(&trace.render());
+    }
+    (out, err, code)
+}
+
+/// `kubeplay trace`: the last request's hops.
+pub fn last(sim: &mut Sim) -> Result<String, String> {
+    sim.kubelet_call(None, |kubelet, _, _| {
+        kubelet.last_trace().map(Trace::render)
+    })
+    .flatten()
+    .ok_or_else(|| {
+        "kubeplay: no request yet (run curl, wget or nslookup in a pod, or kubeplay curl)\n"
+            .to_string()
+    })
+}
+
+struct Target {
+    host: String,
+    port: u16,
+    path: String,
+    authority: String,
+}
+
+impl Target {
+    fn parse(url: &str) -> Option<Target> {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (rest.get(..i)?, rest.get(i..)?.to_string()),
+            None => (rest, "/".to_string()),
+        };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().ok()?),
+            None => (authority, 80),
+        };
+        (!host.is_empty()).then(|| Target {
+            host: host.to_string(),
+            port,
+            path,
+            authority: authority.to_string(),
+        })
+    }
+}
+
+enum Outcome {
+    NotResolved,
+    Refused,
+    TimedOut,
+    Answered(Reply),
+}
+
+fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> (Outcome, Trace) {
+    let mut trace = Trace::new(
+        &format!("GET http://{}{}", t.authority, t.path),
+        &net.origin,
+    );
+    let outcome = if !dns::is_ipv4(&t.host) {
+        trace.outcome = format!("could not resolve {}", t.host);
+        Outcome::NotResolved
+    } else {
+        match net.connect(&t.host, t.port, &mut trace) {
+            Err(Refusal::Refused) => {
+                trace.outcome = format!("connection to {}:{} refused", t.host, t.port);
+                Outcome::Refused
+            }
+            Err(Refusal::Timeout) => {
+                trace.outcome = format!("connection to {}:{} timed out", t.host, t.port);
+                Outcome::TimedOut
+            }
+            Ok(backend) => {
+                let host_header = host.map(str::to_string).unwrap_or(t.authority.clone());
+                let req = HttpRequest {
+                    method: "GET",
+                    path: &t.path,
+                    host: &host_header,
+                    user_agent: "curl/8.14.1",
+                };
+                let reply = net.http(disks, &backend, &req, &mut trace);
+                trace.outcome = match &reply {
+                    Reply::Http { status, reason, .. } => format!("{status} {reason}"),
+                    Reply::Empty => "empty reply".into(),
+                };
+                Outcome::Answered(reply)
+            }
+        }
+    };
+    net.plane.record(trace.clone());
+    (outcome, trace)
+}
