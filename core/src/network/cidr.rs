@@ -3,7 +3,7 @@
 //! set past the prefix is taken as its subnet), containment, and "strict subset" for
 //! `except`. IPv4 and IPv6; an IPv4 address never falls inside an IPv6 block or the other way.
 
-use std::net::Ipv6Addr;
+use core::net::Ipv6Addr;
 
 /// An address: IPv4 as its 32 bits, IPv6 as its 128.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
