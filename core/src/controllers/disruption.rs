@@ -403,11 +403,8 @@ fn go_label_selector(selector: Option<&Value>) -> String {
         .into_iter()
         .flatten()
         .map(|e| {
-            let values: Vec<&str> = e
-                .get("values")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
+            let values: Vec<&str> = meta::array_at(e, "/values")
+                .iter()
                 .filter_map(Value::as_str)
                 .collect();
             format!(

@@ -205,16 +205,7 @@ pub fn resource_replicas(
     mut metrics: PodMetrics,
     now: Time,
 ) -> Result<Proposal, String> {
-    if pods.is_empty() {
-        return Err("no pods returned by selector while calculating replica count".into());
-    }
-    let (ready, unready, missing, ignored) = group_pods(pods, &metrics, resource, now);
-    for pod in ignored.iter().chain(&unready) {
-        metrics.remove(pod);
-    }
-    if metrics.is_empty() {
-        return Err("did not receive metrics for targeted pods (pods might be unready)".into());
-    }
+    let (ready, unready, missing) = trusted_metrics(pods, &mut metrics, resource, now)?;
     let requests = requests(pods, container, resource)?;
     let (ratio, utilization, raw) = utilization_ratio(&metrics, &requests, target)?;
     let unchanged = Proposal {
@@ -222,36 +213,85 @@ pub fn resource_replicas(
         utilization,
         raw,
     };
-    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && missing.is_empty() {
-        if within_tolerance(ratio) {
-            return Ok(unchanged);
-        }
-        return Ok(Proposal {
-            replicas: (ratio * ready as f64).ceil() as i32,
-            ..unchanged
-        });
+    if let Some(answer) = first_pass(ratio, ready, &unready, &missing, unchanged) {
+        return Ok(answer);
     }
-    if ratio < 1.0 {
-        // On a scale-down, missing pods are assumed to use their whole request (or the
-        // target, when it is above 100%).
-        let fallback = i64::from(target.max(100));
-        for pod in &missing {
-            let request = requests.get(pod).copied().unwrap_or(0);
-            metrics.insert(pod.clone(), filler(request * fallback / 100));
-        }
-    } else if ratio > 1.0 {
-        for pod in &missing {
-            metrics.insert(pod.clone(), filler(0));
-        }
-    }
-    if scale_up_with_unready {
-        for pod in &unready {
-            metrics.insert(pod.clone(), filler(0));
-        }
-    }
+    // On a scale-down, missing pods are assumed to use their whole request (or the target,
+    // when it is above 100%).
+    let fallback = i64::from(target.max(100));
+    assume_metrics(&mut metrics, ratio, &unready, &missing, |pod| {
+        requests.get(pod).copied().unwrap_or(0) * fallback / 100
+    });
     let (new_ratio, _, _) = utilization_ratio(&metrics, &requests, target)?;
     rebalanced(current, ratio, new_ratio, metrics.len(), unchanged)
+}
+
+/// The metrics both calculators trust: pods grouped, the metrics of ignored and unready pods
+/// dropped. Returns (ready count, unready pods, pods missing metrics).
+fn trusted_metrics(
+    pods: &[&Value],
+    metrics: &mut PodMetrics,
+    resource: &str,
+    now: Time,
+) -> Result<(usize, BTreeSet<String>, BTreeSet<String>), String> {
+    if pods.is_empty() {
+        return Err("no pods returned by selector while calculating replica count".into());
+    }
+    let (ready, unready, missing, ignored) = group_pods(pods, metrics, resource, now);
+    for pod in ignored.iter().chain(&unready) {
+        metrics.remove(pod);
+    }
+    if metrics.is_empty() {
+        return Err("did not receive metrics for targeted pods (pods might be unready)".into());
+    }
+    Ok((ready, unready, missing))
+}
+
+/// The first pass: with every pod's metric trusted (no missing pods, and no unready pods on a
+/// scale-up) the answer is the ratio over the ready pods, or no change within the tolerance.
+/// `None` when a second pass with assumed metrics is needed.
+fn first_pass(
+    ratio: f64,
+    ready: usize,
+    unready: &BTreeSet<String>,
+    missing: &BTreeSet<String>,
+    unchanged: Proposal,
+) -> Option<Proposal> {
+    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
+    if scale_up_with_unready || !missing.is_empty() {
+        return None;
+    }
+    if within_tolerance(ratio) {
+        return Some(unchanged);
+    }
+    Some(Proposal {
+        replicas: (ratio * ready as f64).ceil() as i32,
+        ..unchanged
+    })
+}
+
+/// Fills in metrics for the second pass, against the direction of the first: missing pods use
+/// `scale_down_value` on a scale-down and nothing on a scale-up; unready pods use nothing on a
+/// scale-up.
+fn assume_metrics(
+    metrics: &mut PodMetrics,
+    ratio: f64,
+    unready: &BTreeSet<String>,
+    missing: &BTreeSet<String>,
+    scale_down_value: impl Fn(&String) -> i64,
+) {
+    for pod in missing {
+        if ratio < 1.0 {
+            metrics.insert(pod.clone(), filler(scale_down_value(pod)));
+        } else if ratio > 1.0 {
+            metrics.insert(pod.clone(), filler(0));
+        }
+    }
+    if ratio > 1.0 {
+        for pod in unready {
+            metrics.insert(pod.clone(), filler(0));
+        }
+    }
 }
 
 /// A metric assumed for a pod that has none (or whose one is not trusted).
@@ -298,46 +338,17 @@ pub fn plain_replicas(
     mut metrics: PodMetrics,
     now: Time,
 ) -> Result<Proposal, String> {
-    if pods.is_empty() {
-        return Err("no pods returned by selector while calculating replica count".into());
-    }
-    let (ready, unready, missing, ignored) = group_pods(pods, &metrics, resource, now);
-    for pod in ignored.iter().chain(&unready) {
-        metrics.remove(pod);
-    }
-    if metrics.is_empty() {
-        return Err("did not receive metrics for targeted pods (pods might be unready)".into());
-    }
+    let (ready, unready, missing) = trusted_metrics(pods, &mut metrics, resource, now)?;
     let (ratio, usage) = usage_ratio(&metrics, target);
     let unchanged = Proposal {
         replicas: current,
         utilization: 0,
         raw: usage,
     };
-    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && missing.is_empty() {
-        if within_tolerance(ratio) {
-            return Ok(unchanged);
-        }
-        return Ok(Proposal {
-            replicas: (ratio * ready as f64).ceil() as i32,
-            ..unchanged
-        });
+    if let Some(answer) = first_pass(ratio, ready, &unready, &missing, unchanged) {
+        return Ok(answer);
     }
-    if ratio < 1.0 {
-        for pod in &missing {
-            metrics.insert(pod.clone(), filler(target));
-        }
-    } else if ratio > 1.0 {
-        for pod in &missing {
-            metrics.insert(pod.clone(), filler(0));
-        }
-    }
-    if scale_up_with_unready {
-        for pod in &unready {
-            metrics.insert(pod.clone(), filler(0));
-        }
-    }
+    assume_metrics(&mut metrics, ratio, &unready, &missing, |_| target);
     let (new_ratio, _) = usage_ratio(&metrics, target);
     rebalanced(current, ratio, new_ratio, metrics.len(), unchanged)
 }

@@ -70,11 +70,8 @@ fn label_selector(expression: &str) -> Result<(Map<String, Value>, Vec<String>),
         .into_iter()
         .flatten()
         .map(|e| {
-            let values: Vec<&str> = e
-                .get("values")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
+            let values: Vec<&str> = meta::array_at(e, "/values")
+                .iter()
                 .filter_map(Value::as_str)
                 .collect();
             format!(
