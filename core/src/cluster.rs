@@ -260,6 +260,15 @@ impl Cluster {
             .insert(path.to_string(), contents.to_string());
     }
 
+    /// Evaluates a lesson's or drill's checks against the cluster as it is now, in order.
+    /// Read-only: nothing is written, journaled or printed, and the clock does not move.
+    pub fn evaluate_checks(
+        &mut self,
+        checks: &[crate::lessons::Check],
+    ) -> Vec<crate::lessons::CheckResult> {
+        crate::lessons::evaluate::evaluate(&mut self.sim, &self.shell, checks)
+    }
+
     /// The learner's objects as a multi-document YAML bundle that `kubectl apply -f` in a
     /// fresh cluster turns back into them (see [`crate::export`]).
     pub fn export_yaml(&self) -> String {

@@ -15,6 +15,7 @@
 //! - [`kubectl`]: the client: a shell line becomes API calls and printed output.
 //! - [`sandbox`]: the cluster owner's hands (`kubeplay node add|stop|start|remove`).
 //! - [`graph`]: a view model of the cluster for pictures.
+//! - [`lessons`]: lesson files read, and exercises' checks evaluated against the cluster.
 //! - [`cluster`]: the handle the page and the CLI hold: run a line, advance time, look.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -31,6 +32,7 @@ pub mod export;
 pub mod graph;
 pub mod kubectl;
 pub mod kubelet;
+pub mod lessons;
 pub mod load;
 pub mod network;
 pub mod quota;

@@ -10,7 +10,7 @@
 mod builtins;
 mod expand;
 mod foreground;
-mod lex;
+pub(crate) mod lex;
 
 use std::collections::BTreeMap;
 

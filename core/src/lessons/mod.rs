@@ -1,0 +1,71 @@
+//! Lessons as data: the reader of the files in `lessons/` (see `lessons/FORMAT.md`) and the
+//! evaluation of their exercises' checks against a cluster.
+//!
+//! Everything here is pure over strings and the cluster's state (the core does no I/O): the
+//! page and the native test read the files and hand their text in.
+//! - [`document`]: a language file (`en.md`, `ko.md`) → [`Lesson`]: front matter and blocks.
+//! - [`checks`]: `exercises.yaml` and drills → [`Exercise`], [`Drill`], [`Check`].
+//! - [`focus`]: `focus:` links → [`FocusTarget`].
+//! - [`evaluate`]: checks against a cluster → [`CheckResult`]s, with no side effects.
+
+pub mod checks;
+pub mod document;
+pub mod evaluate;
+pub mod focus;
+
+pub use checks::{
+    Check, CheckKind, Compare, CountCompare, Drill, DrillTask, Exercise, Expect, Localized,
+    ObjectRef, RequestFrom, Scope, parse_drill, parse_exercises,
+};
+pub use document::{Block, ExerciseText, Lesson, LessonKind, parse_lesson};
+pub use evaluate::{CheckResult, TaskReport, grade_drill};
+pub use focus::{FocusTarget, parse_focus};
+
+/// Why a lesson file, an exercises file or a drill could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LessonError {
+    /// The 1-based line of the file the problem is at, when known.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl LessonError {
+    /// An error at `line` (1-based).
+    pub fn at(line: usize, message: impl Into<String>) -> LessonError {
+        LessonError {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    /// An error with no position.
+    pub fn new(message: impl Into<String>) -> LessonError {
+        LessonError {
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// A YAML decoding error, with its line shifted by `first_line - 1` (the YAML's first line
+    /// within the file).
+    pub(crate) fn yaml(error: &serde_saphyr::Error, first_line: usize) -> LessonError {
+        let line = error
+            .location()
+            .map(|l| usize::try_from(l.line()).unwrap_or(0).max(1) + first_line - 1);
+        LessonError {
+            line,
+            message: error.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for LessonError {}
