@@ -1,8 +1,8 @@
 //! Every lesson in `lessons/` (and every drill in `lessons/drills/`) read and run natively, as
 //! `lessons/FORMAT.md` requires: both language files agree (front matter, `run` blocks,
 //! `yaml file=` blocks, exercise ids, which equal `exercises.yaml`'s); then on a fresh default
-//! cluster (the page's seed) the files are written, `setup.sh` runs, every exercise's checks
-//! fail on that starting state, and the document is walked in order: each `run` block runs
+//! cluster (the page's seed) the files are written, `setup.sh` runs and the cluster settles
+//! (15 quiet seconds, at most two minutes of virtual time), every exercise's checks fail on that starting state, and the document is walked in order: each `run` block runs
 //! (succeeding, or failing at its last line when marked `fails`), and at each exercise its
 //! solution runs and its checks then pass.
 //!
@@ -207,6 +207,12 @@ fn shown(command: &str, out: &kubeplay_core::Output) -> String {
     )
 }
 
+/// Lets the cluster come to rest after a setup, as it does in the page while the learner reads
+/// (15 quiet seconds, at most two minutes of virtual time): the starting state is the settled one.
+fn settle(cluster: &mut Cluster) {
+    cluster.run_until_settled(15_000, 120_000);
+}
+
 /// Runs a script command by command; with `fails`, the last must fail and the others succeed.
 fn run_script(cluster: &mut Cluster, script: &str, fails: bool) -> Result<(), String> {
     let commands: Vec<String> = split_commands(script)
@@ -249,6 +255,7 @@ fn run_lesson(lesson: &Loaded) -> Result<(), String> {
     }
     if let Some(setup) = &lesson.setup {
         run_script(&mut cluster, setup, false).map_err(|e| format!("setup.sh: {e}"))?;
+        settle(&mut cluster);
     }
     for exercise in &lesson.exercises {
         let results = cluster.evaluate_checks(&exercise.checks);
@@ -343,6 +350,7 @@ fn run_drill(text: &str, file_id: &str) -> Result<(), String> {
     let mut cluster = Cluster::new_default(SEED);
     if !drill.setup.trim().is_empty() {
         run_script(&mut cluster, &drill.setup, false).map_err(|e| format!("setup: {e}"))?;
+        settle(&mut cluster);
     }
     for task in &drill.tasks {
         if cluster
@@ -489,8 +497,318 @@ fn example_lesson_reads_and_runs() {
         .filter(|b| matches!(b, Block::Run { .. }))
         .count();
     assert_eq!(runs, 2, "the run block inside the ````text fence is code");
-    assert_eq!(lesson.exercises.len(), 2);
+    assert_eq!(lesson.exercises.len(), 3);
     if let Err(e) = run_lesson(&lesson) {
         panic!("{e}");
     }
+}
+
+/// Evaluating checks changes nothing: not the clock, not the objects, not the servers' logs,
+/// not the last request's trace, not kube-proxy's choices.
+#[test]
+fn checks_have_no_side_effects() {
+    let mut cluster = Cluster::new_default(SEED);
+    for line in [
+        "kubectl create deployment web --image=nginx --replicas=2",
+        "kubectl expose deployment web --port=80",
+        "kubectl rollout status deployment web --timeout=60s",
+        "kubectl run client --image=busybox -- sleep 3600",
+        "kubectl wait --for=condition=Ready pod/client --timeout=60s",
+    ] {
+        assert!(cluster.exec(line).success(), "{line}");
+    }
+    let exercises = parse_exercises(
+        r#"
+- id: all
+  solution: ""
+  checks:
+    - request: {from: pod/client, to: 'http://web', expect: answered, body_contains: nginx}
+    - request: {from: outside, to: '172.18.0.2:30999', expect: refused}
+    - kubectl: get pods -o wide
+      contains: client
+    - kubectl: logs deployment/web
+      matches: '.*'
+    - event: {reason: ScalingReplicaSet}
+    - count: pods
+      equals: 3
+"#,
+    )
+    .unwrap_or_default();
+    let checks = &exercises
+        .first()
+        .map(|e| e.checks.clone())
+        .unwrap_or_default();
+    assert_eq!(checks.len(), 6);
+    let look = |cluster: &mut Cluster| {
+        let logs = cluster.exec("kubectl logs -l app=web --prefix");
+        (
+            cluster.now(),
+            cluster.revision(),
+            logs,
+            cluster.last_trace(),
+        )
+    };
+    let before = look(&mut cluster);
+    let before_export = cluster.export_yaml();
+    for _ in 0..3 {
+        let results = cluster.evaluate_checks(checks);
+        let failed = failed_checks(&results);
+        assert!(failed.is_empty(), "{failed}");
+    }
+    assert_eq!(cluster.export_yaml(), before_export);
+    assert_eq!(look(&mut cluster), before);
+    // A real request afterwards picks the same endpoint as it would have without the checks.
+    let mut twin = Cluster::new_default(SEED);
+    for line in [
+        "kubectl create deployment web --image=nginx --replicas=2",
+        "kubectl expose deployment web --port=80",
+        "kubectl rollout status deployment web --timeout=60s",
+        "kubectl run client --image=busybox -- sleep 3600",
+        "kubectl wait --for=condition=Ready pod/client --timeout=60s",
+        "kubectl logs -l app=web --prefix",
+    ] {
+        twin.exec(line);
+    }
+    let curl = "kubectl exec client -- wget -qO- http://web >/dev/null; kubeplay trace";
+    assert_eq!(cluster.exec(curl), twin.exec(curl));
+}
+
+/// Each kind of check, passing and failing, with the detail it reports, on one small cluster.
+#[test]
+fn each_check_kind_passes_and_fails() {
+    let mut cluster = Cluster::new_default(SEED);
+    for line in [
+        "kubectl create deployment web --image=nginx:1.27 --replicas=2",
+        "kubectl expose deployment web --port=80",
+        "kubectl create namespace dev",
+        "kubectl run client --image=busybox -- sleep 3600",
+        "kubectl run broken --image=nginx:no-such-tag",
+        "kubectl rollout status deployment web --timeout=60s",
+        "kubectl wait --for=condition=Ready pod/client --timeout=60s",
+        "kubectl create networkpolicy deny --dry-run=client -o yaml >/dev/null || true",
+        "sleep 5",
+    ] {
+        cluster.exec(line);
+    }
+    let table: &[(&str, bool, &str)] = &[
+        // object
+        ("object: deployment/web", true, "exists"),
+        ("object: deploy/nope", false, "not found"),
+        ("object: deploy/nope\nabsent: true", true, "not found"),
+        ("object: deployment/web\nabsent: true", false, "exists"),
+        ("object: namespace/dev", true, "exists"),
+        ("object: deployment/kube-system/coredns", true, "exists"),
+        (
+            "object: deployment/web\njsonpath: '{.spec.replicas}'\nequals: 2",
+            true,
+            "got \"2\"",
+        ),
+        (
+            "object: deployment/web\njsonpath: '{.spec.replicas}'\nequals: 3",
+            false,
+            "got \"2\"",
+        ),
+        (
+            "object: deployment/web\njsonpath: '{.spec.template.spec.containers[0].image}'\nmatches: '^nginx:1\\.2'",
+            true,
+            "nginx:1.27",
+        ),
+        (
+            "object: deployment/web\njsonpath: '{.metadata.managedFields}'\nequals: ''",
+            true,
+            "got \"\"",
+        ),
+        (
+            "object: gadgets/x",
+            false,
+            "doesn't have a resource type \"gadgets\"",
+        ),
+        // list
+        (
+            "list: pods\nselector: app=web\njsonpath: '{.items[*].status.phase}'\nequals: Running Running",
+            true,
+            "Running Running",
+        ),
+        (
+            "list: services\nall_namespaces: true\njsonpath: '{.items[*].metadata.name}'\ncontains: kube-dns",
+            true,
+            "kube-dns",
+        ),
+        (
+            "list: services\nnamespace: dev\njsonpath: '{.items[*].metadata.name}'\ncontains: web",
+            false,
+            "got \"\"",
+        ),
+        (
+            "list: pods\nfield_selector: status.phase=Running\njsonpath: '{.items[*].metadata.name}'\ncontains: broken",
+            false,
+            "client",
+        ),
+        (
+            "list: deployments\nfield_selector: spec.replicas=2\njsonpath: '{.items}'\nequals: ''",
+            false,
+            "not a known field selector",
+        ),
+        // count
+        (
+            "count: pods\nselector: app=web\nequals: 2",
+            true,
+            "found 2 pods, want 2",
+        ),
+        (
+            "count: pods\nselector: app=web\nat_least: 3",
+            false,
+            "found 2 pods, want at least 3",
+        ),
+        (
+            "count: pods\nstatus: Running\nequals: 3",
+            true,
+            "found 3 pods Running",
+        ),
+        (
+            "count: pods\nstatus: ImagePullBackOff\nat_least: 1",
+            true,
+            "found 1",
+        ),
+        ("count: pods\nready: true\nequals: 3", true, "found 3"),
+        ("count: pods\nready: false\nequals: 1", true, "found 1"),
+        (
+            "count: pods\nnamespace: kube-system\nselector: k8s-app=kube-dns\nequals: 2",
+            true,
+            "found 2",
+        ),
+        (
+            "count: nodes\nat_least: 1\nat_most: 10",
+            true,
+            "want at least 1 and at most 10",
+        ),
+        // request
+        (
+            "request: {from: pod/client, to: 'http://web', expect: answered, body_contains: Welcome}",
+            true,
+            "answered 200",
+        ),
+        (
+            "request: {from: pod/client, to: 'http://web', expect: answered, body_contains: Goodbye}",
+            false,
+            "body",
+        ),
+        (
+            "request: {from: pod/client, to: 'http://web', expect: refused}",
+            false,
+            "answered",
+        ),
+        (
+            "request: {from: pod/client, to: 'http://nothing-here', expect: timeout}",
+            false,
+            "could not resolve",
+        ),
+        (
+            "request: {from: pod/client, to: 'web:81', expect: answered}",
+            false,
+            "web:81",
+        ),
+        (
+            "request: {from: deployment/web, to: 'localhost:80', expect: answered}",
+            true,
+            "answered",
+        ),
+        (
+            "request: {from: pod/broken, to: 'http://web', expect: answered}",
+            false,
+            "no running container",
+        ),
+        (
+            "request: {from: outside, to: 'http://web', expect: answered}",
+            false,
+            "could not resolve",
+        ),
+        // event
+        (
+            "event: {reason: ScalingReplicaSet, object: deployment/web}",
+            true,
+            "Scaled up replica set web-",
+        ),
+        (
+            "event: {reason: ScalingReplicaSet, object: deployment/other}",
+            false,
+            "no ScalingReplicaSet event",
+        ),
+        (
+            "event: {reason: Failed, object: pod/broken, type: Warning, message_matches: 'no-such-tag'}",
+            true,
+            "found",
+        ),
+        (
+            "event: {reason: Pulled, message_matches: 'no such message'}",
+            false,
+            "none with that type or message",
+        ),
+        // kubectl
+        (
+            "kubectl: config current-context\nequals: kind-kubeplay",
+            true,
+            "kind-kubeplay",
+        ),
+        (
+            "kubectl: get deployment web -o jsonpath='{.spec.replicas}'\nequals: '2'",
+            true,
+            "got \"2\"",
+        ),
+        (
+            "kubectl: auth can-i delete nodes --as alice\nequals: 'no'\nexit_code: 1",
+            true,
+            "exit code 1",
+        ),
+        ("kubectl: get pods nope\nexit_code: 0", false, "exit code 1"),
+        ("kubectl: get ns\ncontains: dev", true, "dev"),
+    ];
+    let yaml: String = table
+        .iter()
+        .map(|(check, _, _)| format!("    - {}\n", check.replace('\n', "\n      ")))
+        .collect();
+    let exercises = parse_exercises(&format!("- id: t\n  solution: ''\n  checks:\n{yaml}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let checks = exercises
+        .first()
+        .map(|e| e.checks.clone())
+        .unwrap_or_default();
+    let before = (cluster.now(), cluster.revision());
+    let results = cluster.evaluate_checks(&checks);
+    assert_eq!(results.len(), table.len());
+    let mut wrong = Vec::new();
+    for ((check, passed, detail), result) in table.iter().zip(&results) {
+        if result.passed != *passed || !result.detail.contains(detail) {
+            wrong.push(format!(
+                "{check:?}: passed {} ({:?}), want {passed} with {detail:?}",
+                result.passed, result.detail
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!((cluster.now(), cluster.revision()), before);
+}
+
+/// The drill runner and grading on a small example drill: nothing earned after setup, full
+/// marks after the solutions.
+#[test]
+fn example_drill_runs_and_grades() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lessons-example/example-drill.yaml");
+    let text = read(&path).unwrap_or_else(|e| panic!("{e}"));
+    if let Err(e) = run_drill(&text, "example-drill") {
+        panic!("{e}");
+    }
+    let drill = parse_drill(&text).unwrap_or_else(|e| panic!("{e}"));
+    let mut cluster = Cluster::new_default(SEED);
+    assert!(cluster.exec(&drill.setup).success());
+    settle(&mut cluster);
+    let report = kubeplay_core::lessons::grade_drill(&mut cluster, &drill);
+    let earned: Vec<(u32, u32)> = report.iter().map(|t| (t.earned, t.points)).collect();
+    assert_eq!(earned, [(0, 2), (0, 1)]);
+    assert_eq!(report[0].results[0].detail, "found 2 pods Running, want 3");
+    assert!(cluster.exec("kubectl create namespace exam").success());
+    let report = kubeplay_core::lessons::grade_drill(&mut cluster, &drill);
+    let earned: Vec<(u32, u32)> = report.iter().map(|t| (t.earned, t.points)).collect();
+    assert_eq!(earned, [(0, 2), (1, 1)]);
 }

@@ -154,4 +154,51 @@ impl Kubelet {
         pod.signal(container, &signals, now);
         Ok(result)
     }
+
+    /// A request from a pod's first running container (`from`), or from outside the cluster
+    /// (`None`), worked out without being made (see [`crate::network::probe`]).
+    pub fn probe_request(
+        &self,
+        store: &crate::store::Store,
+        now: Time,
+        from: Option<&ObjectKey>,
+        to: &str,
+    ) -> Result<crate::network::probe::Probe, String> {
+        let world = crate::network::World {
+            store,
+            pods: &self.pods,
+            now,
+        };
+        let Some(key) = from else {
+            let origin = crate::network::Origin::Outside;
+            return crate::network::probe::probe(world, &self.plane, &self.disks, origin, None, to);
+        };
+        let name = format!("pod/{}", key.name);
+        let pod = self.pods.get(key).ok_or(format!("{name} is not running"))?;
+        let process = pod
+            .containers
+            .iter()
+            .filter(|c| c.is_running())
+            .find_map(|c| c.process.as_ref())
+            .ok_or(format!("{name} has no running container"))?;
+        let read = |path: &str| process.view.read(&self.disks, path).unwrap_or_default();
+        let resolver = (
+            crate::network::dns::ResolvConf::parse(&read("/etc/resolv.conf")),
+            read("/etc/hosts"),
+        );
+        let node = store
+            .lookup(
+                crate::controllers::kind("", "Pod"),
+                &key.namespace,
+                &key.name,
+            )
+            .map(|p| crate::api::meta::str_at(p, "/spec/nodeName").to_string())
+            .unwrap_or_default();
+        let origin = crate::network::Origin::Pod {
+            pod: key.clone(),
+            ip: pod.ip.clone(),
+            node,
+        };
+        crate::network::probe::probe(world, &self.plane, &self.disks, origin, Some(resolver), to)
+    }
 }

@@ -104,7 +104,8 @@ pub enum CheckKind {
         type_: Option<String>,
         message_matches: Option<String>,
     },
-    /// `kubectl`: a read-only command's output (and exit code) compares.
+    /// `kubectl`: a read-only command's output (and exit code) compares. The output is its
+    /// stdout, or its stderr when it printed nothing on stdout (`No resources found`).
     Kubectl {
         /// The command's words, without the leading `kubectl`.
         words: Vec<String>,

@@ -14,13 +14,15 @@
 //! session-affinity table) lives in [`Dataplane`], owned by the kubelets (the nodes); the
 //! servers' log lines written while answering are handed back to the kubelet to append.
 //! NetworkPolicy enforcement is [`policy`] (over [`cidr`] blocks); Ingress routing as
-//! ingress-nginx does it is [`ingress`].
+//! ingress-nginx does it is [`ingress`]. [`probe`] works a request out without making it
+//! (lesson checks).
 
 pub mod cidr;
 pub mod dns;
 pub mod ingress;
 pub mod outside;
 pub mod policy;
+pub mod probe;
 pub mod proxy;
 
 use std::collections::BTreeMap;
