@@ -225,6 +225,13 @@ fn run_script(cluster: &mut Cluster, script: &str, fails: bool) -> Result<(), St
     let last = commands.len() - 1;
     for (i, command) in commands.iter().enumerate() {
         let out = cluster.exec(command);
+        if cluster.pending_edit().is_some() {
+            cluster.cancel_edit();
+            return Err(format!(
+                "command {} opens an editor (kubectl edit), which the test cannot type in: show it in a ```sh block, and run kubectl patch/set/apply instead:\n$ {command}",
+                i + 1
+            ));
+        }
         let must_fail = fails && i == last;
         if out.success() == must_fail {
             let want = if must_fail { "fail" } else { "succeed" };
@@ -811,4 +818,75 @@ fn example_drill_runs_and_grades() {
     let report = kubeplay_core::lessons::grade_drill(&mut cluster, &drill);
     let earned: Vec<(u32, u32)> = report.iter().map(|t| (t.earned, t.points)).collect();
     assert_eq!(earned, [(0, 2), (1, 1)]);
+}
+
+/// The runner reports what is wrong, with the block and the command's output.
+#[test]
+fn runner_reports_failures() {
+    let front = "---\nid: t\ntitle: T\norder: 1\nminutes: 1\n---\n";
+    let exercise = "```exercise id=e\ntitle: E\ntask: T\n```\n";
+    let run = |body: &str, exercises: &str, setup: Option<&str>| -> String {
+        let lesson = Loaded {
+            en: parse_lesson(&format!("{front}{body}")).unwrap_or_else(|e| panic!("{e}")),
+            exercises: parse_exercises(exercises).unwrap_or_else(|e| panic!("{e}")),
+            setup: setup.map(str::to_string),
+        };
+        run_lesson(&lesson).err().unwrap_or_default()
+    };
+    let ns_exists = "- id: e\n  solution: kubectl create ns x\n  checks: [{object: namespace/x}]\n";
+    let e = run(
+        "```run\nkubectl get pods\nkubectl get nope\n```\n",
+        "[]",
+        None,
+    );
+    assert!(
+        e.starts_with("block 1 (en.md line 7): command 2 of the block should succeed"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "$ kubectl get nope\nerror: the server doesn't have a resource type \"nope\"\n(exit 1)"
+        ),
+        "{e}"
+    );
+    let e = run("```run fails\nkubectl get pods\n```\n", "[]", None);
+    assert!(e.contains("command 1 of the block should fail"), "{e}");
+    let e = run(
+        "```run fails\nkubectl get nope\nkubectl get pods\n```\n",
+        "[]",
+        None,
+    );
+    assert!(e.contains("command 1 of the block should succeed"), "{e}");
+    assert_eq!(
+        run(
+            "```run fails\nkubectl get pods\nkubectl get nope\n```\n",
+            "[]",
+            None
+        ),
+        ""
+    );
+    let e = run(exercise, ns_exists, Some("kubectl create ns x\n"));
+    assert_eq!(
+        e,
+        "exercise e: its checks already pass on the starting state"
+    );
+    let e = run(
+        exercise,
+        ns_exists,
+        Some("kubectl create ns x\nkubectl create ns x\n"),
+    );
+    assert!(
+        e.starts_with("setup.sh: command 2 of the block should succeed"),
+        "{e}"
+    );
+    let wrong = "- id: e\n  solution: kubectl create ns y\n  checks: [{object: namespace/x}]\n";
+    let e = run(exercise, wrong, None);
+    assert!(e.ends_with("exercise e: checks fail after its solution:\n  check failed: namespace/x exists (namespace/x not found)"), "{e}");
+    assert_eq!(run(exercise, ns_exists, None), "");
+    let e = run(
+        "```run\nkubectl edit deployment coredns -n kube-system\n```\n",
+        "[]",
+        None,
+    );
+    assert!(e.contains("opens an editor"), "{e}");
 }
