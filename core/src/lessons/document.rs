@@ -533,4 +533,43 @@ mod tests {
         assert_eq!(line, Some(11));
         assert!(message.contains("twice"));
     }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("```".to_string()),
+                Just("~~~~".to_string()),
+                Just("```run".to_string()),
+                Just("```run fails".to_string()),
+                Just("```yaml file=a.yaml".to_string()),
+                Just("```exercise id=e".to_string()),
+                Just("title: t\ntask: x".to_string()),
+                Just("1. ".to_string()),
+                Just("- ".to_string()),
+                Just("   ".to_string()),
+                Just("\t".to_string()),
+                Just("\n".to_string()),
+                Just("---".to_string()),
+                "[ -~가-힣]{0,8}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            /// Any text, however broken its fences, is read or refused without a panic, and
+            /// each block has its line.
+            #[test]
+            fn never_panics(pieces in proptest::collection::vec(piece(), 0..40)) {
+                let text = format!("{FRONT}{}", pieces.concat());
+                if let Ok(lesson) = parse_lesson(&text) {
+                    prop_assert_eq!(lesson.blocks.len(), lesson.block_lines.len());
+                }
+                let _ = parse_lesson(&pieces.concat());
+            }
+        }
+    }
 }
