@@ -60,8 +60,11 @@ pub struct DrillTask {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub kind: CheckKind,
-    /// Shown in the report instead of the generated description.
+    /// Shown in the report instead of the generated description (`description: TEXT`, or
+    /// `description: {en: ..., ko: ...}`, whose English part is here).
     pub description: Option<String>,
+    /// The Korean part of `description: {en, ko}`.
+    pub description_ko: Option<String>,
 }
 
 /// The kinds of check (see the table in `lessons/FORMAT.md`).
@@ -259,7 +262,7 @@ struct RawCheck {
     request: Option<RawRequest>,
     event: Option<RawEvent>,
     kubectl: Option<String>,
-    description: Option<String>,
+    description: Option<Description>,
     absent: Option<bool>,
     jsonpath: Option<String>,
     equals: Option<Value>,
@@ -279,6 +282,14 @@ struct RawCheck {
     #[serde(rename = "type")]
     type_: Option<String>,
     message_matches: Option<String>,
+}
+
+/// A check's `description`: one text, or one per language.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Description {
+    One(String),
+    Both(Localized),
 }
 
 #[derive(Deserialize, Default)]
@@ -368,7 +379,11 @@ fn checks(owner: &str, raw: Vec<RawCheck>) -> Result<Vec<Check>, LessonError> {
 
 /// Turns one raw check into a [`Check`], or says what is wrong with it.
 fn check(mut c: RawCheck) -> Result<Check, String> {
-    let description = c.description.take();
+    let (description, description_ko) = match c.description.take() {
+        None => (None, None),
+        Some(Description::One(text)) => (Some(text), None),
+        Some(Description::Both(l)) => (Some(l.en), Some(l.ko)),
+    };
     let mut kinds = Vec::new();
     if c.object.is_some() && c.event.is_none() {
         kinds.push("object");
@@ -546,7 +561,11 @@ fn check(mut c: RawCheck) -> Result<Check, String> {
             kind_name(&kind)
         ));
     }
-    Ok(Check { kind, description })
+    Ok(Check {
+        kind,
+        description,
+        description_ko,
+    })
 }
 
 fn kind_name(kind: &CheckKind) -> &'static str {
@@ -794,6 +813,10 @@ mod tests {
         ));
         let check = one("kubectl: kubectl auth can-i list pods --as alice\nequals: 'no'\nexit_code: 1\ndescription: alice cannot").unwrap();
         assert_eq!(check.description.as_deref(), Some("alice cannot"));
+        assert_eq!(check.description_ko, None);
+        let both = one("object: pod/a\ndescription: {en: a exists, ko: a 있음}").unwrap();
+        assert_eq!(both.description.as_deref(), Some("a exists"));
+        assert_eq!(both.description_ko.as_deref(), Some("a 있음"));
         assert!(matches!(
             check.kind,
             CheckKind::Kubectl { ref words, exit_code: Some(1), .. } if words[0] == "auth"

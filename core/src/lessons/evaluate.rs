@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::checks::{
     Check, CheckKind, Compare, CountCompare, Drill, Expect, ObjectRef, RequestFrom, Scope,
 };
+use super::describe::describe_in;
 use crate::api::{Kind, field_labels, meta};
 use crate::controllers::ObjectKey;
 use crate::kubectl::printers::jsonpath::Template;
@@ -24,6 +25,9 @@ pub struct CheckResult {
     pub passed: bool,
     /// The check's `description`, or one made from the check (English).
     pub description: String,
+    /// The same in Korean (the writer's Korean description, else their only one, else one
+    /// made from the check).
+    pub description_ko: String,
     /// What was found, briefly: `found 2 pods, want 3`, `got "nginx:1.27"`.
     pub detail: String,
 }
@@ -72,7 +76,12 @@ pub fn evaluate(sim: &mut Sim, shell: &Shell, checks: &[Check]) -> Vec<CheckResu
                 description: check
                     .description
                     .clone()
-                    .unwrap_or_else(|| describe(&check.kind)),
+                    .unwrap_or_else(|| describe_in(&check.kind, "en")),
+                description_ko: check
+                    .description_ko
+                    .clone()
+                    .or_else(|| check.description.clone())
+                    .unwrap_or_else(|| describe_in(&check.kind, "ko")),
                 detail,
             }
         })
@@ -356,106 +365,6 @@ fn event(
         )
     };
     Ok((false, detail))
-}
-
-/// A short English description of a check, for reports.
-pub fn describe(check: &CheckKind) -> String {
-    let compare = |c: &Compare| match c {
-        Compare::Equals(s) => format!("is {s:?}"),
-        Compare::Matches(s) => format!("matches /{s}/"),
-        Compare::Contains(s) => format!("contains {s:?}"),
-    };
-    let scope = |s: &Scope| {
-        let mut text = String::new();
-        if let Some(sel) = &s.selector {
-            text.push_str(&format!(" with {sel}"));
-        }
-        if let Some(sel) = &s.field_selector {
-            text.push_str(&format!(" with {sel}"));
-        }
-        if s.all_namespaces {
-            text.push_str(" in all namespaces");
-        } else if s.namespace != "default" {
-            text.push_str(&format!(" in {}", s.namespace));
-        }
-        text
-    };
-    match check {
-        CheckKind::Object {
-            target,
-            absent: true,
-            ..
-        } => format!("{target} does not exist"),
-        CheckKind::Object {
-            target,
-            value: None,
-            ..
-        } => format!("{target} exists"),
-        CheckKind::Object {
-            target,
-            value: Some((path, c)),
-            ..
-        } => format!("{target} {path} {}", compare(c)),
-        CheckKind::List {
-            resource,
-            scope: s,
-            jsonpath,
-            compare: c,
-        } => format!("{resource}{} {jsonpath} {}", scope(s), compare(c)),
-        CheckKind::Count {
-            resource,
-            scope: s,
-            status,
-            ready,
-            compare: c,
-        } => {
-            let mut want = Vec::new();
-            if let Some(e) = c.equals {
-                want.push(e.to_string());
-            }
-            if let Some(lo) = c.at_least {
-                want.push(format!("at least {lo}"));
-            }
-            if let Some(hi) = c.at_most {
-                want.push(format!("at most {hi}"));
-            }
-            let mut state = String::new();
-            if let Some(st) = status {
-                state.push_str(&format!(" {st}"));
-            }
-            if let Some(r) = ready {
-                state.push_str(if *r { " ready" } else { " not ready" });
-            }
-            format!("{} {resource}{state}{}", want.join(" and "), scope(s))
-        }
-        CheckKind::Request {
-            from, to, expect, ..
-        } => {
-            let from = match from {
-                super::RequestFrom::Outside => "outside".to_string(),
-                super::RequestFrom::Object(o) => o.to_string(),
-            };
-            format!("a request from {from} to {to} is {expect:?}").to_lowercase()
-        }
-        CheckKind::Event { reason, object, .. } => match object {
-            Some(o) => format!("a {reason} event about {o}"),
-            None => format!("a {reason} event"),
-        },
-        CheckKind::Kubectl {
-            words,
-            compare: c,
-            exit_code,
-        } => {
-            let mut text = format!("kubectl {}", words.join(" "));
-            if let Some(c) = c {
-                text.push_str(&format!(" {}", compare(c)));
-            }
-            if let Some(code) = exit_code {
-                text.push_str(&format!(" (exit {code})"));
-            }
-            text
-        }
-    }
 }
 
 /// A `request` check: the request worked out on a copy of the data plane (no access-log

@@ -6,9 +6,11 @@
 //! - [`document`]: a language file (`en.md`, `ko.md`) → [`Lesson`]: front matter and blocks.
 //! - [`checks`]: `exercises.yaml` and drills → [`Exercise`], [`Drill`], [`Check`].
 //! - [`focus`]: `focus:` links → [`FocusTarget`].
-//! - [`evaluate`]: checks against a cluster → [`CheckResult`]s, with no side effects.
+//! - [`evaluate`]: checks against a cluster → [`CheckResult`]s, with no side effects;
+//!   [`describe`] says what a check tests, in English or Korean.
 
 pub mod checks;
+pub mod describe;
 pub mod document;
 pub mod evaluate;
 pub mod focus;
@@ -17,6 +19,7 @@ pub use checks::{
     Check, CheckKind, Compare, CountCompare, Drill, DrillTask, Exercise, Expect, Localized,
     ObjectRef, RequestFrom, Scope, parse_drill, parse_exercises,
 };
+pub use describe::describe_in;
 pub use document::{Block, ExerciseText, Lesson, LessonKind, parse_lesson};
 pub use evaluate::{CheckResult, TaskReport, grade_drill};
 pub use focus::{FocusTarget, parse_focus};
