@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use kubeplay_core::Cluster;
 use kubeplay_core::kubectl::shell::split_commands;
 use kubeplay_core::lessons::{
-    Block, CheckResult, Exercise, Lesson, LessonKind, parse_drill, parse_exercises, parse_lesson,
+    Block, CheckResult, Exercise, Lesson, LessonKind, parse_drill, parse_exercises, parse_focus,
+    parse_lesson,
 };
 
 /// The seed the page starts every cluster with (`web/src/session.rs`'s `SEED`).
@@ -110,6 +111,13 @@ fn load(dir: &Path, id: &str, all_ids: &BTreeSet<String>) -> Result<Loaded, Vec<
             problems.push(format!("prerequisite {p:?} is not a lesson"));
         }
     }
+    for (lang, lesson) in [("en", &en), ("ko", &ko)] {
+        for href in focus_links(lesson) {
+            if parse_focus(&href).is_none() {
+                problems.push(format!("{lang}.md: {href:?} is not a focus link the page understands (focus:KIND/NAME, focus:KIND/NS/NAME, focus:KIND?SELECTOR)"));
+            }
+        }
+    }
     let runs = |l: &Lesson| -> Vec<(String, bool)> {
         l.blocks
             .iter()
@@ -197,6 +205,21 @@ fn load(dir: &Path, id: &str, all_ids: &BTreeSet<String>) -> Result<Loaded, Vec<
     } else {
         Err(problems)
     }
+}
+
+/// The targets of `](focus:...)` links in a lesson's text.
+fn focus_links(lesson: &Lesson) -> Vec<String> {
+    let mut links = Vec::new();
+    for block in &lesson.blocks {
+        let Block::Markdown(text) = block else {
+            continue;
+        };
+        for piece in text.split("](focus:").skip(1) {
+            let target = piece.split([')', ' ']).next().unwrap_or("");
+            links.push(format!("focus:{target}"));
+        }
+    }
+    links
 }
 
 /// A command and what it printed, for reports.

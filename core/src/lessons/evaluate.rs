@@ -367,6 +367,11 @@ fn event(
     Ok((false, detail))
 }
 
+/// A short English description of a check (see [`describe_in`] for Korean).
+pub fn describe(check: &CheckKind) -> String {
+    describe_in(check, "en")
+}
+
 /// A `request` check: the request worked out on a copy of the data plane (no access-log
 /// lines, no trace, no kube-proxy choice kept, no time passing).
 fn request(
