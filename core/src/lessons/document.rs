@@ -43,7 +43,8 @@ pub enum LessonKind {
 /// One piece of a lesson's body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Block {
-    /// CommonMark text between special blocks, raw (the page renders it, without raw HTML).
+    /// CommonMark text between fenced blocks, raw (the page renders it, without raw HTML);
+    /// only text that continues a list item after a fence loses the item's indentation.
     Markdown(String),
     /// ```` ```run ````: commands the learner runs, one shell line per line (here-documents
     /// allowed). `fails`: ```` ```run fails ````, meant to fail at its last line.
@@ -223,8 +224,27 @@ fn push_markdown(
         .iter()
         .rposition(|l| !l.trim().is_empty())
         .unwrap_or(first);
-    let mut text = slice.get(first..=last).unwrap_or_default().join("\n");
-    text.push('\n');
+    let lines = slice.get(first..=last).unwrap_or_default();
+    // Text that goes on inside a list item after a fence is indented; rendered on its own,
+    // four columns of that would read as an indented code block. The leading indented lines
+    // lose their common indentation (the item's, which ended with the previous segment).
+    let lead = lines
+        .iter()
+        .position(|l| !l.trim().is_empty() && indentation(l).0 == 0)
+        .unwrap_or(lines.len());
+    let common = lines
+        .get(..lead)
+        .unwrap_or_default()
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indentation(l).0)
+        .min()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        text.push_str(if i < lead { dedent(line, common) } else { line });
+        text.push('\n');
+    }
     blocks.push(Block::Markdown(text));
     block_lines.push(from + first + 1);
 }
@@ -471,6 +491,17 @@ mod tests {
                 script: "kubectl get pods\n".into(),
                 fails: false
             }
+        );
+    }
+
+    #[test]
+    fn text_after_a_fence_in_a_list_item_is_not_code() {
+        let b = blocks(
+            "10. Run:\n\n    ```run\n    x\n    ```\n\n    Then look.\n\n      - deeper\n\n11. Next\n    more\n",
+        );
+        assert_eq!(
+            b[2],
+            Block::Markdown("Then look.\n\n  - deeper\n\n11. Next\n    more\n".into())
         );
     }
 
