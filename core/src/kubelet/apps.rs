@@ -870,7 +870,7 @@ fn stress_bytes(v: &str) -> Option<u64> {
 }
 
 /// Common log format time: `01/Jan/2026:09:00:05 +0000`.
-fn access_time(t: Time) -> String {
+pub fn access_time(t: Time) -> String {
     let (p, _) = utc(t);
     format!(
         "{:02}/{}/{:04}:{:02}:{:02}:{:02} +0000",

@@ -20,6 +20,7 @@
 pub mod cidr;
 pub mod dns;
 pub mod ingress;
+pub mod ingress_proxy;
 pub mod outside;
 pub mod policy;
 pub mod probe;
@@ -34,6 +35,7 @@ use crate::api::meta;
 use crate::controllers::{ObjectKey, kind};
 use crate::kubelet::apps::{self, Request};
 use crate::kubelet::fs::Disks;
+use crate::kubelet::images::App;
 use crate::kubelet::runtime::{ContainerRuntime, PodRuntime};
 use crate::kubelet::sh::Stream;
 use crate::rng::Rng;
@@ -104,6 +106,10 @@ pub struct Dataplane {
     rng: Rng,
     affinity: proxy::Affinity,
     last: Option<Trace>,
+    /// ingress-nginx's request ids.
+    ingress_rng: Rng,
+    /// ingress-nginx's round-robin position per upstream.
+    round_robin: BTreeMap<String, usize>,
     /// Server log lines not yet handed to the kubelet.
     pub logs: Vec<ServerLog>,
 }
@@ -115,6 +121,8 @@ impl Default for Dataplane {
             rng: Rng::new(0x6b75_6265_2d70_726f),
             affinity: proxy::Affinity::default(),
             last: None,
+            ingress_rng: Rng::new(0x6e67_696e_782d_6964),
+            round_robin: BTreeMap::new(),
             logs: Vec::new(),
         }
     }
@@ -139,6 +147,8 @@ pub enum Step {
     Dns,
     Service,
     Endpoint,
+    /// ingress-nginx's routing decision (or its own answer).
+    Ingress,
     Policy,
     Server,
     Refused,
@@ -153,6 +163,7 @@ impl Step {
             Step::Dns => "dns",
             Step::Service => "service",
             Step::Endpoint => "endpoint",
+            Step::Ingress => "ingress",
             Step::Policy => "policy",
             Step::Server => "server",
             Step::Refused => "refused",
@@ -610,6 +621,18 @@ impl Net<'_> {
             if let Some(key) = host_pod {
                 return self.deliver(&key, ip, port, name, &client, trace);
             }
+            if let Some((key, pod_ip, container_port)) = self.host_port(name, port) {
+                let pod_name = format!("{}/{}", key.namespace, key.name);
+                trace.hop(
+                    Step::Endpoint,
+                    name,
+                    &pod_name,
+                    format!(
+                        "{ip}:{port} is hostPort {port} of pod {pod_name} on {name}: the CNI's portmap rule forwards to {pod_ip}:{container_port}"
+                    ),
+                );
+                return self.deliver(&key, &pod_ip, container_port, name, &client, trace);
+            }
             trace.hop(
                 Step::Refused,
                 name,
@@ -630,6 +653,24 @@ impl Net<'_> {
             format!("no pod, node or Service has the address {ip}: nothing answers"),
         );
         Err(Refusal::Timeout)
+    }
+
+    /// The pod on `node` that publishes `port` as a hostPort (its key, IP and container port).
+    fn host_port(&self, node: &str, port: u16) -> Option<(ObjectKey, String, u16)> {
+        let store = self.world.store;
+        store.list(kind("", "Pod"), None).find_map(|pod| {
+            if meta::str_at(pod, "/spec/nodeName") != node || meta::is_deleting(pod) {
+                return None;
+            }
+            let key = ObjectKey::of(pod);
+            let runtime = self.world.pods.get(&key)?;
+            let container_port = meta::array_at(pod, "/spec/containers")
+                .iter()
+                .flat_map(|c| meta::array_at(c, "/ports"))
+                .find(|p| p.get("hostPort").and_then(Value::as_u64) == Some(u64::from(port)))
+                .and_then(|p| p.get("containerPort").and_then(Value::as_u64))?;
+            Some((key, runtime.ip.clone(), u16::try_from(container_port).ok()?))
+        })
     }
 
     /// The node a cloud load balancer sends a packet to: any node, or with the Local policy
@@ -788,6 +829,9 @@ impl Net<'_> {
         let Some((program, image, process)) = found else {
             return Reply::Empty;
         };
+        if program.app == App::IngressNginx && ingress_proxy::is_proxy_port(backend) {
+            return self.ingress_nginx(disks, backend, request, trace);
+        }
         let req = Request {
             method: request.method,
             port: backend.port,

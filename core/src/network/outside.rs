@@ -3,7 +3,10 @@
 //! the LoadBalancer IPs are reachable), and `kubeplay trace`, the hops of the last request
 //! made anywhere. Cluster DNS is not reachable from outside: URLs name addresses.
 
-use super::{CONNECT_TIMEOUT_MS, HttpRequest, Net, Refusal, Reply, Trace, dns};
+use super::{CONNECT_TIMEOUT_MS, HttpRequest, Net, Refusal, Reply, Step, Trace, dns};
+use crate::api::meta;
+use crate::bootstrap::ingress_nginx::NODE_LABEL;
+use crate::controllers::kind;
 use crate::kubelet::fs::Disks;
 use crate::sim::Sim;
 
@@ -192,11 +195,26 @@ fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> 
         &format!("GET http://{}{}", t.authority, t.path),
         &net.origin,
     );
-    let outcome = if !dns::is_ipv4(&t.host) {
+    let mut address = t.host.clone();
+    if t.host == "localhost" || t.host == "127.0.0.1" {
+        if let Some((node, ip)) = port_mapped_node(net, t.port) {
+            trace.hop(
+                Step::Hosts,
+                &node,
+                "",
+                format!(
+                    "{}:{} is mapped by kind (extraPortMappings) to node {node} ({ip}) port {}",
+                    t.host, t.port, t.port
+                ),
+            );
+            address = ip;
+        }
+    }
+    let outcome = if !dns::is_ipv4(&address) && address != "localhost" {
         trace.outcome = format!("could not resolve {}", t.host);
         Outcome::NotResolved
     } else {
-        match net.connect(&t.host, t.port, &mut trace) {
+        match net.connect(&address, t.port, &mut trace) {
             Err(Refusal::Refused) => {
                 trace.outcome = format!("connection to {}:{} refused", t.host, t.port);
                 Outcome::Refused
@@ -224,4 +242,24 @@ fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> 
     };
     net.plane.record(trace.clone());
     (outcome, trace)
+}
+
+/// The node kind's cluster config maps the host's `port` to: ports 80 and 443 of the node
+/// labelled `ingress-ready=true` (kind's ingress guide), where ingress-nginx takes them as
+/// hostPorts.
+fn port_mapped_node(net: &Net<'_>, port: u16) -> Option<(String, String)> {
+    if port != 80 && port != 443 {
+        return None;
+    }
+    let store = net.world.store;
+    let node = store.list(kind("", "Node"), None).find(|n| {
+        meta::labels(n)
+            .and_then(|l| l.get(NODE_LABEL.0))
+            .and_then(serde_json::Value::as_str)
+            == Some(NODE_LABEL.1)
+    })?;
+    let name = meta::name(node);
+    super::node_addresses(store)
+        .into_iter()
+        .find(|(n, _)| n == name)
 }
