@@ -40,6 +40,7 @@ pub mod printers;
 pub mod replace;
 pub mod rollout;
 pub mod run;
+pub mod run_attach;
 pub mod scale;
 pub mod set;
 pub mod shell;

@@ -1,11 +1,12 @@
 //! `kubectl run`: one Pod built on the client from flags — image, labels (`run=NAME` by
 //! default), env, port, restart policy, command or args after `--` — and, with `--expose`, a
-//! ClusterIP Service in front of it. Attaching to the pod (`-it`, `--rm`) is not simulated.
+//! ClusterIP Service in front of it. Attaching (`-i`, `-t`, `--rm`) is [`super::run_attach`].
 
 use serde_json::{Map, Value, json};
 
 use super::args::{self, Flag, switch, value};
 use super::create::send;
+use super::run_attach;
 use super::shell::Shell;
 use crate::cluster::Output;
 use crate::sim::Sim;
@@ -45,19 +46,30 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             "error: --image is required\nSee 'kubectl run -h' for help and examples".into(),
         );
     };
-    let attach = parsed.switch("stdin") || parsed.switch("tty") || parsed.switch("attach");
+    let (stdin, tty) = (parsed.switch("stdin"), parsed.switch("tty"));
+    let attach = stdin || parsed.switch("attach");
+    if tty && !stdin {
+        return Err("error: -i/--stdin is required for containers with -t/--tty=true\nSee 'kubectl run -h' for help and examples".into());
+    }
     if parsed.switch("rm") && !attach {
         return Err("error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples".into());
     }
-    if attach {
+    if attach && parsed.get("dry-run").is_some_and(|d| d != "none") {
+        return Err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples".into());
+    }
+    let command = parsed.after_dash.clone().unwrap_or_default();
+    if stdin && run_attach::is_interactive_shell(&command, image) {
         return Err(format!(
-            "error: \"kubectl run {name} -it\" attaches a terminal to the container, which this sandbox does not simulate yet; run it without -it/--rm and read its output with \"kubectl logs {name}\""
+            "error: \"kubectl run {name} -it\" would open an interactive shell in the container, which this sandbox does not simulate; give the command to run after --, or start the pod without -it and use \"kubectl exec {name} -- COMMAND\""
         ));
     }
     if parsed.switch("expose") && parsed.get("port").is_none() {
         return Err("error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples".into());
     }
-    let restart = parsed.get("restart").unwrap_or("Always");
+    // An interactive pod is restarted only on failure unless told otherwise.
+    let restart = parsed
+        .get("restart")
+        .unwrap_or(if stdin { "OnFailure" } else { "Always" });
     if !matches!(restart, "Always" | "OnFailure" | "Never") {
         return Err(format!("error: invalid restart policy: {restart}"));
     }
@@ -102,6 +114,13 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         container.insert("ports".into(), json!([{"containerPort": p}]));
     }
     container.insert("resources".into(), json!({}));
+    if stdin {
+        container.insert("stdin".into(), json!(true));
+        container.insert("stdinOnce".into(), json!(true));
+    }
+    if tty {
+        container.insert("tty".into(), json!(true));
+    }
     if parsed.switch("privileged") {
         container.insert("securityContext".into(), json!({"privileged": true}));
     }
@@ -144,7 +163,31 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         }
     }
     let shown = send(pod, &parsed, shell, sim)?;
-    out.stdout.push_str(&shown.stdout);
+    if !attach {
+        out.stdout.push_str(&shown.stdout);
+        return Ok(out);
+    }
+    let namespace = super::namespace_of(&parsed, shell);
+    let timeout_ms = parsed
+        .get("pod-running-timeout")
+        .and_then(|t| crate::api::cron::go_duration_millis(t).ok())
+        .unwrap_or(60_000);
+    let attached = run_attach::follow(
+        &run_attach::Attach {
+            namespace: &namespace,
+            name,
+            stdin,
+            tty,
+            remove: parsed.switch("rm"),
+            restart,
+            timeout_ms,
+        },
+        shell,
+        sim,
+    )?;
+    out.stdout.push_str(&attached.stdout);
+    out.stderr.push_str(&attached.stderr);
+    out.exit_code = attached.exit_code;
     Ok(out)
 }
 

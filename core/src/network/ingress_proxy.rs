@@ -333,10 +333,14 @@ impl Net<'_> {
 
 /// The Service port an Ingress backend names (by number or by name).
 fn service_port<'a>(svc: &'a Value, port: &ServicePortRef) -> Option<&'a Value> {
-    meta::array_at(svc, "/spec/ports").iter().find(|p| match port {
-        ServicePortRef::Number(n) => p.get("port").and_then(Value::as_i64) == Some(i64::from(*n)),
-        ServicePortRef::Name(n) => meta::str_at(p, "/name") == n,
-    })
+    meta::array_at(svc, "/spec/ports")
+        .iter()
+        .find(|p| match port {
+            ServicePortRef::Number(n) => {
+                p.get("port").and_then(Value::as_i64) == Some(i64::from(*n))
+            }
+            ServicePortRef::Name(n) => meta::str_at(p, "/name") == n,
+        })
 }
 
 /// One of ingress-nginx's own answers, with nginx's headers (`server_tokens off`).
@@ -361,7 +365,10 @@ fn own_page(code: u16, now: crate::time::Time) -> Reply {
 
 /// The upstream's headers as nginx relays them: its own `Date` first, the upstream's `Server`
 /// and `Date` dropped (`proxy_hide_header`).
-fn proxied_headers(headers: Vec<(String, String)>, now: crate::time::Time) -> Vec<(String, String)> {
+fn proxied_headers(
+    headers: Vec<(String, String)>,
+    now: crate::time::Time,
+) -> Vec<(String, String)> {
     let mut out = vec![("Date".to_string(), apps::http_date(now))];
     out.extend(
         headers

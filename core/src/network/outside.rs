@@ -196,19 +196,19 @@ fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> 
         &net.origin,
     );
     let mut address = t.host.clone();
-    if t.host == "localhost" || t.host == "127.0.0.1" {
-        if let Some((node, ip)) = port_mapped_node(net, t.port) {
-            trace.hop(
-                Step::Hosts,
-                &node,
-                "",
-                format!(
-                    "{}:{} is mapped by kind (extraPortMappings) to node {node} ({ip}) port {}",
-                    t.host, t.port, t.port
-                ),
-            );
-            address = ip;
-        }
+    if matches!(t.host.as_str(), "localhost" | "127.0.0.1")
+        && let Some((node, ip)) = port_mapped_node(net, t.port)
+    {
+        trace.hop(
+            Step::Hosts,
+            &node,
+            "",
+            format!(
+                "{}:{} is mapped by kind (extraPortMappings) to node {node} ({ip}) port {}",
+                t.host, t.port, t.port
+            ),
+        );
+        address = ip;
     }
     let outcome = if !dns::is_ipv4(&address) && address != "localhost" {
         trace.outcome = format!("could not resolve {}", t.host);
