@@ -165,10 +165,15 @@ impl Net<'_> {
         };
         let upstream = format!("{}-{}-{port_label}", route.namespace, route.service);
         let svc_key = format!("{}/{}", route.namespace, route.service);
-        trace.hop(
+        trace.hop_through(
             Step::Ingress,
             &controller.node,
             pod_name,
+            vec![
+                super::pod_box(pod_name),
+                format!("Ingress/{}", route.ingress),
+                super::service_box(&svc_key),
+            ],
             format!(
                 "ingress-nginx pod {pod_name} ({}:{}): Ingress {} rule {} → Service {svc_key} port {port_label}{}",
                 controller.ip,
@@ -206,10 +211,11 @@ impl Net<'_> {
             } else {
                 format!("Service {svc_key} does not have any active Endpoint")
             };
-            trace.hop(
+            trace.hop_through(
                 Step::Ingress,
                 &controller.node,
                 pod_name,
+                vec![super::service_box(&svc_key)],
                 format!("{why}: ingress-nginx answers 503"),
             );
             return Answer {

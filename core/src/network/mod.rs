@@ -134,7 +134,8 @@ impl Dataplane {
         self.last.as_ref()
     }
 
-    pub fn record(&mut self, trace: Trace) {
+    pub fn record(&mut self, mut trace: Trace) {
+        trace.seq = self.last.as_ref().map_or(0, |t| t.seq) + 1;
         self.last = Some(trace);
     }
 }
@@ -179,14 +180,20 @@ pub struct Hop {
     pub node: String,
     pub pod: String,
     pub text: String,
+    /// The objects the hop passes, in order, as the graph names its boxes (`Kind/ns/name`).
+    pub objects: Vec<String>,
 }
 
 /// A request from its client to its answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Trace {
+    /// Which request this is (1, 2, ... as the data plane records them; 0 before).
+    pub seq: u64,
     /// `GET http://web/`, `nslookup web`...
     pub request: String,
     pub client: String,
+    /// The client pod's graph box (`Pod/ns/name`), empty from outside the cluster.
+    pub client_object: String,
     pub hops: Vec<Hop>,
     /// How it ended: `200 OK`, `connection refused`...
     pub outcome: String,
@@ -195,20 +202,68 @@ pub struct Trace {
 impl Trace {
     pub fn new(request: &str, origin: &Origin) -> Trace {
         Trace {
+            seq: 0,
             request: request.to_string(),
             client: origin.describe(),
+            client_object: match origin {
+                Origin::Pod { pod, .. } => pod_box(&format!("{}/{}", pod.namespace, pod.name)),
+                Origin::Outside => String::new(),
+            },
             hops: Vec::new(),
             outcome: String::new(),
         }
     }
 
     fn hop(&mut self, step: Step, node: &str, pod: &str, text: String) {
+        let objects = if pod.is_empty() {
+            Vec::new()
+        } else {
+            vec![pod_box(pod)]
+        };
+        self.hop_through(step, node, pod, objects, text);
+    }
+
+    /// A hop that passes objects besides its pod (a Service, an Ingress, a node).
+    fn hop_through(
+        &mut self,
+        step: Step,
+        node: &str,
+        pod: &str,
+        objects: Vec<String>,
+        text: String,
+    ) {
         self.hops.push(Hop {
             step,
             node: node.to_string(),
             pod: pod.to_string(),
             text,
+            objects,
         });
+    }
+
+    /// The graph boxes the request passed, in order (the client first), each with the index
+    /// of the hop that reached it (`None` for the client); a box is not repeated at once.
+    pub fn boxes(&self) -> Vec<(String, Option<usize>)> {
+        let mut out: Vec<(String, Option<usize>)> = Vec::new();
+        if !self.client_object.is_empty() {
+            out.push((self.client_object.clone(), None));
+        }
+        for (i, hop) in self.hops.iter().enumerate() {
+            for id in &hop.objects {
+                if out.last().map(|(last, _)| last) != Some(id) {
+                    out.push((id.clone(), Some(i)));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the request stopped on the way (refused, dropped, timed out) rather than
+    /// being answered.
+    pub fn stopped(&self) -> bool {
+        self.hops
+            .last()
+            .is_some_and(|h| matches!(h.step, Step::Refused | Step::Dropped))
     }
 
     /// The trace as text: the request, one numbered line per hop, the outcome.
@@ -517,10 +572,11 @@ impl Net<'_> {
                 "" => "TCP",
                 p => p,
             };
-            trace.hop(
+            trace.hop_through(
                 Step::Service,
                 &arrival,
                 "",
+                vec![service_box(&front.key())],
                 format!(
                     "{ip}:{port} is Service {} port {svc_port}/{protocol} ({what})",
                     front.key()
@@ -555,10 +611,11 @@ impl Net<'_> {
                     e
                 }
                 Choice::Reject => {
-                    trace.hop(
+                    trace.hop_through(
                         Step::Refused,
                         &arrival,
                         "",
+                        vec![service_box(&front.key())],
                         format!(
                             "Service {} has no ready endpoints: kube-proxy rejects the connection",
                             front.key()
@@ -917,6 +974,16 @@ fn listener(runtime: &PodRuntime, port: u16) -> Option<&ContainerRuntime> {
                     _ => false,
                 })
         })
+}
+
+/// The graph's name for a pod's box, from `namespace/name`.
+pub fn pod_box(pod: &str) -> String {
+    format!("Pod/{pod}")
+}
+
+/// The graph's name for a Service's box, from `namespace/name`.
+pub fn service_box(service: &str) -> String {
+    format!("Service/{service}")
 }
 
 /// Every node's name and InternalIP.

@@ -199,10 +199,11 @@ fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> 
     if matches!(t.host.as_str(), "localhost" | "127.0.0.1")
         && let Some((node, ip)) = port_mapped_node(net, t.port)
     {
-        trace.hop(
+        trace.hop_through(
             Step::Hosts,
             &node,
             "",
+            vec![format!("Node//{node}")],
             format!(
                 "{}:{} is mapped by kind (extraPortMappings) to node {node} ({ip}) port {}",
                 t.host, t.port, t.port
