@@ -35,6 +35,7 @@ use crate::terminal::{Completed, Entry, Terminal};
 use crate::text::{self, Lang, texts};
 use crate::time_bar::TimeBar;
 use crate::timeline::Timeline;
+use crate::trace_view::TraceShow;
 
 /// How many events the timeline lists.
 const EVENTS_SHOWN: usize = 100;
@@ -258,9 +259,10 @@ pub struct App {
     paused: bool,
     speed: u32,
     time_note: Option<String>,
-    /// Box ids of a traced request, hop by hop (none yet: the network model's traces plug
-    /// in here).
-    trace: Rc<Vec<String>>,
+    /// The last request a command made, shown on the graph (`seen_trace`: the last one
+    /// already taken, so a command without a request leaves it be).
+    trace: Option<Rc<TraceShow>>,
+    seen_trace: u64,
     clock: String,
     tabs: Vec<TermTab>,
     next_tab: u32,
@@ -490,6 +492,7 @@ impl App {
             None => Session::new(),
         };
         self.install_scrollback(scrollback);
+        self.forget_trace();
         self.session.mark_dirty();
         persist::forget();
         self.save();
@@ -523,7 +526,25 @@ impl App {
         };
         let running = self.session.job_running() && self.job.is_none();
         self.push_entry(tab, prompt, line, output, running);
+        self.take_trace();
         self.save();
+    }
+
+    /// A replayed or new session shows no trace until a command makes a request.
+    fn forget_trace(&mut self) {
+        self.trace = None;
+        self.seen_trace = self.session.last_trace().map_or(0, |t| t.seq);
+    }
+
+    /// Shows the trace of a request the last command made, if it made one.
+    fn take_trace(&mut self) {
+        let Some(trace) = self.session.last_trace() else {
+            return;
+        };
+        if trace.seq != self.seen_trace {
+            self.seen_trace = trace.seq;
+            self.trace = Some(Rc::new(TraceShow::of(&trace)));
+        }
     }
 
     fn clear(&mut self, tab: u32) {
@@ -1046,7 +1067,8 @@ impl Component for App {
             paused: false,
             speed: 1,
             time_note: None,
-            trace: Rc::default(),
+            trace: None,
+            seen_trace: 0,
             next_tab: tabs.iter().map(|t| t.id).max().unwrap_or(1) + 1,
             active: WorkTab::Terminal(tabs.first().map_or(1, |t| t.id)),
             tabs,
@@ -1090,6 +1112,7 @@ impl Component for App {
             _listeners: Vec::new(),
         };
         app.install_scrollback(restored.scrollback);
+        app.forget_trace();
         // Opened with a share link: read it, then ask before replacing anything.
         let fragment = share::fragment();
         if !fragment.is_empty() {

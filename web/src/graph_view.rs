@@ -12,8 +12,8 @@
 //! zooms around the pointer, a drag pans, the buttons zoom around the centre, "fit" shows the
 //! whole picture (and the picture keeps fitting until the learner zooms or pans).
 //!
-//! A request trace (box ids hop by hop, from the network model's trace) is drawn as a
-//! highlighted path with a dot travelling along it.
+//! The last request's trace is drawn over the boxes by [`trace_view`], with its hop list; the
+//! learner can dismiss it.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -24,6 +24,7 @@ use kubeplay_core::graph::{
 use yew::prelude::*;
 
 use crate::text::{GraphTexts, texts};
+use crate::trace_view::{self, TraceShow};
 
 #[derive(Properties)]
 pub struct Props {
@@ -31,8 +32,8 @@ pub struct Props {
     /// The id of the selected box.
     pub selected: Option<String>,
     pub options: Options,
-    /// Box ids a traced request passed through, in order (empty: no trace shown).
-    pub trace: Rc<Vec<String>>,
+    /// The last traced request, lit hop by hop on the boxes it passed.
+    pub trace: Option<Rc<TraceShow>>,
     pub on_select: Callback<String>,
     pub on_options: Callback<Options>,
 }
@@ -41,7 +42,7 @@ impl PartialEq for Props {
     /// The app swaps in a new `Rc` only when the graph changed, so a pointer test suffices.
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.graph, &other.graph)
-            && Rc::ptr_eq(&self.trace, &other.trace)
+            && self.trace == other.trace
             && self.selected == other.selected
             && self.options == other.options
             && self.on_select == other.on_select
@@ -69,6 +70,8 @@ pub enum Msg {
     Select(String),
     Namespace(String),
     ToggleKind(&'static str),
+    /// Hide the trace shown (until another request is made).
+    DismissTrace(u64),
 }
 
 pub struct GraphView {
@@ -88,6 +91,8 @@ pub struct GraphView {
     pinch_from: Option<(f64, f64)>,
     /// The press became a drag: the click that ends it selects nothing.
     dragged: bool,
+    /// The trace the learner dismissed (its sequence number).
+    dismissed: u64,
 }
 
 impl GraphView {
@@ -153,6 +158,7 @@ impl Component for GraphView {
             drag_from: None,
             pinch_from: None,
             dragged: false,
+            dismissed: 0,
         }
     }
 
@@ -175,6 +181,10 @@ impl Component for GraphView {
             Msg::Fit => {
                 self.auto_fit = true;
                 self.fit(&props.graph)
+            }
+            Msg::DismissTrace(seq) => {
+                self.dismissed = seq;
+                true
             }
             Msg::Zoom(factor, at) => {
                 let at = at.or_else(|| self.canvas_rect().map(|(_, _, w, h)| (w / 2.0, h / 2.0)));
@@ -293,6 +303,10 @@ impl Component for GraphView {
         });
         let transform = format!("translate({} {}) scale({})", self.tx, self.ty, self.scale);
         let is_empty = g.objects.is_empty() && g.pods().next().is_none();
+        let shown_trace = props
+            .trace
+            .as_deref()
+            .filter(|t| t.seq != self.dismissed);
         html! {
             <section class="graph-pane" aria-label={t.graph_label}>
                 { self.toolbar(ctx) }
@@ -316,12 +330,20 @@ impl Component for GraphView {
                             <g class="pods">{ for g.pods().map(|p| view_pod(p, selected, &select)) }</g>
                             <g class="objects">{ for g.objects.iter().map(|o| view_object(o, selected, &select)) }</g>
                             <g class="edge-labels">{ for g.edges.iter().filter(|e| e.relation == Relation::Ingress).map(view_edge_label) }</g>
-                            { view_trace(g, &props.trace) }
+                            if let Some(trace) = shown_trace {
+                                { trace_view::view_on_graph(g, trace) }
+                            }
                         </g>
                     </svg>
                     <p id="graph-pan-hint" class="sr-only">{ t.g.pan_hint }</p>
                     { self.zoom_controls(ctx) }
                     { view_legend(t.g) }
+                    if let Some(trace) = shown_trace {
+                        { trace_view::view_panel(trace, ctx.link().callback({
+                            let seq = trace.seq;
+                            move |_: MouseEvent| Msg::DismissTrace(seq)
+                        })) }
+                    }
                 </div>
             </section>
         }
@@ -579,32 +601,6 @@ fn view_edge_label(edge: &Edge) -> Html {
     let (x, y) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 4.0);
     html! {
         <text class="edge-label" key={format!("{}>{}", edge.from, edge.to)} x={x.to_string()} y={y.to_string()} text-anchor="middle">{ fit(&edge.label, 40) }</text>
-    }
-}
-
-/// The traced request: a path through the centres of the boxes it passed, and a dot on it.
-fn view_trace(g: &Graph, trace: &[String]) -> Html {
-    let points: Vec<(f64, f64)> = trace
-        .iter()
-        .filter_map(|id| g.rect_of(id))
-        .map(|r| r.center())
-        .collect();
-    if points.len() < 2 {
-        return html! {};
-    }
-    let d = points
-        .iter()
-        .enumerate()
-        .map(|(i, (x, y))| format!("{} {x} {y}", if i == 0 { "M" } else { "L" }))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let seconds = 0.8 * (points.len() - 1) as f64;
-    let dot = format!("offset-path: path('{d}'); animation-duration: {seconds}s");
-    html! {
-        <g class="trace" aria-label={texts().g.trace}>
-            <path class="trace-path" d={d.clone()} />
-            <circle class="trace-dot" r="7" style={dot} />
-        </g>
     }
 }
 

@@ -6,7 +6,7 @@
 //!
 //! Modules: [`app`] (state, clock, the frame), [`boot`] (panic banner, service worker), [`layout`] (pane sizes, drag handles, theme),
 //! [`terminal`] (a terminal tab), [`editor`] (the YAML editor, coloured by [`highlight`]), [`lesson`] (the lesson pane), [`help`] (the shortcuts
-//! popover), [`graph_view`] (the SVG picture), [`session`] (the cluster and the journal of
+//! popover), [`graph_view`] (the SVG picture, with the last request's trace from [`trace_view`]), [`session`] (the cluster and the journal of
 //! every change), [`persist`] (saving and restoring it), [`share`] (share links, export and import files), [`storage`] (`localStorage`),
 //! [`text`] (every string the page shows, English and Korean), [`explain_data`] (fetching
 //! the schemas `kubectl explain` renders, which are not compiled in).
@@ -31,6 +31,7 @@ mod share;
 mod storage;
 mod terminal;
 mod text;
+mod trace_view;
 mod time_bar;
 mod timeline;
 

@@ -178,6 +178,12 @@ impl Session {
         &self.cluster
     }
 
+    /// The last request made in the cluster (curl, wget, nslookup... in a pod, or
+    /// `kubeplay curl`), with its hops.
+    pub fn last_trace(&mut self) -> Option<kubeplay_core::network::Trace> {
+        self.cluster.last_trace()
+    }
+
     pub fn journal(&self) -> &Journal {
         &self.journal
     }

@@ -500,6 +500,11 @@ pub struct GraphTexts {
     /// Line kinds, in `Relation::ALL` order.
     pub relations: [&'static str; 7],
     pub trace: &'static str,
+    pub trace_dismiss: &'static str,
+    /// Before the client's description: "from outside the cluster (...)".
+    pub trace_from: &'static str,
+    /// Before the outcome: "200 OK", "connection refused".
+    pub trace_result: &'static str,
 
     pub inspector: &'static str,
     pub inspector_empty: &'static str,
@@ -577,6 +582,9 @@ pub const GRAPH_EN: GraphTexts = GraphTexts {
         "reads ConfigMap/Secret",
     ],
     trace: "request trace",
+    trace_dismiss: "Dismiss the trace",
+    trace_from: "from",
+    trace_result: "result:",
 
     inspector: "Inspector",
     inspector_empty: "Select an object in the picture or the timeline to inspect it.",
@@ -647,6 +655,9 @@ pub const GRAPH_KO: GraphTexts = GraphTexts {
         "컨피그맵/시크릿 사용",
     ],
     trace: "요청 추적",
+    trace_dismiss: "추적 닫기",
+    trace_from: "보낸 곳:",
+    trace_result: "결과:",
 
     inspector: "인스펙터",
     inspector_empty: "그림이나 타임라인에서 객체를 선택하면 자세히 볼 수 있습니다.",

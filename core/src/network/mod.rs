@@ -157,7 +157,7 @@ pub enum Step {
 }
 
 impl Step {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Step::Client => "client",
             Step::Hosts => "hosts",

@@ -1,0 +1,124 @@
+//! The last request's trace on the graph: which boxes it passed, lit one after another, and
+//! the same hops as a numbered text list (for reading, and for screen readers), with the
+//! result and a button that dismisses both.
+//!
+//! The animation is CSS only: each highlight waits `HOP_SECONDS` × its hop number before it
+//! lights (`animation-delay`), so nothing here runs on a timer. A request that was refused or
+//! dropped ends at a red box and a red last line.
+
+use kubeplay_core::graph::Graph;
+use kubeplay_core::network::Trace;
+use yew::prelude::*;
+
+use crate::text::texts;
+
+/// Seconds between one hop lighting and the next.
+pub const HOP_SECONDS: f64 = 0.9;
+
+/// A trace as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceShow {
+    pub seq: u64,
+    pub request: String,
+    pub client: String,
+    /// (step label, text) per hop.
+    pub hops: Vec<(&'static str, String)>,
+    pub outcome: String,
+    pub stopped: bool,
+    /// Box ids in order, with the hop that reached each (`None`: the client).
+    pub boxes: Vec<(String, Option<usize>)>,
+}
+
+impl TraceShow {
+    pub fn of(trace: &Trace) -> TraceShow {
+        TraceShow {
+            seq: trace.seq,
+            request: trace.request.clone(),
+            client: trace.client.clone(),
+            hops: trace
+                .hops
+                .iter()
+                .map(|h| (h.step.label(), h.text.clone()))
+                .collect(),
+            outcome: trace.outcome.clone(),
+            stopped: trace.stopped(),
+            boxes: trace.boxes(),
+        }
+    }
+
+    /// When hop `i` lights, in seconds (the client's box at once).
+    fn delay(hop: Option<usize>) -> f64 {
+        hop.map_or(0.0, |i| (i + 1) as f64 * HOP_SECONDS)
+    }
+}
+
+/// The highlights drawn over the graph's boxes, and the path joining them.
+pub fn view_on_graph(g: &Graph, trace: &TraceShow) -> Html {
+    let placed: Vec<(&str, Option<usize>, kubeplay_core::graph::Rect)> = trace
+        .boxes
+        .iter()
+        .filter_map(|(id, hop)| Some((id.as_str(), *hop, g.rect_of(id)?)))
+        .collect();
+    let last = placed.len().saturating_sub(1);
+    let d = placed
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, r))| {
+            let (x, y) = r.center();
+            format!("{} {x} {y}", if i == 0 { "M" } else { "L" })
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! {
+        <g class="trace" key={trace.seq.to_string()} aria-label={texts().g.trace} data-seq={trace.seq.to_string()}>
+            if placed.len() > 1 {
+                <path class="trace-path" d={d} />
+            }
+            { for placed.iter().enumerate().map(|(i, (id, hop, r))| {
+                let stop = trace.stopped && i == last;
+                let style = format!("animation-delay: {:.2}s", TraceShow::delay(*hop));
+                html! {
+                    <g class={classes!("trace-hop", stop.then_some("trace-stop"))} data-id={id.to_string()}
+                        data-hop={hop.map(|h| (h + 1).to_string()).unwrap_or_default()}>
+                        <rect class="trace-ring" x={(r.x - 4.0).to_string()} y={(r.y - 4.0).to_string()}
+                            width={(r.w + 8.0).to_string()} height={(r.h + 8.0).to_string()} rx="9" style={style.clone()} />
+                        <g class="trace-badge" style={style}>
+                            <circle cx={(r.x - 2.0).to_string()} cy={(r.y - 2.0).to_string()} r="10" />
+                            <text x={(r.x - 2.0).to_string()} y={(r.y + 2.0).to_string()} text-anchor="middle">{ (i + 1).to_string() }</text>
+                        </g>
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+/// The hops as text, the result, and the dismiss button.
+pub fn view_panel(trace: &TraceShow, on_dismiss: Callback<MouseEvent>) -> Html {
+    let t = texts();
+    let last = trace.hops.len().saturating_sub(1);
+    html! {
+        <section class={classes!("trace-panel", trace.stopped.then_some("trace-panel-stopped"))}
+            key={trace.seq.to_string()} aria-label={t.g.trace} aria-live="polite" data-seq={trace.seq.to_string()}>
+            <header class="trace-head">
+                <strong>{ t.g.trace }</strong>
+                <code class="trace-request">{ &trace.request }</code>
+                <button type="button" class="icon-button trace-dismiss" title={t.g.trace_dismiss}
+                    aria-label={t.g.trace_dismiss} onclick={on_dismiss}>{ "✕" }</button>
+            </header>
+            <p class="trace-client">{ format!("{} {}", t.g.trace_from, trace.client) }</p>
+            <ol class="trace-hops">
+                { for trace.hops.iter().enumerate().map(|(i, (step, text))| {
+                    let stop = trace.stopped && i == last;
+                    let style = format!("animation-delay: {:.2}s", TraceShow::delay(Some(i)));
+                    html! {
+                        <li class={classes!("trace-line", format!("step-{step}"), stop.then_some("trace-stop"))} {style}>
+                            <span class="trace-step">{ *step }</span>{ " " }{ text }
+                        </li>
+                    }
+                }) }
+            </ol>
+            <p class="trace-outcome">{ format!("{} {}", t.g.trace_result, trace.outcome) }</p>
+        </section>
+    }
+}
