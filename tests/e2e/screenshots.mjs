@@ -58,7 +58,14 @@ for (const theme of ['light', 'dark']) {
       await run(page, 'kubeplay why pod too-big');
       await shoot(page, `${tag}-3-pending`);
 
-      // Slot: an ingress trace (needs the traffic trace in the graph pane).
+      // An ingress trace: a request through ingress-nginx, lit hop by hop in the graph.
+      await run(page, 'kubectl delete pod too-big');
+      await run(page, 'kubectl expose deployment web --port=80');
+      await run(page, "kubectl create ingress web --rule='shop.example.com/*=web:80'");
+      await page.click('#time-settle');
+      await run(page, "kubeplay curl --trace -H 'Host: shop.example.com' http://localhost/");
+      await page.waitForTimeout(6000);
+      await shoot(page, `${tag}-3b-ingress-trace`);
 
       // The session menu, and a share link.
       await page.click('#session-button');

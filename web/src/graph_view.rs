@@ -303,10 +303,7 @@ impl Component for GraphView {
         });
         let transform = format!("translate({} {}) scale({})", self.tx, self.ty, self.scale);
         let is_empty = g.objects.is_empty() && g.pods().next().is_none();
-        let shown_trace = props
-            .trace
-            .as_deref()
-            .filter(|t| t.seq != self.dismissed);
+        let shown_trace = props.trace.as_deref().filter(|t| t.seq != self.dismissed);
         html! {
             <section class="graph-pane" aria-label={t.graph_label}>
                 { self.toolbar(ctx) }

@@ -31,9 +31,9 @@ mod share;
 mod storage;
 mod terminal;
 mod text;
-mod trace_view;
 mod time_bar;
 mod timeline;
+mod trace_view;
 
 fn main() {
     boot::install_panic_hook();

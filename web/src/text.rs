@@ -501,6 +501,8 @@ pub struct GraphTexts {
     pub relations: [&'static str; 7],
     pub trace: &'static str,
     pub trace_dismiss: &'static str,
+    /// The disclosure holding every hop in full.
+    pub trace_hops: &'static str,
     /// Before the client's description: "from outside the cluster (...)".
     pub trace_from: &'static str,
     /// Before the outcome: "200 OK", "connection refused".
@@ -583,6 +585,7 @@ pub const GRAPH_EN: GraphTexts = GraphTexts {
     ],
     trace: "request trace",
     trace_dismiss: "Dismiss the trace",
+    trace_hops: "Every hop",
     trace_from: "from",
     trace_result: "result:",
 
@@ -656,6 +659,7 @@ pub const GRAPH_KO: GraphTexts = GraphTexts {
     ],
     trace: "요청 추적",
     trace_dismiss: "추적 닫기",
+    trace_hops: "모든 단계",
     trace_from: "보낸 곳:",
     trace_result: "결과:",
 

@@ -2,8 +2,8 @@
 //! the same hops as a numbered text list (for reading, and for screen readers), with the
 //! result and a button that dismisses both.
 //!
-//! The animation is CSS only: each highlight waits `HOP_SECONDS` × its hop number before it
-//! lights (`animation-delay`), so nothing here runs on a timer. A request that was refused or
+//! The animation is CSS only: each highlight waits `HOP_SECONDS` × its place in the path before
+//! it lights (`animation-delay`), so nothing here runs on a timer. A request that was refused or
 //! dropped ends at a red box and a red last line.
 
 use kubeplay_core::graph::Graph;
@@ -46,24 +46,38 @@ impl TraceShow {
         }
     }
 
-    /// When hop `i` lights, in seconds (the client's box at once).
-    fn delay(hop: Option<usize>) -> f64 {
-        hop.map_or(0.0, |i| (i + 1) as f64 * HOP_SECONDS)
+    /// When box `i` lights, in seconds: one after another, the first at once.
+    fn box_delay(i: usize) -> f64 {
+        i as f64 * HOP_SECONDS
+    }
+
+    /// When hop `i`'s line lights: with the first box it reached (or the next hop's).
+    fn hop_delay(&self, hop: usize) -> f64 {
+        let first = self
+            .boxes
+            .iter()
+            .position(|(_, h)| h.is_some_and(|h| h >= hop))
+            .unwrap_or(self.boxes.len());
+        Self::box_delay(first)
     }
 }
 
 /// The highlights drawn over the graph's boxes, and the path joining them.
 pub fn view_on_graph(g: &Graph, trace: &TraceShow) -> Html {
-    let placed: Vec<(&str, Option<usize>, kubeplay_core::graph::Rect)> = trace
+    // (id, hop, when it lights, where it is) for the boxes the picture has.
+    let placed: Vec<(&str, Option<usize>, f64, kubeplay_core::graph::Rect)> = trace
         .boxes
         .iter()
-        .filter_map(|(id, hop)| Some((id.as_str(), *hop, g.rect_of(id)?)))
+        .enumerate()
+        .filter_map(|(i, (id, hop))| {
+            Some((id.as_str(), *hop, TraceShow::box_delay(i), g.rect_of(id)?))
+        })
         .collect();
     let last = placed.len().saturating_sub(1);
     let d = placed
         .iter()
         .enumerate()
-        .map(|(i, (_, _, r))| {
+        .map(|(i, (_, _, _, r))| {
             let (x, y) = r.center();
             format!("{} {x} {y}", if i == 0 { "M" } else { "L" })
         })
@@ -74,9 +88,9 @@ pub fn view_on_graph(g: &Graph, trace: &TraceShow) -> Html {
             if placed.len() > 1 {
                 <path class="trace-path" d={d} />
             }
-            { for placed.iter().enumerate().map(|(i, (id, hop, r))| {
+            { for placed.iter().enumerate().map(|(i, (id, hop, delay, r))| {
                 let stop = trace.stopped && i == last;
-                let style = format!("animation-delay: {:.2}s", TraceShow::delay(*hop));
+                let style = format!("animation-delay: {delay:.2}s");
                 html! {
                     <g class={classes!("trace-hop", stop.then_some("trace-stop"))} data-id={id.to_string()}
                         data-hop={hop.map(|h| (h + 1).to_string()).unwrap_or_default()}>
@@ -93,32 +107,41 @@ pub fn view_on_graph(g: &Graph, trace: &TraceShow) -> Html {
     }
 }
 
-/// The hops as text, the result, and the dismiss button.
+/// A summary line (the request, each hop's step lighting in turn, the result, a dismiss
+/// button) and the hops in full as text under a disclosure.
 pub fn view_panel(trace: &TraceShow, on_dismiss: Callback<MouseEvent>) -> Html {
     let t = texts();
     let last = trace.hops.len().saturating_sub(1);
+    let stop_at = |i: usize| trace.stopped && i == last;
     html! {
         <section class={classes!("trace-panel", trace.stopped.then_some("trace-panel-stopped"))}
             key={trace.seq.to_string()} aria-label={t.g.trace} aria-live="polite" data-seq={trace.seq.to_string()}>
-            <header class="trace-head">
+            <div class="trace-head">
                 <strong>{ t.g.trace }</strong>
-                <code class="trace-request">{ &trace.request }</code>
+                <code class="trace-request" title={trace.request.clone()}>{ &trace.request }</code>
+                <span class="trace-outcome" title={trace.outcome.clone()}>{ format!("{} {}", t.g.trace_result, trace.outcome) }</span>
                 <button type="button" class="icon-button trace-dismiss" title={t.g.trace_dismiss}
                     aria-label={t.g.trace_dismiss} onclick={on_dismiss}>{ "✕" }</button>
-            </header>
-            <p class="trace-client">{ format!("{} {}", t.g.trace_from, trace.client) }</p>
-            <ol class="trace-hops">
-                { for trace.hops.iter().enumerate().map(|(i, (step, text))| {
-                    let stop = trace.stopped && i == last;
-                    let style = format!("animation-delay: {:.2}s", TraceShow::delay(Some(i)));
+            </div>
+            <ol class="trace-chips" aria-hidden="true">
+                { for trace.hops.iter().enumerate().map(|(i, (step, _))| {
+                    let style = format!("animation-delay: {:.2}s", trace.hop_delay(i));
                     html! {
-                        <li class={classes!("trace-line", format!("step-{step}"), stop.then_some("trace-stop"))} {style}>
-                            <span class="trace-step">{ *step }</span>{ " " }{ text }
-                        </li>
+                        <li class={classes!("trace-chip", stop_at(i).then_some("trace-stop"))} {style}>{ *step }</li>
                     }
                 }) }
             </ol>
-            <p class="trace-outcome">{ format!("{} {}", t.g.trace_result, trace.outcome) }</p>
+            <details class="trace-details">
+                <summary>{ format!("{} ({})", t.g.trace_hops, trace.hops.len()) }</summary>
+                <p class="trace-client">{ format!("{} {}", t.g.trace_from, trace.client) }</p>
+                <ol class="trace-hops">
+                    { for trace.hops.iter().enumerate().map(|(i, (step, text))| html! {
+                        <li class={classes!("trace-line", format!("step-{step}"), stop_at(i).then_some("trace-stop"))}>
+                            <span class="trace-step">{ *step }</span>{ " " }{ text }
+                        </li>
+                    }) }
+                </ol>
+            </details>
         </section>
     }
 }
