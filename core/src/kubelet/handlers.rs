@@ -121,6 +121,9 @@ pub struct Target<'a> {
     pub client_ip: &'a str,
     pub now: Time,
     pub container_id: &'a str,
+    /// The network an exec probe's or hook's command reaches (its own pod over localhost
+    /// included).
+    pub net: Option<crate::network::Net<'a>>,
 }
 
 fn exec_error(target: &Target<'_>, detail: &str) -> String {
@@ -197,9 +200,13 @@ pub fn probe(action: &Action, target: &mut Target<'_>, timeout_seconds: i64) -> 
 /// Runs a command in the container for a probe or hook; what it writes to PID 1's output
 /// goes to the container log.
 fn exec(target: &mut Target<'_>, argv: &[String]) -> super::process::ExecResult {
-    let result = target
-        .process
-        .exec(argv, target.disks, target.now, false, None);
+    let result = target.process.exec(
+        argv,
+        target.disks,
+        target.now,
+        false,
+        target.net.as_mut().map(|n| n.reborrow()),
+    );
     if !result.to_main.is_empty() {
         target
             .log

@@ -116,6 +116,8 @@ impl Kubelet {
         // The pod's runtime is taken out while it runs, so that its processes can reach the
         // other pods' containers over the network.
         let mut runtime = self.pods.remove(key)?;
+        // Its own processes and probes reach it over localhost: the network sees a copy.
+        self.pods.insert(key.clone(), runtime.network_copy());
         let mut notes = Vec::new();
         let origin = crate::network::Origin::Pod {
             pod: key.clone(),
@@ -139,11 +141,21 @@ impl Kubelet {
                 origin,
             }),
         };
+        set_background(&mut env, true);
         runtime.advance(now, &mut env);
+        set_background(&mut env, false);
         drop(env);
         self.pods.insert(key.clone(), runtime);
         self.deliver_server_logs();
         Some((notes, node_name))
+    }
+}
+
+/// Marks the requests made while a pod runs by itself (its processes, probes and hooks) as
+/// background ones, which do not replace the last trace.
+fn set_background(env: &mut Env<'_>, on: bool) {
+    if let Some(net) = env.net.as_mut() {
+        net.plane.background = on;
     }
 }
 

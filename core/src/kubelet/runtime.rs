@@ -356,6 +356,34 @@ impl PodRuntime {
         }
     }
 
+    /// A copy for the network to see while the pod itself runs (its processes reaching
+    /// `localhost`, its probes): every container's state and program, without their logs.
+    pub fn network_copy(&self) -> PodRuntime {
+        let strip = |c: &ContainerRuntime| ContainerRuntime {
+            log: Log::default(),
+            previous_log: None,
+            ..c.clone()
+        };
+        PodRuntime {
+            uid: self.uid.clone(),
+            pod_id: self.pod_id.clone(),
+            ip: self.ip.clone(),
+            started: self.started,
+            sandbox_ready: self.sandbox_ready,
+            init: self.init.iter().map(strip).collect(),
+            containers: self.containers.iter().map(strip).collect(),
+            restart_policy: self.restart_policy.clone(),
+            stopping: self.stopping,
+            seq: self.seq,
+            volumes: self.volumes.clone(),
+            mount_retry: self.mount_retry,
+            initialized: self.initialized,
+            node: self.node.clone(),
+            node_ip: self.node_ip.clone(),
+            gateway: self.gateway.clone(),
+        }
+    }
+
     pub fn all(&self) -> impl Iterator<Item = &ContainerRuntime> {
         self.init.iter().chain(self.containers.iter())
     }
@@ -840,6 +868,7 @@ impl PodRuntime {
                 client_ip: &gateway,
                 now: at,
                 container_id: &c.container_id,
+                net: env.net.as_mut().map(|n| n.reborrow()),
             };
             if let Err(message) = handlers::hook(&action, &mut target, &c.name, &pod_id) {
                 env.notes
@@ -927,6 +956,7 @@ impl PodRuntime {
                 client_ip: &gateway,
                 now: t,
                 container_id: &container_id,
+                net: env.net.as_mut().map(|n| n.reborrow()),
             };
             let kind = w.spec.kind;
             let grace = w.spec.grace;
@@ -1019,6 +1049,7 @@ impl PodRuntime {
                 client_ip: &gateway,
                 now: t,
                 container_id: &c.container_id,
+                net: env.net.as_mut().map(|n| n.reborrow()),
             };
             match handlers::hook(&action, &mut target, &c.name, &pod_id) {
                 Ok(ms) => term_at = t.plus_millis(ms.min(grace.max(0) * SECOND)),
