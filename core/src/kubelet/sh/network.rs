@@ -8,6 +8,7 @@
 //! leaves a [`Trace`] behind (`kubeplay trace` prints the last one).
 
 mod curl;
+mod host;
 mod nc;
 mod nslookup;
 mod ping;
@@ -47,6 +48,7 @@ pub fn run(argv: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
             "curl" => return curl::run(args, io, sys),
             "wget" => return wget::run(args, io, sys),
             "nslookup" => return nslookup::run(args, io, sys),
+            "host" => return host::run(args, io, sys),
             "nc" => return nc::run(args, io, sys),
             "ping" => return ping::run(args, io, sys),
             _ => {}
