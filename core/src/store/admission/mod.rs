@@ -5,7 +5,7 @@
 //!
 //! Mutating: NamespaceLifecycle (`namespace_lifecycle.rs`, called while the store resolves the
 //! namespace), LimitRanger defaults, ServiceAccount, Priority, DefaultTolerationSeconds,
-//! DefaultStorageClass, StorageObjectInUseProtection. Validating: LimitRanger limits,
+//! DefaultStorageClass, StorageObjectInUseProtection, DefaultIngressClass. Validating: LimitRanger limits,
 //! ValidatingAdmissionPolicy (`policy/`), ResourceQuota (`resource_quota.rs`, last, because it
 //! charges the quota when everything else has agreed).
 //!
@@ -13,6 +13,7 @@
 //! store lookup whether anything it enforces exists (a LimitRange or quota in the namespace, a
 //! policy binding anywhere) and otherwise costs nothing.
 
+mod default_ingress_class;
 mod default_storage_class;
 mod default_tolerations;
 mod limit_ranger;
@@ -92,6 +93,9 @@ pub(super) fn mutate_create(
     }
     if kind.kind == "PersistentVolumeClaim" {
         default_storage_class::admit(store, obj);
+    }
+    if kind.kind == "Ingress" && kind.group == "networking.k8s.io" {
+        default_ingress_class::admit(store, obj);
     }
     storage_protection::admit(kind, obj);
     if kind.kind == "Service" {
