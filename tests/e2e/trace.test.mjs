@@ -1,7 +1,7 @@
 // End-to-end test of the request trace on the graph: `kubeplay curl --trace` through an Ingress
 // lights the node, the ingress-nginx pod, the Ingress, the Service and the answering pod in
 // turn, and lists the hops as text; a refused request from a pod ends at a red box; the trace
-// can be dismissed and stays dismissed until another request is made.
+// can be dismissed and stays dismissed until another request is made (or `kubeplay trace`).
 // Usage: node tests/e2e/trace.test.mjs <dist dir>. Screenshots go to tests/e2e/screenshots/trace-*.png.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -77,6 +77,10 @@ await finish('trace', browser, server, errors, async () => {
   check(await page.locator('.trace-panel').count() === 0 && await page.locator('svg.graph .trace').count() === 0, 'dismissed');
   await run(page, 'kubectl get pods');
   check(await page.locator('.trace-panel').count() === 0, 'a command without a request shows no trace');
+  await run(page, 'kubeplay trace');
+  await page.waitForSelector('.trace-panel.trace-panel-stopped', { timeout: 5000 });
+  check(await page.locator('svg.graph .trace-stop[data-id="Service/default/empty"]').count() === 1, 'kubeplay trace shows the last request again');
+  await page.click('.trace-dismiss');
   await run(page, "kubeplay curl -H 'Host: nothing.example.com' http://localhost/");
   await page.waitForSelector('.trace-panel', { timeout: 5000 });
   check((await page.locator('.trace-outcome').textContent()).includes('404 Not Found'), 'the next request is shown');

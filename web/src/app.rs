@@ -263,6 +263,7 @@ pub struct App {
     /// already taken, so a command without a request leaves it be).
     trace: Option<Rc<TraceShow>>,
     seen_trace: u64,
+    traces_shown: u64,
     clock: String,
     tabs: Vec<TermTab>,
     next_tab: u32,
@@ -525,8 +526,8 @@ impl App {
             self.session.exec(tab, &line)
         };
         let running = self.session.job_running() && self.job.is_none();
+        self.take_trace(&line);
         self.push_entry(tab, prompt, line, output, running);
-        self.take_trace();
         self.save();
     }
 
@@ -536,14 +537,17 @@ impl App {
         self.seen_trace = self.session.last_trace().map_or(0, |t| t.seq);
     }
 
-    /// Shows the trace of a request the last command made, if it made one.
-    fn take_trace(&mut self) {
+    /// Shows the trace of a request the last command made, if it made one (`kubeplay
+    /// trace` shows the last one again).
+    fn take_trace(&mut self, line: &str) {
         let Some(trace) = self.session.last_trace() else {
             return;
         };
-        if trace.seq != self.seen_trace {
+        let again = line.split_whitespace().take(2).eq(["kubeplay", "trace"]);
+        if trace.seq != self.seen_trace || again {
             self.seen_trace = trace.seq;
-            self.trace = Some(Rc::new(TraceShow::of(&trace)));
+            self.traces_shown += 1;
+            self.trace = Some(Rc::new(TraceShow::of(&trace, self.traces_shown)));
         }
     }
 
@@ -1069,6 +1073,7 @@ impl Component for App {
             time_note: None,
             trace: None,
             seen_trace: 0,
+            traces_shown: 0,
             next_tab: tabs.iter().map(|t| t.id).max().unwrap_or(1) + 1,
             active: WorkTab::Terminal(tabs.first().map_or(1, |t| t.id)),
             tabs,

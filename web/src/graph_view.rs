@@ -91,7 +91,7 @@ pub struct GraphView {
     pinch_from: Option<(f64, f64)>,
     /// The press became a drag: the click that ends it selects nothing.
     dragged: bool,
-    /// The trace the learner dismissed (its sequence number).
+    /// The showing of a trace the learner dismissed.
     dismissed: u64,
 }
 
@@ -303,7 +303,7 @@ impl Component for GraphView {
         });
         let transform = format!("translate({} {}) scale({})", self.tx, self.ty, self.scale);
         let is_empty = g.objects.is_empty() && g.pods().next().is_none();
-        let shown_trace = props.trace.as_deref().filter(|t| t.seq != self.dismissed);
+        let shown_trace = props.trace.as_deref().filter(|t| t.shown != self.dismissed);
         html! {
             <section class="graph-pane" aria-label={t.graph_label}>
                 { self.toolbar(ctx) }
@@ -337,8 +337,8 @@ impl Component for GraphView {
                     { view_legend(t.g) }
                     if let Some(trace) = shown_trace {
                         { trace_view::view_panel(trace, ctx.link().callback({
-                            let seq = trace.seq;
-                            move |_: MouseEvent| Msg::DismissTrace(seq)
+                            let shown = trace.shown;
+                            move |_: MouseEvent| Msg::DismissTrace(shown)
                         })) }
                     }
                 </div>

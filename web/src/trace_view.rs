@@ -19,6 +19,9 @@ pub const HOP_SECONDS: f64 = 0.9;
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceShow {
     pub seq: u64,
+    /// Which showing this is (the page counts them): `kubeplay trace` shows the same request
+    /// again, and a dismissal hides one showing.
+    pub shown: u64,
     pub request: String,
     pub client: String,
     /// (step label, text) per hop.
@@ -30,9 +33,10 @@ pub struct TraceShow {
 }
 
 impl TraceShow {
-    pub fn of(trace: &Trace) -> TraceShow {
+    pub fn of(trace: &Trace, shown: u64) -> TraceShow {
         TraceShow {
             seq: trace.seq,
+            shown,
             request: trace.request.clone(),
             client: trace.client.clone(),
             hops: trace
@@ -84,7 +88,7 @@ pub fn view_on_graph(g: &Graph, trace: &TraceShow) -> Html {
         .collect::<Vec<_>>()
         .join(" ");
     html! {
-        <g class="trace" key={trace.seq.to_string()} aria-label={texts().g.trace} data-seq={trace.seq.to_string()}>
+        <g class="trace" key={trace.shown.to_string()} aria-label={texts().g.trace} data-seq={trace.seq.to_string()}>
             if placed.len() > 1 {
                 <path class="trace-path" d={d} />
             }
@@ -115,7 +119,7 @@ pub fn view_panel(trace: &TraceShow, on_dismiss: Callback<MouseEvent>) -> Html {
     let stop_at = |i: usize| trace.stopped && i == last;
     html! {
         <section class={classes!("trace-panel", trace.stopped.then_some("trace-panel-stopped"))}
-            key={trace.seq.to_string()} aria-label={t.g.trace} aria-live="polite" data-seq={trace.seq.to_string()}>
+            key={trace.shown.to_string()} aria-label={t.g.trace} aria-live="polite" data-seq={trace.seq.to_string()}>
             <div class="trace-head">
                 <strong>{ t.g.trace }</strong>
                 <code class="trace-request" title={trace.request.clone()}>{ &trace.request }</code>
