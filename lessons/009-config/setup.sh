@@ -1,0 +1,1 @@
+kubectl create secret generic api-token --from-literal=token=abc123
