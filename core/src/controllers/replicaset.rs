@@ -87,7 +87,7 @@ impl Controller for ReplicaManager {
             return Outcome::default();
         };
         let owned = PodSet::claim(rs, ctx.store);
-        let mut ops = owned.adoptions;
+        let mut ops = owned.ownership_changes;
         let active: Vec<&Value> = owned
             .pods
             .iter()
@@ -184,10 +184,13 @@ fn failure_conditions(
 }
 
 /// The pods a workload controls, found as upstream's `ClaimPods` finds them: those it already
-/// controls, plus matching orphans it adopts (the adoption is an update of the pod).
+/// controls and its selector still matches, plus matching orphans it adopts. A controlled pod
+/// whose labels no longer match is released (its controller reference removed), so the owner
+/// replaces it and the pod lives on by itself — how one takes a pod out for debugging.
+/// Adoptions and releases are updates of the pods, in `ownership_changes`.
 pub struct PodSet<'a> {
     pub pods: Vec<&'a Value>,
-    pub adoptions: Vec<Op>,
+    pub ownership_changes: Vec<Op>,
 }
 
 impl<'a> PodSet<'a> {
@@ -197,11 +200,15 @@ impl<'a> PodSet<'a> {
         let sel = sel.as_ref();
         let mut set = PodSet {
             pods: Vec::new(),
-            adoptions: Vec::new(),
+            ownership_changes: Vec::new(),
         };
         for pod in store.list(kind("", "Pod"), Some(meta::namespace(owner))) {
             if is_controlled_by(pod, uid) {
-                set.pods.push(pod);
+                if selector::matches(sel, meta::labels(pod)) {
+                    set.pods.push(pod);
+                } else if !meta::is_deleting(owner) {
+                    set.ownership_changes.push(release(pod, uid));
+                }
             } else if meta::controller_of(pod).is_none()
                 && !meta::is_deleting(pod)
                 && !meta::is_deleting(owner)
@@ -214,12 +221,26 @@ impl<'a> PodSet<'a> {
                 if let Some(refs) = refs.as_array_mut() {
                     refs.push(meta::controller_ref(owner));
                 }
-                set.adoptions.push(Op::Update(kind("", "Pod"), adopted));
+                set.ownership_changes.push(Op::Update(kind("", "Pod"), adopted));
                 set.pods.push(pod);
             }
         }
         set
     }
+}
+
+/// The pod without the controller reference to `owner_uid` (upstream's release patch).
+fn release(pod: &Value, owner_uid: &str) -> Op {
+    let mut released = pod.clone();
+    let m = meta::metadata_mut(&mut released);
+    if let Some(refs) = m.get_mut("ownerReferences").and_then(Value::as_array_mut) {
+        refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid));
+    }
+    // An empty list is omitted, as the API server stores it.
+    if m.get("ownerReferences").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        m.remove("ownerReferences");
+    }
+    Op::Update(kind("", "Pod"), released)
 }
 
 /// A new pod from the owner's template, named by the API server from `generateName`.

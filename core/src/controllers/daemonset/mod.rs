@@ -99,7 +99,7 @@ impl<'a> Sync<'a> {
             now: ctx.now,
             nodes: ctx.store.list(kind("", "Node"), None).collect(),
             by_node,
-            ops: claimed.adoptions,
+            ops: claimed.ownership_changes,
             collision_count: None,
         }
     }

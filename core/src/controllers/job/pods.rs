@@ -21,15 +21,21 @@ pub fn has_finalizer(pod: &Value) -> bool {
 }
 
 /// The Job's pods (`getPodsForJob`): those it controls, and matching orphans, which it adopts
-/// as a ReplicaSet does, with the tracking finalizer added.
+/// as a ReplicaSet does, with the tracking finalizer added; a pod it releases (labels no longer
+/// matching) loses the finalizer with the controller reference.
 pub fn claim<'a>(job: &Value, store: &'a Store, ops: &mut Vec<Op>) -> Vec<&'a Value> {
     let set = PodSet::claim(job, store);
-    for op in set.adoptions {
+    for op in set.ownership_changes {
         ops.push(match op {
             Op::Update(kind, mut pod) => {
+                let adopted = meta::controller_of(&pod).is_some();
                 let m = meta::metadata_mut(&mut pod);
                 if let Some(f) = m.entry("finalizers").or_insert(json!([])).as_array_mut() {
-                    f.push(json!(TRACKING_FINALIZER));
+                    if adopted {
+                        f.push(json!(TRACKING_FINALIZER));
+                    } else {
+                        f.retain(|x| x != TRACKING_FINALIZER);
+                    }
                 }
                 Op::Update(kind, pod)
             }
