@@ -221,7 +221,8 @@ impl<'a> PodSet<'a> {
                 if let Some(refs) = refs.as_array_mut() {
                     refs.push(meta::controller_ref(owner));
                 }
-                set.ownership_changes.push(Op::Update(kind("", "Pod"), adopted));
+                set.ownership_changes
+                    .push(Op::Update(kind("", "Pod"), adopted));
                 set.pods.push(pod);
             }
         }
@@ -237,7 +238,10 @@ fn release(pod: &Value, owner_uid: &str) -> Op {
         refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid));
     }
     // An empty list is omitted, as the API server stores it.
-    if m.get("ownerReferences").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+    if m.get("ownerReferences")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty)
+    {
         m.remove("ownerReferences");
     }
     Op::Update(kind("", "Pod"), released)
