@@ -1,0 +1,1 @@
+kubectl create deployment api --image=nginx:1.27
