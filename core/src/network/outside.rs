@@ -11,7 +11,7 @@ use crate::kubelet::fs::Disks;
 use crate::sim::Sim;
 
 pub const HELP: &str = "\
-  kubeplay curl [--trace] [-i] [-H 'Host: NAME'] [-m SECONDS] URL
+  kubeplay curl [--trace] [-i] [-k] [-H 'Host: NAME'] [-m SECONDS] URL
                                      an HTTP request from outside the cluster (your machine on
                                      kind's network): node addresses with NodePorts,
                                      LoadBalancer IPs; --trace prints the hops it took
@@ -22,11 +22,13 @@ pub const HELP: &str = "\
 pub fn curl(args: &[&str], sim: &mut Sim) -> (String, String, i32) {
     let (mut trace_too, mut include, mut host, mut max_ms, mut url) =
         (false, false, None, None, None);
+    let mut insecure = false;
     let mut words = args.iter();
     while let Some(w) = words.next() {
         match *w {
             "--trace" => trace_too = true,
             "-i" | "--include" => include = true,
+            "-k" | "--insecure" => insecure = true,
             "-s" | "-sS" | "-S" | "--silent" => {}
             "-H" | "--header" => {
                 let h = words.next().copied().unwrap_or("");
@@ -68,7 +70,7 @@ pub fn curl(args: &[&str], sim: &mut Sim) -> (String, String, i32) {
     };
     let outcome = sim.kubelet_call(None, |kubelet, store, now| {
         kubelet.from_outside(store, now, |net, disks| {
-            request(net, disks, &parsed, host.as_deref())
+            request(net, disks, &parsed, host.as_deref(), insecure)
         })
     });
     let Some((result, trace)) = outcome else {
@@ -84,6 +86,7 @@ pub fn curl(args: &[&str], sim: &mut Sim) -> (String, String, i32) {
             6,
             0,
         ),
+        Outcome::Tls(code, message) => (String::new(), message, code, 0),
         Outcome::Refused => (
             String::new(),
             format!(
@@ -161,38 +164,51 @@ struct Target {
     port: u16,
     path: String,
     authority: String,
+    /// `https://`: TLS first (port 443 unless named).
+    tls: bool,
 }
 
 impl Target {
     fn parse(url: &str) -> Option<Target> {
-        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+        let tls = scheme.eq_ignore_ascii_case("https");
         let (authority, path) = match rest.find('/') {
             Some(i) => (rest.get(..i)?, rest.get(i..)?.to_string()),
             None => (rest, "/".to_string()),
         };
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) => (h, p.parse().ok()?),
-            None => (authority, 80),
+            None => (authority, if tls { 443 } else { 80 }),
         };
         (!host.is_empty()).then(|| Target {
             host: host.to_string(),
             port,
             path,
             authority: authority.to_string(),
+            tls,
         })
     }
 }
 
 enum Outcome {
     NotResolved,
+    /// curl's TLS failure: its exit code and message.
+    Tls(i32, String),
     Refused,
     TimedOut,
     Answered(Reply),
 }
 
-fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> (Outcome, Trace) {
+fn request(
+    net: &mut Net<'_>,
+    disks: &Disks,
+    t: &Target,
+    host: Option<&str>,
+    insecure: bool,
+) -> (Outcome, Trace) {
+    let scheme = if t.tls { "https" } else { "http" };
     let mut trace = Trace::new(
-        &format!("GET http://{}{}", t.authority, t.path),
+        &format!("GET {scheme}://{}{}", t.authority, t.path),
         &net.origin,
     );
     let mut address = t.host.clone();
@@ -224,6 +240,19 @@ fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> 
                 trace.outcome = format!("connection to {}:{} timed out", t.host, t.port);
                 Outcome::TimedOut
             }
+            // Only ingress-nginx speaks TLS here (port 443), with its self-signed "Fake
+            // Certificate" or the Ingress's own secret, which curl does not trust either.
+            Ok(backend) if t.tls && backend.port != 443 => {
+                trace.outcome = "TLS handshake failed: the server speaks plain HTTP".into();
+                Outcome::Tls(
+                    35,
+                    "curl: (35) TLS connect error: error:0A00010B:SSL routines::wrong version number\n".into(),
+                )
+            }
+            Ok(_) if t.tls && !insecure => {
+                trace.outcome = "certificate not trusted (self-signed); -k skips the check".into();
+                Outcome::Tls(60, CERT_PROBLEM.into())
+            }
             Ok(backend) => {
                 let host_header = host.map(str::to_string).unwrap_or(t.authority.clone());
                 let req = HttpRequest {
@@ -244,6 +273,15 @@ fn request(net: &mut Net<'_>, disks: &Disks, t: &Target, host: Option<&str>) -> 
     net.plane.record(trace.clone());
     (outcome, trace)
 }
+
+/// curl's refusal of a certificate it cannot verify.
+const CERT_PROBLEM: &str = "curl: (60) SSL certificate problem: self-signed certificate
+More details here: https://curl.se/docs/sslcerts.html
+
+curl failed to verify the legitimacy of the server and therefore could not
+establish a secure connection to it. To learn more about this situation and
+how to fix it, please visit the webpage mentioned above.
+";
 
 /// The node kind's cluster config maps the host's `port` to: ports 80 and 443 of the node
 /// labelled `ingress-ready=true` (kind's ingress guide), where ingress-nginx takes them as
