@@ -1,0 +1,1 @@
+kubectl run broken --image=busybox:1.366 -- sleep 3600
