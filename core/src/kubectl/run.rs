@@ -46,6 +46,11 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
             "error: --image is required\nSee 'kubectl run -h' for help and examples".into(),
         );
     };
+    // Applying overrides needs the generated object merged with a patch of the user's choice
+    // (--override-type); until that exists, refuse rather than silently drop them.
+    if parsed.get("overrides").is_some() {
+        return Err("error: kubeplay does not support --overrides yet: write the Pod as YAML and use `kubectl apply -f`".into());
+    }
     let (stdin, tty) = (parsed.switch("stdin"), parsed.switch("tty"));
     let attach = stdin || parsed.switch("attach");
     if tty && !stdin {
