@@ -27,7 +27,8 @@ use crate::graph_view::GraphView;
 use crate::help::Help;
 use crate::inspector::Inspector;
 use crate::layout::{Layout, Side, Splitter, Theme, document_element, side_tag};
-use crate::lesson::Lesson;
+use crate::lesson::grading::Grading;
+use crate::lesson::{Checks, LessonPane, Start};
 use crate::persist;
 use crate::session::{Journal, Screen, Session};
 use crate::share;
@@ -223,6 +224,14 @@ pub enum Msg {
     EditorTemplate(usize),
     /// Save (`true`) or cancel a `kubectl edit`.
     EditorEditDone(bool),
+    /// The lesson pane: open this YAML in the editor.
+    LessonOpen(String),
+    /// The lesson pane: a `focus:` link.
+    LessonFocus(String),
+    /// The lesson pane: grade these checks from now on.
+    LessonChecks(Rc<Checks>),
+    /// The lesson pane: a fresh cluster, prepared for a lesson or drill.
+    LessonStart(Rc<Start>),
 }
 
 /// The YAML editor's state, kept here so that it outlives the editor tab being shown.
@@ -243,6 +252,8 @@ struct EditorState {
 
 pub struct App {
     session: Session,
+    /// The current lesson's or drill's checks and their results.
+    grading: Grading,
     options: Options,
     graph: Rc<Graph>,
     /// Where the picture's boxes were, so that they stay put.
@@ -346,6 +357,7 @@ impl App {
             self.reinspect();
             changed = true;
         }
+        changed |= self.grading.regrade(&mut self.session);
         changed
     }
 
@@ -1021,7 +1033,13 @@ impl App {
                 { self.pane_head(ctx, Side::Lesson, t.lesson_title, html! {}) }
                 if open {
                     <div class="pane-body lesson-body" id="pane-lesson-body" tabindex="-1">
-                        <Lesson on_run={ctx.link().callback(Msg::RunSuggested)} />
+                        <LessonPane on_run={ctx.link().callback(Msg::RunSuggested)}
+                            on_open={ctx.link().callback(Msg::LessonOpen)}
+                            on_focus={ctx.link().callback(Msg::LessonFocus)}
+                            on_checks={ctx.link().callback(Msg::LessonChecks)}
+                            on_start={ctx.link().callback(Msg::LessonStart)}
+                            results={self.grading.results()}
+                            has_work={self.session.journal().summary().0 > 0} />
                     </div>
                 }
             </aside>
@@ -1057,6 +1075,7 @@ impl Component for App {
         );
         let events = Rc::new(restored.session.cluster().events(&options, EVENTS_SHOWN));
         let mut app = App {
+            grading: Grading::default(),
             drawn_revision: restored.session.cluster().revision(),
             clock: restored.session.cluster().now().rfc3339(),
             session: restored.session,
@@ -1248,6 +1267,36 @@ impl Component for App {
                 }
                 self.selected = object;
                 self.reinspect();
+                true
+            }
+            Msg::LessonOpen(text) => {
+                self.replace_editor_text(ctx, &text);
+                self.active = WorkTab::Editor;
+                true
+            }
+            Msg::LessonFocus(href) => match crate::lesson::focus_ref(&href) {
+                Some(object) => {
+                    self.layout.graph_open = true;
+                    Component::update(self, ctx, Msg::Inspect(Some(object)))
+                }
+                None => false,
+            },
+            Msg::LessonChecks(checks) => {
+                self.grading.set(checks, &mut self.session);
+                true
+            }
+            Msg::LessonStart(start) => {
+                self.replace_session(ctx, None);
+                for (name, text) in &start.files {
+                    self.session.write_file(name, text);
+                }
+                if !start.setup.trim().is_empty() {
+                    let tab = self.current_terminal();
+                    self.active = WorkTab::Terminal(tab);
+                    self.run(ctx, tab, start.setup.trim_end().to_string());
+                }
+                self.grading.set(Rc::new(start.checks.clone()), &mut self.session);
+                self.refresh(true);
                 true
             }
             Msg::LogsOf(container) => {

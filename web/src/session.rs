@@ -258,6 +258,15 @@ impl Session {
         });
     }
 
+    /// Evaluates lesson or drill checks against the cluster as it is now (read-only, not
+    /// journaled).
+    pub fn evaluate_checks(
+        &mut self,
+        checks: &[kubeplay_core::lessons::Check],
+    ) -> Vec<kubeplay_core::lessons::CheckResult> {
+        self.cluster.evaluate_checks(checks)
+    }
+
     /// Whether a foreground job runs (its terminal shows no prompt).
     pub fn job_running(&self) -> bool {
         self.cluster.job_running()

@@ -73,7 +73,7 @@ pub fn parse(markdown: &str) -> Vec<Node> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     // Each frame: the element being built and its children so far.
     let mut stack: Vec<(&'static str, Option<Link>, Vec<Node>)> = vec![("", None, Vec::new())];
-    let mut push = |stack: &mut Vec<(&'static str, Option<Link>, Vec<Node>)>, node: Node| {
+    let push = |stack: &mut Vec<(&'static str, Option<Link>, Vec<Node>)>, node: Node| {
         if let Some(top) = stack.last_mut() {
             top.2.push(node);
         }

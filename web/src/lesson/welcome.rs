@@ -1,5 +1,5 @@
-//! The lesson pane. For now a welcome with suggested first commands (each a button that runs
-//! it in the terminal); lessons with exercises come later and take this pane's place.
+//! The welcome above the lesson list: suggested first commands, each a button that runs it in
+//! the terminal.
 
 use yew::prelude::*;
 
@@ -12,10 +12,10 @@ pub struct Props {
 }
 
 #[function_component]
-pub fn Lesson(props: &Props) -> Html {
+pub fn Welcome(props: &Props) -> Html {
     let t = use_texts();
     html! {
-        <article class="lesson">
+        <section class="lesson-welcome">
             <h3>{ t.lesson_welcome_title }</h3>
             { for t.lesson_welcome.iter().map(|p| html! { <p>{ *p }</p> }) }
             <h4>{ t.lesson_try }</h4>
@@ -33,7 +33,6 @@ pub fn Lesson(props: &Props) -> Html {
                 }) }
             </ol>
             <p class="lesson-hint">{ t.lesson_run_hint }</p>
-            <p class="lesson-hint">{ t.lesson_after }</p>
-        </article>
+        </section>
     }
 }
