@@ -1295,7 +1295,8 @@ impl Component for App {
                     self.active = WorkTab::Terminal(tab);
                     self.run(ctx, tab, start.setup.trim_end().to_string());
                 }
-                self.grading.set(Rc::new(start.checks.clone()), &mut self.session);
+                self.grading
+                    .set(Rc::new(start.checks.clone()), &mut self.session);
                 self.refresh(true);
                 true
             }

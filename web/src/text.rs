@@ -336,7 +336,13 @@ pub const EN: Texts = Texts {
     lessons_solution_confirm: "Show the solution? Trying a little longer teaches more.",
     drills_list: "Drills and exams",
     drill_tasks: |n| format!("{n} tasks"),
-    drill_points: |p| if p == 1 { "1 point".to_string() } else { format!("{p} points") },
+    drill_points: |p| {
+        if p == 1 {
+            "1 point".to_string()
+        } else {
+            format!("{p} points")
+        }
+    },
     drill_intro: "A fresh cluster is prepared, then the clock runs. Solve the tasks in the terminal or the editor and submit before time is up.",
     drill_start: "Start",
     drill_time_left: "Time left:",

@@ -49,7 +49,8 @@ pub fn DrillView(props: &Props) -> Html {
         let tick = tick.clone();
         let running = matches!(*phase, Phase::Running(_));
         use_effect_with(running, move |running| {
-            let interval = running.then(|| Interval::new(1_000, move || tick.set(tick.wrapping_add(1))));
+            let interval =
+                running.then(|| Interval::new(1_000, move || tick.set(tick.wrapping_add(1))));
             move || drop(interval)
         });
     }

@@ -12,7 +12,7 @@ use crate::explain_data::fetch_text;
 use crate::storage;
 
 /// A title in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Title {
     pub en: String,
     pub ko: String,
@@ -25,7 +25,7 @@ impl Title {
 }
 
 /// One lesson as the index lists it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Entry {
     pub folder: String,
     pub id: String,
@@ -47,7 +47,7 @@ pub struct Index {
 
 /// An opened lesson: both languages (the page's switch picks one), its exercises' checks and
 /// its setup script.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Opened {
     pub entry: Entry,
     pub en: Lesson,
@@ -65,9 +65,8 @@ pub async fn fetch_index() -> Result<Rc<Index>, String> {
 
 pub async fn fetch_lesson(entry: Entry) -> Result<Rc<Opened>, String> {
     let base = format!("lessons/{}", entry.folder);
-    let read = |name: &str, text: String| {
-        parse_lesson(&text).map_err(|e| format!("{base}/{name}: {e}"))
-    };
+    let read =
+        |name: &str, text: String| parse_lesson(&text).map_err(|e| format!("{base}/{name}: {e}"));
     let en = read("en.md", fetch_text(&format!("{base}/en.md")).await?)?;
     let ko = read("ko.md", fetch_text(&format!("{base}/ko.md")).await?)?;
     let exercises = if entry.exercises.is_empty() {

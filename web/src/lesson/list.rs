@@ -46,7 +46,9 @@ pub fn List(props: &Props) -> Html {
     }
     let index = match &props.index {
         None => return html! { <p class="lesson-hint">{ t.lessons_loading }</p> },
-        Some(Err(e)) => return html! { <p class="lesson-error">{ t.lessons_unavailable }{ " " }{ e.clone() }</p> },
+        Some(Err(e)) => {
+            return html! { <p class="lesson-error">{ t.lessons_unavailable }{ " " }{ e.clone() }</p> };
+        }
         Some(Ok(i)) => i,
     };
     let title_of = |id: &str| {

@@ -108,7 +108,14 @@ pub fn parse(markdown: &str) -> Vec<Node> {
                     } else {
                         tag
                     };
-                    push(&mut stack, Node::Element { tag, link, children });
+                    push(
+                        &mut stack,
+                        Node::Element {
+                            tag,
+                            link,
+                            children,
+                        },
+                    );
                 }
             }
             Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
@@ -145,10 +152,20 @@ pub fn parse(markdown: &str) -> Vec<Node> {
     // Unclosed frames cannot happen with pulldown-cmark, but fold them in rather than lose text.
     while stack.len() > 1 {
         if let Some((tag, link, children)) = stack.pop() {
-            push(&mut stack, Node::Element { tag, link, children });
+            push(
+                &mut stack,
+                Node::Element {
+                    tag,
+                    link,
+                    children,
+                },
+            );
         }
     }
-    stack.pop().map(|(_, _, children)| children).unwrap_or_default()
+    stack
+        .pop()
+        .map(|(_, _, children)| children)
+        .unwrap_or_default()
 }
 
 /// Renders Markdown as yew nodes; `on_focus` gets the href of a clicked `focus:` link.
@@ -220,10 +237,14 @@ mod tests {
 
     #[test]
     fn raw_html_is_text() {
-        let nodes = parse("Hi <script>alert(1)</script> there\n\n<div onclick=\"x()\">block</div>\n");
+        let nodes =
+            parse("Hi <script>alert(1)</script> there\n\n<div onclick=\"x()\">block</div>\n");
         let mut seen = Vec::new();
         tags(&nodes, &mut seen);
-        assert!(!seen.iter().any(|t| *t == "script" || *t == "div"), "{seen:?}");
+        assert!(
+            !seen.iter().any(|t| *t == "script" || *t == "div"),
+            "{seen:?}"
+        );
         let text = text_of(&nodes);
         assert!(text.contains("<script>alert(1)</script>"), "{text}");
         assert!(text.contains("<div onclick=\"x()\">"), "{text}");
@@ -258,7 +279,10 @@ mod tests {
         let nodes = parse("# Title\n\nSome *em* and `code`.\n\n- one\n- two\n\n```sh\nls\n```\n");
         let mut seen = Vec::new();
         tags(&nodes, &mut seen);
-        assert_eq!(seen, vec!["h3", "p", "em", "code", "ul", "li", "li", "pre", "code"]);
+        assert_eq!(
+            seen,
+            vec!["h3", "p", "em", "code", "ul", "li", "li", "pre", "code"]
+        );
     }
 
     #[test]

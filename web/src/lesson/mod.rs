@@ -91,12 +91,17 @@ pub fn LessonPane(props: &Props) -> Html {
     // Exercises whose checks all pass are done, and stay done.
     {
         let progress = progress.clone();
-        let view = (*view).clone();
-        use_effect_with(props.results.clone(), move |results| {
-            if let View::Lesson(opened) = view {
+        let lesson = match &*view {
+            View::Lesson(opened) => Some(opened.clone()),
+            _ => None,
+        };
+        use_effect_with((props.results.clone(), lesson), move |(results, lesson)| {
+            if let Some(opened) = lesson {
                 let mut done = (*progress).clone();
                 for (id, r) in results.iter() {
-                    if !r.is_empty() && r.iter().all(|c| c.passed) {
+                    // Results of another lesson's checks (not yet replaced) do not count.
+                    let known = opened.exercises.iter().any(|e| &e.id == id);
+                    if known && !r.is_empty() && r.iter().all(|c| c.passed) {
                         done.insert(format!("{}/{id}", opened.entry.id));
                     }
                 }
@@ -118,8 +123,8 @@ pub fn LessonPane(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match index::fetch_lesson(entry).await {
                     Ok(opened) => {
+                        view.set(View::Lesson(opened.clone()));
                         on_checks.emit(Rc::new(lesson_checks(&opened)));
-                        view.set(View::Lesson(opened));
                     }
                     Err(e) => view.set(View::Failed(e)),
                 }
@@ -292,8 +297,14 @@ pub fn focus_ref(href: &str) -> Option<kubeplay_core::graph::ObjectRef> {
             name,
         } => {
             let kind = kubeplay_core::api::kinds::resolve(&kind)?;
-            let namespace = if kind.namespaced { namespace } else { String::new() };
-            Some(kubeplay_core::graph::ObjectRef::new(kind.kind, &namespace, &name))
+            let namespace = if kind.namespaced {
+                namespace
+            } else {
+                String::new()
+            };
+            Some(kubeplay_core::graph::ObjectRef::new(
+                kind.kind, &namespace, &name,
+            ))
         }
         FocusTarget::Selector { .. } => None,
     }
