@@ -30,6 +30,7 @@ pub mod explain;
 pub mod expose;
 pub mod get;
 mod get_watch;
+pub mod help;
 pub mod job;
 pub mod label;
 pub mod logs;
@@ -58,8 +59,15 @@ use shell::Shell;
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
     let words = &args::global_flags_last(words);
     let Some((command, rest)) = words.split_first() else {
-        return Output::ok(USAGE);
+        return help::for_words(&[]);
     };
+    match command.as_str() {
+        "help" => return help::help_command(rest),
+        "options" => return help::options(),
+        _ if help::asked(words) => return help::for_words(words),
+        flag if flag.starts_with('-') => return root_flags(words),
+        _ => {}
+    }
     // Requests carry kubectl's user agent unless a command names its own field manager.
     sim.store.set_manager("kubectl");
     sim.store.take_warnings();
@@ -109,7 +117,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
         ))),
-        "help" | "--help" | "-h" => Ok(Output::ok(USAGE)),
         other if KNOWN_LATER.contains(&other) => Err(format!(
             "error: \"kubectl {other}\" is not available in this sandbox yet"
         )),
@@ -250,76 +257,19 @@ pub fn dry_run(parsed: &args::Parsed) -> Result<&str, String> {
     }
 }
 
-/// `kubectl --help`, as kubectl v1.35 prints it (commands this sandbox lacks say so when run).
-const USAGE: &str = "\
-kubectl controls the Kubernetes cluster manager.
-
- Find more information at: https://kubernetes.io/docs/reference/kubectl/
-
-Basic Commands (Beginner):
-  create          Create a resource from a file or from stdin
-  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
-  run             Run a particular image on the cluster
-  set             Set specific features on objects
-
-Basic Commands (Intermediate):
-  explain         Get documentation for a resource
-  get             Display one or many resources
-  edit            Edit a resource on the server
-  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
-
-Deploy Commands:
-  rollout         Manage the rollout of a resource
-  scale           Set a new size for a deployment, replica set, or replication controller
-  autoscale       Auto-scale a deployment, replica set, stateful set, or replication controller
-
-Cluster Management Commands:
-  certificate     Modify certificate resources
-  cluster-info    Display cluster information
-  top             Display resource (CPU/memory) usage
-  cordon          Mark node as unschedulable
-  uncordon        Mark node as schedulable
-  drain           Drain node in preparation for maintenance
-  taint           Update the taints on one or more nodes
-
-Troubleshooting and Debugging Commands:
-  describe        Show details of a specific resource or group of resources
-  logs            Print the logs for a container in a pod
-  attach          Attach to a running container
-  exec            Execute a command in a container
-  port-forward    Forward one or more local ports to a pod
-  proxy           Run a proxy to the Kubernetes API server
-  cp              Copy files and directories to and from containers
-  auth            Inspect authorization
-  debug           Create debugging sessions for troubleshooting workloads and nodes
-  events          List events
-
-Advanced Commands:
-  diff            Diff the live version against a would-be applied version
-  apply           Apply a configuration to a resource by file name or stdin
-  patch           Update fields of a resource
-  replace         Replace a resource by file name or stdin
-  wait            Wait for a specific condition on one or many resources
-  kustomize       Build a kustomization target from a directory or URL
-
-Settings Commands:
-  label           Update the labels on a resource
-  annotate        Update the annotations on a resource
-  completion      Output shell completion code for the specified shell (bash, zsh, fish, or powershell)
-
-Subcommands provided by plugins:
-
-Other Commands:
-  alpha           Commands for features in alpha
-  api-resources   Print the supported API resources on the server
-  api-versions    Print the supported API versions on the server, in the form of \"group/version\"
-  config          Modify kubeconfig files
-  plugin          Provides utilities for interacting with plugins
-  version         Print the client and server version information
-
-Usage:
-  kubectl [flags] [options]
-
-Use \"kubectl <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).
-";
+/// A line starting with a flag kubectl itself does not take (`kubectl -A`), or with flags before
+/// the command that cobra cannot move (`kubectl -A get pods`): kubectl's own errors.
+fn root_flags(words: &[String]) -> Output {
+    let parsed = args::parse(words, &[], "kubectl");
+    let first_word = words.iter().find(|w| !w.starts_with('-'));
+    let message = match (parsed, first_word) {
+        (Ok(p), _) if p.args.is_empty() => return help::for_words(&[]),
+        (_, Some(_)) => format!(
+            "Error: flags cannot be placed before plugin name: {}",
+            words.first().map_or("", String::as_str)
+        ),
+        (Err(e), None) => e,
+        (Ok(_), None) => String::new(),
+    };
+    Output::error(format!("{message}\n"), 1)
+}
