@@ -11,7 +11,12 @@ const DATA: &str = include_str!("help.txt");
 
 /// Subcommands of supported commands that kubeplay does not run (their parent's help would
 /// otherwise be shown for them).
-const UNSUPPORTED: &[&str] = &["set subject", "auth reconcile", "create token", "config set"];
+const UNSUPPORTED: &[&str] = &[
+    "set subject",
+    "auth reconcile",
+    "create token",
+    "config set",
+];
 
 /// Every record as (command path, text).
 fn records() -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -161,7 +166,11 @@ mod tests {
 
     #[test]
     fn commands_kubeplay_lacks_say_so() {
-        for line in ["set subject rb", "port-forward pod/web 8080:80", "create token sa"] {
+        for line in [
+            "set subject rb",
+            "port-forward pod/web 8080:80",
+            "create token sa",
+        ] {
             assert!(
                 command_path(&words(line))
                     .is_err_and(|e| e.contains("is not available in this sandbox")),
