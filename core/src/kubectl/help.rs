@@ -123,6 +123,12 @@ pub fn help_command(topic: &[String]) -> Output {
     }
 }
 
+/// The help of a command path known to be in the data (`"rollout"`), for commands that print
+/// it when given no subcommand.
+pub fn of(path: &str) -> String {
+    text(path).unwrap_or_default()
+}
+
 /// `kubectl options`: the global flags.
 pub fn options() -> Output {
     Output::ok(text("options").unwrap_or_default())

@@ -40,32 +40,14 @@ pub(crate) const NODE_FLAGS: &[Flag] = &[
     switch("use-protocol-buffers", None),
 ];
 
-const USAGE: &str = "\
-Display resource (CPU/memory) usage.
-
- The top command allows you to see the resource consumption for nodes or pods.
-
- This command requires Metrics Server to be correctly configured and working on the server.
-
-Available Commands:
-  node          Display resource (CPU/memory) usage of nodes
-  pod           Display resource (CPU/memory) usage of pods
-
-Usage:
-  kubectl top [flags] [options]
-
-Use \"kubectl top <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).
-";
-
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let Some((sub, rest)) = words.split_first() else {
-        return Ok(Output::ok(USAGE));
+        return Ok(Output::ok(crate::kubectl::help::of("top")));
     };
     match sub.as_str() {
         "pod" | "pods" | "po" => pods(rest, shell, sim),
         "node" | "nodes" | "no" => nodes(rest, sim),
-        "--help" | "-h" => Ok(Output::ok(USAGE)),
+        "--help" | "-h" => Ok(Output::ok(crate::kubectl::help::of("top"))),
         other => Err(format!(
             "error: unknown command \"{other}\" for \"kubectl top\"\n\nDid you mean this?\n\tnode\n\tpod\n"
         )

@@ -57,7 +57,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         Some((other, _)) => Err(format!(
             "error: unknown command {other:?}\nSee 'kubectl auth -h' for help and examples"
         )),
-        None => Ok(Output::ok(USAGE)),
+        None => Ok(Output::ok(crate::kubectl::help::of("auth"))),
     }
 }
 
@@ -267,19 +267,3 @@ fn resource_for(
     }
     (String::new(), typed.to_string(), None)
 }
-
-/// `kubectl auth` without a subcommand.
-const USAGE: &str = "\
-Inspect authorization.
-
-Available Commands:
-  can-i         Check whether an action is allowed
-  reconcile     Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects
-  whoami        Experimental: Check self subject attributes
-
-Usage:
-  kubectl auth [flags] [options]
-
-Use \"kubectl auth <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).
-";

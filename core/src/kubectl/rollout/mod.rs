@@ -22,7 +22,7 @@ use crate::sim::Sim;
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let Some((sub, rest)) = words.split_first() else {
         return Ok(Output {
-            stdout: HELP.into(),
+            stdout: crate::kubectl::help::of("rollout"),
             stderr: String::new(),
             exit_code: 1,
         });
@@ -34,7 +34,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         "pause" => pause::run(rest, shell, sim, pause::Action::Pause),
         "resume" => pause::run(rest, shell, sim, pause::Action::Resume),
         "restart" => pause::run(rest, shell, sim, pause::Action::Restart),
-        "-h" | "--help" | "help" => Ok(Output::ok(HELP)),
+        "-h" | "--help" | "help" => Ok(Output::ok(crate::kubectl::help::of("rollout"))),
         other => Err(format!(
             "error: unknown command \"{other}\"\nSee 'kubectl rollout -h' for help and examples"
         )),
@@ -157,39 +157,3 @@ fn name_line(kind: &Kind, name: &str, operation: &str, parsed: &Parsed) -> Strin
 fn resource_string(kind: &Kind, name: &str) -> String {
     format!("{} \"{name}\"", kind.qualified_resource())
 }
-
-const HELP: &str = "Manage the rollout of one or many resources.
-        
- Valid resource types include:
-
-  *  deployments
-  *  daemonsets
-  *  statefulsets
-
-Examples:
-  # Rollback to the previous deployment
-  kubectl rollout undo deployment/abc
-  
-  # Check the rollout status of a daemonset
-  kubectl rollout status daemonset/foo
-  
-  # Restart a deployment
-  kubectl rollout restart deployment/abc
-  
-  # Restart deployments with the 'app=nginx' label
-  kubectl rollout restart deployment --selector=app=nginx
-
-Available Commands:
-  history       View rollout history
-  pause         Mark the provided resource as paused
-  restart       Restart a resource
-  resume        Resume a paused resource
-  status        Show the status of the rollout
-  undo          Undo a previous rollout
-
-Usage:
-  kubectl rollout SUBCOMMAND [options]
-
-Use \"kubectl rollout <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).
-";

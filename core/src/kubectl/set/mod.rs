@@ -27,7 +27,7 @@ use crate::sim::Sim;
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let Some((sub, rest)) = words.split_first() else {
         return Ok(Output {
-            stdout: HELP.into(),
+            stdout: crate::kubectl::help::of("set"),
             stderr: String::new(),
             exit_code: 1,
         });
@@ -41,7 +41,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         "subject" => {
             Err("error: \"kubectl set subject\" is not available in this sandbox yet".into())
         }
-        "-h" | "--help" | "help" => Ok(Output::ok(HELP)),
+        "-h" | "--help" | "help" => Ok(Output::ok(crate::kubectl::help::of("set"))),
         other => Err(format!(
             "error: unknown command \"{other}\"\nSee 'kubectl set -h' for help and examples"
         )),
@@ -375,25 +375,6 @@ fn select_container(name: &str, pattern: &str) -> bool {
     }
     parts.last().is_none_or(|p| p.is_empty()) || rest.is_empty()
 }
-
-const HELP: &str = "Configure application resources.
-
- These commands help you make changes to existing application resources.
-
-Available Commands:
-  env              Update environment variables on a pod template
-  image            Update the image of a pod template
-  resources        Update resource requests/limits on objects with pod templates
-  selector         Set the selector on a resource
-  serviceaccount   Update the service account of a resource
-  subject          Update the user, group, or service account in a role binding or cluster role binding
-
-Usage:
-  kubectl set SUBCOMMAND [options]
-
-Use \"kubectl set <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).
-";
 
 #[cfg(test)]
 mod tests {
