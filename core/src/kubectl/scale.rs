@@ -28,10 +28,14 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         return Err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".into());
     }
     let targets: Vec<(String, String)> = match parsed.args.as_slice() {
-        [one] if one.contains('/') => {
-            let (t, n) = one.split_once('/').unwrap_or((one, ""));
-            vec![(t.to_string(), n.to_string())]
-        }
+        // `rc/foo rc/bar`: every argument in TYPE/NAME form.
+        all if !all.is_empty() && all.iter().all(|a| a.contains('/')) => all
+            .iter()
+            .map(|a| {
+                let (t, n) = a.split_once('/').unwrap_or((a, ""));
+                (t.to_string(), n.to_string())
+            })
+            .collect(),
         [t, names @ ..] if !names.is_empty() => {
             names.iter().map(|n| (t.clone(), n.clone())).collect()
         }
