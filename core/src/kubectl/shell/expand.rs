@@ -189,6 +189,31 @@ impl Shell {
         fields
     }
 
+    /// An unquoted here-document's body as bash reads it: `$VAR`, `${...}`, `$(...)` and
+    /// backquotes expanded without field splitting; `\$`, `` \` `` and `\\` stand for themselves.
+    pub(super) fn expand_here_doc(
+        &mut self,
+        body: &str,
+        sim: &mut Sim,
+        err: &mut String,
+    ) -> String {
+        let mut marked = String::with_capacity(body.len());
+        let mut chars = body.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if matches!(chars.peek(), Some('$' | '`' | '\\')) => {
+                    marked.extend(chars.next());
+                }
+                '$' | '`' => {
+                    marked.push(LIVE_QUOTED);
+                    marked.push(c);
+                }
+                _ => marked.push(c),
+            }
+        }
+        self.expand_word(&marked, false, sim, err).concat()
+    }
+
     /// `alias [NAME[=VALUE]...]`: defines aliases, or prints them as bash does.
     pub(super) fn alias(&mut self, args: &[String]) -> Output {
         let show =

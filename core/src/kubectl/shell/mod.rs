@@ -65,7 +65,8 @@ const MAX_NESTING: u32 = 64;
 
 /// Where a command's standard input comes from.
 enum Input {
-    HereDoc(String),
+    /// A here-document's body, and whether it is expanded (its delimiter was not quoted).
+    HereDoc(String, bool),
     File(String),
 }
 
@@ -208,7 +209,13 @@ impl Shell {
         let mut commands = pipeline.into_iter();
         while let Some(command) = commands.next() {
             let stdin = match command.stdin {
-                Some(Input::HereDoc(text)) => Some(text),
+                Some(Input::HereDoc(text, false)) => Some(text),
+                Some(Input::HereDoc(text, true)) => {
+                    let mut errors = String::new();
+                    let body = self.expand_here_doc(&text, sim, &mut errors);
+                    out.stderr.push_str(&errors);
+                    Some(body)
+                }
                 Some(Input::File(path)) => match self.read_file(&path) {
                     Some(text) => Some(text),
                     None => {
@@ -470,11 +477,30 @@ fn read_command_line<'a>(
             },
         }
     };
-    parse(tokens, rest)
+    parse(tokens, quoted_here_doc_delimiters(&line), rest)
+}
+
+/// For each `<<` of the line in order, whether its delimiter was quoted (`<<'EOF'`, `<<"EOF"`,
+/// `<<\EOF`): bash then takes the body literally, else it expands `$` and backquotes in it.
+fn quoted_here_doc_delimiters(line: &str) -> Vec<bool> {
+    line.split("<<")
+        .skip(1)
+        .map(|after| {
+            after
+                .trim_start_matches('-')
+                .trim_start()
+                .starts_with(['\'', '"', '\\'])
+        })
+        .collect()
 }
 
 /// Turns tokens into pipelines; `<<` takes its body from the following lines.
-fn parse<'a>(tokens: Vec<Token>, rest: &mut impl Iterator<Item = &'a str>) -> Result<List, String> {
+fn parse<'a>(
+    tokens: Vec<Token>,
+    quoted: Vec<bool>,
+    rest: &mut impl Iterator<Item = &'a str>,
+) -> Result<List, String> {
+    let mut quoted = quoted.into_iter();
     let mut list: List = Vec::new();
     let mut pipeline: Vec<Command> = Vec::new();
     let mut command = Command::default();
@@ -489,7 +515,11 @@ fn parse<'a>(tokens: Vec<Token>, rest: &mut impl Iterator<Item = &'a str>) -> Re
                 match op {
                     "<" => command.stdin = Some(Input::File(target)),
                     ">" | ">>" => command.stdout = Some((target, op == ">>")),
-                    _ => command.stdin = Some(Input::HereDoc(here_doc(&target, op == "<<-", rest))),
+                    _ => {
+                        let body = here_doc(&target, op == "<<-", rest);
+                        let expand = !quoted.next().unwrap_or(false);
+                        command.stdin = Some(Input::HereDoc(body, expand));
+                    }
                 }
             }
             Token::Op("&") => {
@@ -519,7 +549,7 @@ fn parse<'a>(tokens: Vec<Token>, rest: &mut impl Iterator<Item = &'a str>) -> Re
 
 /// The body of a here-document: the lines up to the one that is exactly `delimiter` (with
 /// leading tabs removed for `<<-`). Like bash, a missing delimiter ends the body at the end of
-/// the input. Variables and `$(...)` in the body are left as written.
+/// the input. Variables and `$(...)` in the body are expanded when the command runs.
 fn here_doc<'a>(
     delimiter: &str,
     strip_tabs: bool,
