@@ -201,10 +201,10 @@ impl Rule {
                 7200,
             )
         } else {
-            p.expect(b',')?;
+            p.eat(b',')?;
             let start = p.rule_date()?;
             let start_time = p.rule_time()?;
-            p.expect(b',')?;
+            p.eat(b',')?;
             let end = p.rule_date()?;
             let end_time = p.rule_time()?;
             (start, start_time, end, end_time)
@@ -287,7 +287,7 @@ impl Cursor<'_> {
         self.i >= self.s.len()
     }
 
-    fn expect(&mut self, c: u8) -> Option<()> {
+    fn eat(&mut self, c: u8) -> Option<()> {
         (self.peek() == Some(c)).then(|| self.i += 1)
     }
 
@@ -351,9 +351,9 @@ impl Cursor<'_> {
             b'M' => {
                 self.i += 1;
                 let month = self.number()?;
-                self.expect(b'.')?;
+                self.eat(b'.')?;
                 let week = self.number()?;
-                self.expect(b'.')?;
+                self.eat(b'.')?;
                 let day = self.number()?;
                 ((1..=12).contains(&month) && (1..=5).contains(&week) && (0..=6).contains(&day))
                     .then_some(RuleDate::MonthWeekDay { month, week, day })

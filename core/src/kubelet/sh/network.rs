@@ -134,6 +134,16 @@ fn resolver(sys: &Sys<'_>) -> (ResolvConf, String) {
     )
 }
 
+/// The DNS server a lookup tool asks: the one named on its command line (`TOOL NAME SERVER`),
+/// else the container's first `nameserver`, else the resolver's fallback, 127.0.0.1.
+fn lookup_server(words: &[&String], conf: &ResolvConf) -> String {
+    words
+        .get(1)
+        .map(|s| s.to_string())
+        .or_else(|| conf.nameservers.first().cloned())
+        .unwrap_or_else(|| "127.0.0.1".into())
+}
+
 /// How an HTTP fetch ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fetch {

@@ -6,7 +6,7 @@
 
 use super::super::Sys;
 use super::super::commands::{Io, Wait};
-use super::resolver;
+use super::{lookup_server, resolver};
 use crate::network::dns::{self, Answer};
 use crate::network::{DnsServer, Trace};
 
@@ -17,11 +17,7 @@ pub fn run(args: &[String], io: &mut Io, sys: &mut Sys<'_>) -> (i32, Wait) {
         return (1, Wait::None);
     };
     let (conf, _) = resolver(sys);
-    let server_ip = words
-        .get(1)
-        .map(|s| s.to_string())
-        .or_else(|| conf.nameservers.first().cloned())
-        .unwrap_or_else(|| "127.0.0.1".into());
+    let server_ip = lookup_server(&words, &conf);
     let Some(net) = sys.net.as_mut() else {
         return (1, Wait::None);
     };
