@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates core/src/kubectl/help.txt: the `--help` text of every kubectl command kubeplay
+# Regenerates static/help/kubectl-v1.35.txt: the `--help` text of every kubectl command kubeplay
 # runs, as the real kubectl v1.35 prints it (the oracle is the spec for client-side output).
 # Each record is a `%%% <command path>` line followed by the text. Commands kubeplay lacks are
 # left out on purpose: their `--help` says they are not available instead.
@@ -7,7 +7,7 @@
 # Usage: scripts/gen-kubectl-help.sh [KUBECTL]   (default /work/shared/tools/real-kubectl)
 set -euo pipefail
 K=${1:-/work/shared/tools/real-kubectl}
-OUT="$(cd "$(dirname "$0")/.." && pwd)/core/src/kubectl/help.txt"
+OUT="$(cd "$(dirname "$0")/.." && pwd)/static/help/kubectl-v1.35.txt"
 
 paths=(
   "" options

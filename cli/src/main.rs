@@ -80,10 +80,14 @@ impl RunOptions {
 /// matter, unlike the page's wasm, which fetches the same file when first needed).
 const EXPLAIN_DATA: &str = include_str!("../../static/explain/v1.35.json");
 
+/// kubectl's `--help` texts, built in for the same reason.
+const HELP_TEXTS: &str = include_str!("../../static/help/kubectl-v1.35.txt");
+
 /// A cluster whose `kubectl apply -f` can also read files from the disk, relative to `base`,
 /// and whose `kubectl explain` has its data.
 fn cluster_reading_files(seed: u64, base: std::path::PathBuf) -> Cluster {
     let mut cluster = Cluster::new_default(seed);
+    Cluster::load_help_texts(HELP_TEXTS);
     if let Err(e) = cluster.load_explain_data(EXPLAIN_DATA) {
         eprintln!("kubeplay: {e}");
     }

@@ -304,6 +304,19 @@ impl Cluster {
         self.sim.store.set_openapi(data);
     }
 
+    /// Hands kubectl its `--help` texts: the text of `static/help/kubectl-v1.35.txt`, which the
+    /// host loads when it can (the CLI at start, the page as soon as it has fetched them);
+    /// until then help says the texts are still loading. Like the kubectl binary they come
+    /// with, they are the same for every cluster, so they are kept once for all of them.
+    pub fn load_help_texts(text: &str) {
+        crate::kubectl::help::load(text);
+    }
+
+    /// Whether kubectl's `--help` texts have been loaded.
+    pub fn has_help_texts() -> bool {
+        crate::kubectl::help::loaded()
+    }
+
     /// Whether `kubectl explain` has its data.
     pub fn has_explain_data(&self) -> bool {
         self.sim.store.openapi().is_some()

@@ -35,6 +35,7 @@ fn explain_data() -> Arc<OpenApi> {
 fn replay(text: &str) -> String {
     let mut cluster = Cluster::new_default(1);
     cluster.set_explain_data(explain_data());
+    Cluster::load_help_texts(include_str!("../../static/help/kubectl-v1.35.txt"));
     let mut out = String::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {

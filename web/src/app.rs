@@ -17,7 +17,7 @@ use kubeplay_core::graph::inspect::Inspection;
 use kubeplay_core::graph::timeline::EventRow;
 use kubeplay_core::graph::{Graph, Memory, ObjectRef, Options};
 use kubeplay_core::store::ChangeType;
-use kubeplay_core::{Diagnostic, EDITOR_FILE, Output};
+use kubeplay_core::{Cluster, Diagnostic, EDITOR_FILE, Output};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -185,6 +185,8 @@ pub enum Msg {
     /// Fetch the explain data, unless already asked for.
     FetchExplain,
     ExplainFetched(Result<String, String>),
+    /// kubectl's `--help` texts arrived (fetched once, at start).
+    HelpFetched(Result<String, String>),
     SetLang(Lang),
     SetTheme(Theme),
     Help(bool),
@@ -1137,6 +1139,12 @@ impl Component for App {
         };
         app.install_scrollback(restored.scrollback);
         app.forget_trace();
+        // Small, and `kubectl` alone prints help: fetched at once, not when first asked for.
+        if !Cluster::has_help_texts() {
+            ctx.link().send_future(async {
+                Msg::HelpFetched(explain_data::fetch_text(explain_data::HELP_URL).await)
+            });
+        }
         // Opened with a share link: read it, then ask before replacing anything.
         let fragment = share::fragment();
         if !fragment.is_empty() {
@@ -1377,6 +1385,14 @@ impl Component for App {
                     web_sys::console::warn_1(&format!("kubectl explain data: {e}").into());
                     self.explain_requested = false;
                 }
+                false
+            }
+            Msg::HelpFetched(Ok(text)) => {
+                Cluster::load_help_texts(&text);
+                false
+            }
+            Msg::HelpFetched(Err(e)) => {
+                web_sys::console::warn_1(&format!("kubectl help texts: {e}").into());
                 false
             }
             Msg::SetLang(lang) => {

@@ -1,13 +1,32 @@
 //! `--help`, `-h` and `kubectl help X`: the texts real kubectl v1.35 prints for the commands
-//! kubeplay runs. They live in `help.txt` (generated from the oracle by
-//! `scripts/gen-kubectl-help.sh`, ~27 KB brotli), one `%%% <command path>` record each; the
-//! command path of a line is found by walking its words through that tree, as cobra does,
-//! with the aliases each text lists. Commands kubeplay lacks say so instead of describing
-//! something that would not work.
+//! kubeplay runs. They live in `static/help/kubectl-v1.35.txt` (generated from the oracle by
+//! `scripts/gen-kubectl-help.sh`), one `%%% <command path>` record each; the command path of a
+//! line is found by walking its words through that tree, as cobra does, with the aliases each
+//! text lists. Commands kubeplay lacks say so instead of describing something that would not
+//! work.
+//!
+//! The texts (210 KB) are not compiled in: the host hands them over with [`load`] (the CLI at
+//! start, the page as soon as it has fetched them), like the explain data. They are the same
+//! for every cluster, as they are part of the kubectl binary, so they are kept once.
+
+use std::sync::OnceLock;
 
 use crate::cluster::Output;
 
-const DATA: &str = include_str!("help.txt");
+static DATA: OnceLock<String> = OnceLock::new();
+
+/// What help prints before the host has handed over the texts.
+const NOT_LOADED: &str = "error: kubectl's help texts are still loading; try again in a moment\n";
+
+/// Keeps the help texts (the first text given wins; every host loads the same file).
+pub fn load(text: &str) {
+    DATA.get_or_init(|| text.to_string());
+}
+
+/// Whether the help texts have been loaded.
+pub fn loaded() -> bool {
+    DATA.get().is_some()
+}
 
 /// Subcommands of supported commands that kubeplay does not run (their parent's help would
 /// otherwise be shown for them).
@@ -20,8 +39,9 @@ const UNSUPPORTED: &[&str] = &[
 
 /// Every record as (command path, text).
 fn records() -> impl Iterator<Item = (&'static str, &'static str)> {
-    DATA.strip_prefix("%%% ")
-        .unwrap_or(DATA)
+    let data = DATA.get().map_or("", String::as_str);
+    data.strip_prefix("%%% ")
+        .unwrap_or(data)
         .split("\n%%% ")
         .filter_map(|rec| rec.split_once('\n'))
 }
@@ -98,6 +118,9 @@ pub fn asked(words: &[String]) -> bool {
 
 /// The help of the command the words name (`get pods -o yaml` → get's).
 pub fn for_words(words: &[String]) -> Output {
+    if !loaded() {
+        return Output::error(NOT_LOADED, 1);
+    }
     match command_path(words) {
         Ok(path) => text(&path).map_or_else(|| Output::error("", 1), Output::ok),
         Err(message) => Output::error(format!("{message}\n"), 1),
@@ -106,6 +129,9 @@ pub fn for_words(words: &[String]) -> Output {
 
 /// `kubectl help X...`: X's help; an unknown topic gets cobra's note and the root usage.
 pub fn help_command(topic: &[String]) -> Output {
+    if !loaded() {
+        return Output::error(NOT_LOADED, 1);
+    }
     match topic.first() {
         None => for_words(&[]),
         Some(first) if command_path(std::slice::from_ref(first)) == Ok(String::new()) => {
@@ -126,24 +152,30 @@ pub fn help_command(topic: &[String]) -> Output {
 /// The help of a command path known to be in the data (`"rollout"`), for commands that print
 /// it when given no subcommand.
 pub fn of(path: &str) -> String {
-    text(path).unwrap_or_default()
+    text(path).unwrap_or_else(|| NOT_LOADED.to_string())
 }
 
 /// `kubectl options`: the global flags.
 pub fn options() -> Output {
-    Output::ok(text("options").unwrap_or_default())
+    text("options").map_or_else(|| Output::error(NOT_LOADED, 1), Output::ok)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn load_texts() {
+        load(include_str!("../../../static/help/kubectl-v1.35.txt"));
+    }
+
     fn words(s: &str) -> Vec<String> {
+        load_texts();
         s.split_whitespace().map(str::to_string).collect()
     }
 
     #[test]
     fn every_record_has_a_usage_line() {
+        load_texts();
         let count = records().count();
         assert!(count > 80, "{count} records");
         for (path, text) in records() {
