@@ -290,6 +290,13 @@ impl Cluster {
         check(text, EDITOR_FILE, Mode::Edit, &self.shell, &mut self.sim)
     }
 
+    /// The objects a lesson's `focus:` link points at now (none for a malformed link).
+    pub fn focus_targets(&self, href: &str) -> Vec<graph::ObjectRef> {
+        crate::lessons::parse_focus(href)
+            .map(|target| crate::lessons::focus::targets(&self.sim.store, &target))
+            .unwrap_or_default()
+    }
+
     /// Hands the cluster the OpenAPI schemas `kubectl explain` renders: the text of
     /// `static/explain/v1.35.json`, which the host loads when it can (the CLI at start, the page
     /// lazily); until then explain says the data is still loading. Fails on unreadable data.

@@ -11,7 +11,12 @@ const LOADING: &str = "error: kubectl's help texts are still loading; try again 
 fn help_waits_for_its_texts_and_nothing_else_does() {
     let mut cluster = Cluster::new_default(1);
     assert!(!Cluster::has_help_texts());
-    for line in ["kubectl", "kubectl get --help", "kubectl help get", "kubectl options"] {
+    for line in [
+        "kubectl",
+        "kubectl get --help",
+        "kubectl help get",
+        "kubectl options",
+    ] {
         let out = cluster.exec(line);
         assert_eq!((out.exit_code, out.stderr.as_str()), (1, LOADING), "{line}");
     }
@@ -21,5 +26,9 @@ fn help_waits_for_its_texts_and_nothing_else_does() {
     assert!(Cluster::has_help_texts());
     let out = cluster.exec("kubectl get --help");
     assert!(out.success());
-    assert!(out.stdout.starts_with("Display one or many resources."), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("Display one or many resources."),
+        "{}",
+        out.stdout
+    );
 }

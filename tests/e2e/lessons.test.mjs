@@ -42,16 +42,24 @@ await finish('lessons', browser, server, errors, async () => {
   await page.waitForSelector('.exercise-done[data-exercise="make-namespace"]', { timeout: 5000 });
   await page.screenshot({ path: `${shots}lessons-en.png` });
 
-  step('in Korean: the lesson text follows the switch, another exercise done');
+  step('in Korean: the lesson text follows the switch, a block runs from its button, another exercise done');
   await page.selectOption('#language', 'ko');
   await page.waitForFunction(() => document.querySelector('.lesson-head h3')?.textContent.includes('첫걸음'));
   check((await page.locator('.run-block').first().textContent()) === '실행', 'the Run button in Korean');
+  const beforeKo = await page.locator('.terminal-entry').count();
+  await page.locator('.run-block').first().click();
+  await page.waitForFunction((n) => document.querySelectorAll('.terminal-entry').length > n, beforeKo);
+  const outKo = await page.locator('.terminal-entry').nth(beforeKo).locator('.terminal-stdout').textContent();
+  check(outKo.includes('kubeplay-worker2'), `실행 should print the nodes, got ${outKo}`);
   await run(page, 'kubectl label node kubeplay-worker2 disk=ssd');
   await page.waitForSelector('.exercise-done[data-exercise="label-node"]', { timeout: 5000 });
   await page.screenshot({ path: `${shots}lessons-ko.png` });
 
-  step('progress survives a reload and shows in the list');
+  step('a reload comes back to the open lesson; progress shows in the list');
   await page.reload();
+  await page.waitForFunction(() => document.querySelector('.lesson-head h3')?.textContent.includes('첫걸음'), null, { timeout: 10000 });
+  check(await page.locator('.exercise-done[data-exercise="label-node"]').count() === 1, 'the done mark is kept');
+  await page.click('.lesson-back');
   await page.waitForSelector('.toc-item[data-lesson="first-steps"]', { timeout: 10000 });
   const after = await page.locator('.toc-item[data-lesson="first-steps"] .toc-meta').textContent();
   check(after.includes('3개 중 2개'), `2 of 3 done should show, shows ${after}`);

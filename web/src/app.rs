@@ -1282,7 +1282,14 @@ impl Component for App {
                 self.active = WorkTab::Editor;
                 true
             }
-            Msg::LessonFocus(href) => match crate::lesson::focus_ref(&href) {
+            // A selector link shows the first object it matches (by namespace and name).
+            Msg::LessonFocus(href) => match self
+                .session
+                .cluster()
+                .focus_targets(&href)
+                .into_iter()
+                .next()
+            {
                 Some(object) => {
                     self.layout.graph_open = true;
                     Component::update(self, ctx, Msg::Inspect(Some(object)))

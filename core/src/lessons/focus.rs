@@ -1,8 +1,11 @@
 //! `focus:` links in lessons, which point the page's graph at objects:
 //! `focus:KIND/NAME`, `focus:KIND/NAMESPACE/NAME` and `focus:KIND?SELECTOR` (a label
-//! selector, in `default` unless `&namespace=NS`).
+//! selector, in `default` unless `&namespace=NS`), and the objects such a link points at now.
 
 use serde::Serialize;
+
+use crate::graph::ObjectRef;
+use crate::store::Store;
 
 /// What a `focus:` link points at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -57,6 +60,42 @@ pub fn parse_focus(href: &str) -> Option<FocusTarget> {
         namespace: namespace.to_string(),
         name: name.to_string(),
     })
+}
+
+/// The objects a link points at, as the graph names them: the one object it names (whether
+/// or not it exists yet), or those its selector matches now, by namespace and name. Empty
+/// for a kind the cluster does not serve.
+pub fn targets(store: &Store, target: &FocusTarget) -> Vec<ObjectRef> {
+    let (kind, namespace) = match target {
+        FocusTarget::Object {
+            kind, namespace, ..
+        }
+        | FocusTarget::Selector {
+            kind, namespace, ..
+        } => (kind, namespace),
+    };
+    let Some(kind) = store.resolve(kind) else {
+        return Vec::new();
+    };
+    let namespace = if kind.namespaced {
+        namespace.as_str()
+    } else {
+        ""
+    };
+    match target {
+        FocusTarget::Object { name, .. } => vec![ObjectRef::new(kind.kind, namespace, name)],
+        FocusTarget::Selector { selector, .. } => {
+            let Ok(selector) = crate::api::labels::parse(selector) else {
+                return Vec::new();
+            };
+            let scope = kind.namespaced.then_some(namespace);
+            store
+                .list(kind, scope)
+                .filter(|obj| selector.matches(obj))
+                .map(|obj| ObjectRef::new(kind.kind, namespace, crate::api::meta::name(obj)))
+                .collect()
+        }
+    }
 }
 
 /// Undoes percent-encoding (a Markdown link's destination cannot hold a space or `(`).
@@ -115,6 +154,34 @@ mod tests {
                 selector: "tier in (a,b),app".into()
             })
         );
+    }
+
+    #[test]
+    fn targets_are_the_named_object_or_the_matching_ones() {
+        let mut cluster = crate::Cluster::new_default(1);
+        cluster.exec("kubectl create deployment web --image=nginx --replicas=2");
+        cluster.run_until_settled(1_000, 60_000);
+        let store = cluster.store();
+        let find = |href: &str| parse_focus(href).map(|t| targets(store, &t));
+
+        let refs = find("focus:deploy/web").unwrap_or_default();
+        assert_eq!(refs, vec![ObjectRef::new("Deployment", "default", "web")]);
+        let refs = find("focus:no/kubeplay-worker").unwrap_or_default();
+        assert_eq!(refs, vec![ObjectRef::new("Node", "", "kubeplay-worker")]);
+
+        let pods = find("focus:pod?app=web").unwrap_or_default();
+        assert_eq!(pods.len(), 2);
+        assert!(
+            pods.iter()
+                .all(|p| p.kind == "Pod" && p.name.starts_with("web-"))
+        );
+        let dns = find("focus:pod?k8s-app=kube-dns&namespace=kube-system").unwrap_or_default();
+        assert_eq!(dns.len(), 2, "{dns:?}");
+        assert_eq!(
+            find("focus:pod?app=web&namespace=kube-system"),
+            Some(vec![])
+        );
+        assert_eq!(find("focus:widget/x"), Some(vec![]));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! page and the native test read the files and hand their text in.
 //! - [`document`]: a language file (`en.md`, `ko.md`) → [`Lesson`]: front matter and blocks.
 //! - [`checks`]: `exercises.yaml` and drills → [`Exercise`], [`Drill`], [`Check`].
-//! - [`focus`]: `focus:` links → [`FocusTarget`].
+//! - [`focus`]: `focus:` links → [`FocusTarget`] → the objects they point at now.
 //! - [`evaluate`]: checks against a cluster → [`CheckResult`]s, with no side effects;
 //!   [`describe`] says what a check tests, in English or Korean.
 

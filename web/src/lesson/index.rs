@@ -1,6 +1,7 @@
 //! What the lesson pane fetches: `lessons/index.json` (made at build time by
 //! scripts/post-build.mjs, since the lessons are not compiled into the wasm), one lesson's
-//! files when it is opened, and a drill's YAML. Also the progress kept in `localStorage`.
+//! files when it is opened, and a drill's YAML. Also what is kept in `localStorage`: progress and
+//! the open lesson.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -110,4 +111,21 @@ pub fn save_progress(done: &BTreeSet<String>) {
     let text: Vec<&str> = done.iter().map(String::as_str).collect();
     // A full or missing storage only loses the marks, never the page.
     let _ = storage::set(PROGRESS_KEY, &text.join("\n"));
+}
+
+/// The lesson open in the pane (its id), so that a reload comes back to it.
+const OPEN_KEY: &str = "lessons.open";
+
+pub fn load_open() -> Option<String> {
+    storage::get(OPEN_KEY)
+}
+
+pub fn save_open(id: Option<&str>) {
+    match id {
+        // As with progress, a full storage only forgets the place.
+        Some(id) => {
+            let _ = storage::set(OPEN_KEY, id);
+        }
+        None => storage::remove(OPEN_KEY),
+    }
 }

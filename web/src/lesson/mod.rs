@@ -123,6 +123,7 @@ pub fn LessonPane(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match index::fetch_lesson(entry).await {
                     Ok(opened) => {
+                        index::save_open(Some(&opened.entry.id));
                         view.set(View::Lesson(opened.clone()));
                         on_checks.emit(Rc::new(lesson_checks(&opened)));
                     }
@@ -135,6 +136,7 @@ pub fn LessonPane(props: &Props) -> Html {
         let view = view.clone();
         let on_checks = props.on_checks.clone();
         Callback::from(move |drill: Rc<Drill>| {
+            index::save_open(None);
             on_checks.emit(Rc::default());
             view.set(View::Drill(drill));
         })
@@ -143,10 +145,31 @@ pub fn LessonPane(props: &Props) -> Html {
         let view = view.clone();
         let on_checks = props.on_checks.clone();
         Callback::from(move |_: MouseEvent| {
+            index::save_open(None);
             on_checks.emit(Rc::default());
             view.set(View::List);
         })
     };
+
+    // After a reload, the lesson that was open opens again once the index is here.
+    {
+        let open_lesson = open_lesson.clone();
+        let list = match &*index {
+            Some(Ok(list)) => Some(list.clone()),
+            _ => None,
+        };
+        use_effect_with(list, move |list| {
+            let saved = index::load_open();
+            let entry = list.as_ref().and_then(|list| {
+                list.lessons
+                    .iter()
+                    .find(|e| saved.as_deref() == Some(e.id.as_str()))
+            });
+            if let Some(entry) = entry {
+                open_lesson.emit(entry.clone());
+            }
+        });
+    }
 
     let body = match &*view {
         View::List => html! {
@@ -283,29 +306,5 @@ fn view_lesson(props: &Props, opened: &Rc<Opened>, ko: bool, progress: &BTreeSet
             </header>
             { for blocks }
         </>
-    }
-}
-
-/// The object a `focus:KIND/NAME` or `focus:KIND/NAMESPACE/NAME` link points at, as the graph
-/// names it. Selector links (`focus:pod?app=web`) select nothing yet.
-pub fn focus_ref(href: &str) -> Option<kubeplay_core::graph::ObjectRef> {
-    use kubeplay_core::lessons::{FocusTarget, parse_focus};
-    match parse_focus(href)? {
-        FocusTarget::Object {
-            kind,
-            namespace,
-            name,
-        } => {
-            let kind = kubeplay_core::api::kinds::resolve(&kind)?;
-            let namespace = if kind.namespaced {
-                namespace
-            } else {
-                String::new()
-            };
-            Some(kubeplay_core::graph::ObjectRef::new(
-                kind.kind, &namespace, &name,
-            ))
-        }
-        FocusTarget::Selector { .. } => None,
     }
 }
