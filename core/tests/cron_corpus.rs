@@ -5,20 +5,11 @@
 //! next-fire times, DST changes in America/New_York included. Kept out of `core/src` because it
 //! reads files.
 
-use std::path::{Path, PathBuf};
+mod corpus;
 
 use kubeplay_core::api::cron::parse::{self, Bounds, Fields, STAR_BIT};
 use kubeplay_core::api::cron::{Schedule, Spec, Zone, parse_standard};
 use kubeplay_core::time::Time;
-
-/// `shared/corpus` next to the repository (or next to any folder above it, for worktrees).
-fn corpus() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|dir| dir.join("shared/corpus"))
-        .find(|dir| dir.join("cron.tsv").is_file())
-        .unwrap_or_else(|| panic!("shared/corpus/cron.tsv not found above {}", here.display()))
-}
 
 struct Row {
     test: String,
@@ -31,7 +22,7 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    let text = std::fs::read_to_string(corpus().join("cron.tsv")).expect("read cron.tsv");
+    let text = std::fs::read_to_string(corpus::dir().join("cron.tsv")).expect("read cron.tsv");
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())

@@ -4,20 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod corpus;
 
 use kubeplay_core::Cluster;
 use kubeplay_core::api::{kinds, meta};
 use serde_json::Value;
-
-/// `shared/corpus` next to the repository (or next to any folder above it, for worktrees).
-fn corpus() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|dir| dir.join("shared/corpus"))
-        .find(|dir| dir.join("examples").is_dir())
-        .unwrap_or_else(|| panic!("shared/corpus not found above {}", here.display()))
-}
 
 fn run_example(file: &str, seconds: i64) -> (Cluster, Value) {
     run_edited_example(file, seconds, |yaml| yaml)
@@ -30,7 +21,7 @@ fn run_edited_example(
     edit: impl Fn(String) -> String,
 ) -> (Cluster, Value) {
     let path = format!("examples/controllers/{file}");
-    let yaml = edit(std::fs::read_to_string(corpus().join(&path)).expect("example"));
+    let yaml = edit(std::fs::read_to_string(corpus::dir().join(&path)).expect("example"));
     let mut cluster = Cluster::new_default(5);
     cluster.write_file(file, &yaml);
     let out = cluster.exec(&format!("kubectl create -f {file}"));

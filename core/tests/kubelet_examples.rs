@@ -6,25 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod corpus;
 
 use kubeplay_core::Cluster;
 use kubeplay_core::api::meta;
 use kubeplay_core::controllers::kind;
 use serde_json::Value;
 
-/// `shared/corpus` next to the repository (or next to any folder above it, for worktrees).
-fn corpus() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|dir| dir.join("shared/corpus"))
-        .find(|dir| dir.join("examples").is_dir())
-        .unwrap_or_else(|| panic!("shared/corpus not found above {}", here.display()))
-}
-
 /// A cluster with the example applied.
 fn apply(cluster: &mut Cluster, example: &str) {
-    let yaml = std::fs::read_to_string(corpus().join("examples/pods").join(example)).unwrap();
+    let yaml = std::fs::read_to_string(corpus::dir().join("examples/pods").join(example)).unwrap();
     cluster.write_file(example, &yaml);
     let out = cluster.exec(&format!("kubectl apply -f {example}"));
     assert!(out.success(), "{}", out.stderr);

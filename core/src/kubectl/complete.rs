@@ -26,6 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "apply",
     "auth",
     "autoscale",
+    "cluster-info",
     "config",
     "cordon",
     "create",
@@ -58,6 +59,7 @@ fn subcommands(command: &str) -> &'static [&'static str] {
     match command {
         "rollout" => &["history", "pause", "restart", "resume", "status", "undo"],
         "auth" => &["can-i", "whoami"],
+        "cluster-info" => &["dump"],
         "config" => &[
             "current-context",
             "delete-cluster",
@@ -122,6 +124,7 @@ fn flag_tables(command: &str, sub: Option<&str>) -> Vec<&'static [Flag]> {
         "taint" => vec![taint::FLAGS],
         "wait" => vec![wait::FLAGS],
         "api-resources" => vec![api_resources::FLAGS],
+        "cluster-info" if sub == "dump" => vec![cluster_info::dump::FLAGS],
         "top" => match sub {
             "node" | "nodes" | "no" => vec![top::NODE_FLAGS],
             _ => vec![top::POD_FLAGS],

@@ -28,6 +28,7 @@ pub(crate) const FLAGS: &[Flag] = &[
     switch("show-kind", None),
     value("sort-by", None),
     switch("show-managed-fields", None),
+    value("template", None),
 ];
 
 /// How `-o` asked for the objects to be printed.
@@ -130,7 +131,14 @@ pub(crate) struct Request {
 pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output, String> {
     let parsed = args::parse(words, FLAGS, "kubectl get")?;
     let requests = requests(&parsed.args, &sim.store)?;
-    let output = parsed.get("output").unwrap_or("");
+    // `--template` alone means `-o go-template`, as kubectl's print flags read it.
+    let template = parsed.get("template").map(|t| format!("go-template={t}"));
+    let output = match parsed.get("output") {
+        None | Some("go-template" | "template") if template.is_some() => {
+            template.as_deref().unwrap_or_default()
+        }
+        output => output.unwrap_or(""),
+    };
     let format = format(output, shell)?;
     if parsed.switch("watch") || parsed.switch("watch-only") {
         return super::get_watch::run(&parsed, requests, format, shell, sim);

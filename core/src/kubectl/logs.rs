@@ -268,7 +268,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
 }
 
 /// One container's log, as the API server's `pods/log` returns it.
-fn read(
+pub(super) fn read(
     sim: &mut Sim,
     pod: &Value,
     container: &str,

@@ -10,6 +10,7 @@ pub mod apply;
 pub mod args;
 pub mod auth;
 pub mod autoscale;
+pub mod cluster_info;
 pub mod complete;
 pub mod config;
 pub mod cordon;
@@ -113,6 +114,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "autoscale" => autoscale::run(rest, shell, sim),
         "explain" => explain::run(rest, shell, sim),
         "auth" => auth::run(rest, shell, sim),
+        "cluster-info" => cluster_info::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -143,7 +145,6 @@ const KNOWN_LATER: &[&str] = &[
     "port-forward",
     "proxy",
     "cp",
-    "cluster-info",
     "diff",
     "kustomize",
     "certificate",
@@ -183,6 +184,7 @@ const COMMANDS: &[&str] = &[
     "autoscale",
     "explain",
     "auth",
+    "cluster-info",
     "config",
     "version",
     "help",

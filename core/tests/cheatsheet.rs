@@ -1,0 +1,147 @@
+//! The kubectl cheat sheet (`shared/corpus/cheatsheet.txt`, from the kubectl Quick Reference in
+//! English and Korean): every line that needs nothing outside a cluster (its `needs_external`
+//! column is empty) runs on a fresh default cluster prepared by `data/cheatsheet/setup.sh`,
+//! which makes the objects the lines name (`my-pod`, `frontend`, `my-node`, ...).
+//!
+//! Each line must succeed, unless it is in `EXPECTED_FAILURES` with a part of the error it
+//! prints — the lines a real v1.35 cluster after the same setup refuses too, and those kubeplay
+//! says plainly it cannot do. A listed line that now succeeds fails the test, so the list
+//! stays true. The pass rate is printed (`cargo test --test cheatsheet -- --nocapture`).
+
+#![allow(clippy::expect_used)]
+
+mod corpus;
+
+use kubeplay_core::Cluster;
+
+const SETUP: &str = include_str!("data/cheatsheet/setup.sh");
+
+/// Lines that fail, and a part of what they print on stderr.
+const EXPECTED_FAILURES: &[(&str, &str)] = &[
+    // The sheet shows `-A` on its own to say what it means; kubectl wants a command.
+    ("kubectl -A", "error: unknown shorthand flag: 'A' in -A"),
+    // Every node runs kindnet and kube-proxy, DaemonSet pods drain skips only when told to.
+    (
+        "kubectl drain my-node",
+        "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kindnet-",
+    ),
+    // Not built yet, and said so.
+    (
+        "kubectl get secret my-secret --template='{{index .data \"key-name-with-dashes\"}}'",
+        "error: Go templates (-o go-template) are not available in this sandbox",
+    ),
+];
+
+/// A runnable line of the sheet: its line number, the command and its here-document.
+struct Line {
+    number: usize,
+    script: String,
+}
+
+/// The lines whose `needs_external` column is empty.
+fn runnable_lines() -> Vec<Line> {
+    corpus::rows("cheatsheet.txt")
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| corpus::cell(row, 2).is_empty() && !corpus::cell(row, 0).is_empty())
+        .map(|(i, row)| {
+            let command = corpus::cell(row, 0);
+            let mut script = format!("{command}\n");
+            let body = corpus::cell(row, 5);
+            if !body.is_empty() {
+                script.push_str(&body.replace("\\n", "\n"));
+                script.push_str(&format!("{}\n", delimiter(command)));
+            }
+            Line {
+                number: i + 2,
+                script,
+            }
+        })
+        .collect()
+}
+
+/// The word after `<<` (quotes removed).
+fn delimiter(command: &str) -> String {
+    command
+        .split_once("<<")
+        .map(|(_, rest)| rest.trim().trim_matches(['\'', '"']).to_string())
+        .unwrap_or_default()
+}
+
+/// Splits a script into commands: one line each, a line with a here-document together with
+/// its body.
+fn commands(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = script.lines();
+    while let Some(line) = lines.next() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut command = format!("{line}\n");
+        if line.contains("<<") {
+            let end = delimiter(line);
+            for body in lines.by_ref() {
+                command.push_str(body);
+                command.push('\n');
+                if body.trim() == end {
+                    break;
+                }
+            }
+        }
+        out.push(command);
+    }
+    out
+}
+
+/// A default cluster after the setup, with kubectl's help and explain data loaded.
+fn prepared() -> Cluster {
+    let mut cluster = Cluster::new_default(1);
+    Cluster::load_help_texts(include_str!("../../static/help/kubectl-v1.35.txt"));
+    cluster
+        .load_explain_data(include_str!("../../static/explain/v1.35.json"))
+        .expect("explain data loads");
+    for command in commands(SETUP) {
+        let out = cluster.exec(&command);
+        assert!(
+            out.success(),
+            "setup: {command}{}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+    cluster.run_until_settled(5_000, 300_000);
+    cluster
+}
+
+#[test]
+fn every_runnable_line_of_the_cheat_sheet_works_as_on_a_real_cluster() {
+    let lines = runnable_lines();
+    assert!(lines.len() > 60, "only {} runnable lines read", lines.len());
+    let mut problems = Vec::new();
+    let mut passed = 0;
+    let mut refused = 0;
+    for line in &lines {
+        let mut cluster = prepared();
+        let out = cluster.exec(&line.script);
+        let first = line.script.lines().next().unwrap_or_default();
+        let expected = EXPECTED_FAILURES.iter().find(|(l, _)| *l == first);
+        match (out.success(), expected) {
+            (true, None) => passed += 1,
+            (false, Some((_, part))) if out.stderr.contains(part) => refused += 1,
+            (true, Some(_)) => problems.push(format!(
+                "line {}: `{first}` is listed as failing but succeeded:\n{}",
+                line.number, out.stdout
+            )),
+            (false, _) => problems.push(format!(
+                "line {}: `{first}` exited {}:\n{}{}",
+                line.number, out.exit_code, out.stdout, out.stderr
+            )),
+        }
+    }
+    println!(
+        "cheat sheet: {} runnable lines, {passed} succeeded, {refused} failed as listed, {} problems",
+        lines.len(),
+        problems.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
