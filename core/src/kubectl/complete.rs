@@ -166,8 +166,9 @@ fn flag_tables(command: &str, sub: Option<&str>) -> Vec<&'static [Flag]> {
 
 /// The shell commands the first word of a command may be.
 const SHELL_COMMANDS: &[&str] = &[
-    "cat", "clear", "echo", "false", "grep", "head", "help", "k", "kubeplay", "kubectl", "sleep",
-    "sort", "tail", "true", "wc",
+    "alias", "awk", "base64", "cat", "clear", "cut", "echo", "export", "false", "grep", "head",
+    "help", "k", "kubeplay", "kubectl", "ls", "rm", "sed", "sleep", "sort", "source", "tail", "tr",
+    "true", "uniq", "unset", "wc", "xargs",
 ];
 
 /// Completes the word before `cursor` (a byte offset into `line`).

@@ -33,13 +33,15 @@ pub fn cat(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<S
     out
 }
 
-/// `grep [-i] [-v] [-c] [-E|-F] [-A N] [-B N] [-C N] PATTERN`: lines of standard input
-/// containing the pattern, with context lines around them and `--` between separate groups.
-/// With `-E`, `a|b` means either; other regular-expression syntax is matched literally.
-/// Options may come after the pattern too (GNU grep permutes its arguments) until `--`;
-/// `-e PATTERN` names the pattern explicitly.
-pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
+/// `grep [-i] [-v] [-c] [-E|-F] [-A N] [-B N] [-C N] PATTERN [FILE...]`: lines of standard
+/// input (or of the files) matching the pattern — a basic regular expression, extended with
+/// `-E`, a plain string with `-F` — with context lines around them and `--` between separate
+/// groups. Options may come after the pattern too (GNU grep permutes its arguments) until
+/// `--`; `-e PATTERN` names the pattern explicitly.
+pub fn grep(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<String>) -> Output {
     let (mut ignore_case, mut invert, mut count, mut extended) = (false, false, false, false);
+    let mut fixed = false;
+    let mut files: Vec<String> = Vec::new();
     let (mut after, mut before) = (0usize, 0usize);
     let mut pattern = None;
     let mut options_done = false;
@@ -48,9 +50,10 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
         if options_done || !arg.starts_with('-') || arg == "-" {
             if pattern.is_none() {
                 pattern = Some(arg.to_string());
-                continue;
+            } else {
+                files.push(arg.to_string());
             }
-            return Output::error(format!("grep: {arg}: No such file or directory\n"), 2);
+            continue;
         }
         let context = |flag: &str, value: Option<&String>| -> Result<usize, Output> {
             let text = match flag.len() {
@@ -76,7 +79,7 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
                 }
             },
             "-E" => extended = true,
-            "-F" => extended = false,
+            "-F" => fixed = true,
             a if a.starts_with("-A") || a.starts_with("-B") || a.starts_with("-C") => {
                 let value = if a.len() == 2 { args.next() } else { None };
                 let n = match context(a, value) {
@@ -96,6 +99,7 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
                         'v' => invert = true,
                         'c' => count = true,
                         'E' => extended = true,
+                        'F' => fixed = true,
                         other => {
                             return Output::error(
                                 format!(
@@ -112,24 +116,35 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
     let Some(pattern) = pattern else {
         return Output::error("Usage: grep [OPTION]... PATTERNS [FILE]...\n", 2);
     };
-    let fold = |s: &str| {
-        if ignore_case {
-            s.to_lowercase()
-        } else {
-            s.to_string()
+    let matcher = if fixed {
+        let fold = move |s: &str| {
+            if ignore_case {
+                s.to_lowercase()
+            } else {
+                s.to_string()
+            }
+        };
+        let wanted = fold(&pattern);
+        Matcher::Fixed(Box::new(move |line: &str| fold(line).contains(&wanted)))
+    } else {
+        match super::regex::compile(&pattern, extended, ignore_case) {
+            Ok(re) => Matcher::Regex(re),
+            Err(e) => return Output::error(format!("grep: {e}\n"), 2),
         }
     };
-    let alternatives: Vec<String> = if extended {
-        pattern.split('|').map(fold).collect()
-    } else {
-        vec![fold(&pattern)]
-    };
-    let all: Vec<&str> = lines(stdin).collect();
+    let mut input = String::new();
+    if files.is_empty() {
+        input.push_str(stdin.unwrap_or_default());
+    }
+    for file in &files {
+        match read(file) {
+            Some(text) => input.push_str(&text),
+            None => return Output::error(format!("grep: {file}: No such file or directory\n"), 2),
+        }
+    }
+    let all: Vec<&str> = input.lines().collect();
     let hits: Vec<usize> = (0..all.len())
-        .filter(|&i| {
-            let line = fold(all[i]);
-            alternatives.iter().any(|a| line.contains(a.as_str())) != invert
-        })
+        .filter(|&i| matcher.hits(all[i]) != invert)
         .collect();
     let exit_code = if hits.is_empty() { 1 } else { 0 };
     let stdout = if count {
@@ -157,6 +172,21 @@ pub fn grep(args: &[String], stdin: Option<&str>) -> Output {
         stdout,
         stderr: String::new(),
         exit_code,
+    }
+}
+
+/// How grep matches a line.
+enum Matcher {
+    Regex(regex_lite::Regex),
+    Fixed(Box<dyn Fn(&str) -> bool>),
+}
+
+impl Matcher {
+    fn hits(&self, line: &str) -> bool {
+        match self {
+            Matcher::Regex(re) => re.is_match(line),
+            Matcher::Fixed(contains) => contains(line),
+        }
     }
 }
 
@@ -345,30 +375,34 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
+    fn grep_(args: &[String], stdin: Option<&str>) -> Output {
+        grep(args, stdin, |_| None)
+    }
+
     const TABLE: &str = "NAME READY\nweb-1 1/1\napi-1 0/1\nweb-2 1/1\n";
 
     #[test]
     fn text_tools() {
         assert_eq!(
-            grep(&args("web"), Some(TABLE)).stdout,
+            grep_(&args("web"), Some(TABLE)).stdout,
             "web-1 1/1\nweb-2 1/1\n"
         );
-        assert_eq!(grep(&args("-vc web"), Some(TABLE)).stdout, "2\n");
+        assert_eq!(grep_(&args("-vc web"), Some(TABLE)).stdout, "2\n");
         assert_eq!(
-            grep(&args("-E api|NAME"), Some(TABLE)).stdout,
+            grep_(&args("-E api|NAME"), Some(TABLE)).stdout,
             "NAME READY\napi-1 0/1\n"
         );
-        assert_eq!(grep(&args("nothing"), Some(TABLE)).exit_code, 1);
+        assert_eq!(grep_(&args("nothing"), Some(TABLE)).exit_code, 1);
         assert_eq!(
-            grep(&args("-A1 NAME"), Some(TABLE)).stdout,
+            grep_(&args("-A1 NAME"), Some(TABLE)).stdout,
             "NAME READY\nweb-1 1/1\n"
         );
         assert_eq!(
-            grep(&args("-B 1 web"), Some(TABLE)).stdout,
+            grep_(&args("-B 1 web"), Some(TABLE)).stdout,
             "NAME READY\nweb-1 1/1\napi-1 0/1\nweb-2 1/1\n"
         );
         assert_eq!(
-            grep(&args("-A 1 a"), Some("a\n1\n2\na\n")).stdout,
+            grep_(&args("-A 1 a"), Some("a\n1\n2\na\n")).stdout,
             "a\n1\n--\na\n"
         );
         assert_eq!(
@@ -387,14 +421,31 @@ mod tests {
 
     #[test]
     fn grep_takes_options_after_the_pattern() {
-        assert_eq!(grep(&args("WEB -i -c"), Some(TABLE)).stdout, "2\n");
+        assert_eq!(grep_(&args("WEB -i -c"), Some(TABLE)).stdout, "2\n");
         assert_eq!(
-            grep(&args("web -v"), Some(TABLE)).stdout,
+            grep_(&args("web -v"), Some(TABLE)).stdout,
             "NAME READY\napi-1 0/1\n"
         );
-        assert_eq!(grep(&args("-e -1 -c"), Some(TABLE)).stdout, "2\n");
-        assert_eq!(grep(&args("-- -v"), Some("a -v\nb\n")).stdout, "a -v\n");
-        assert_eq!(grep(&args("web file"), Some(TABLE)).exit_code, 2);
+        assert_eq!(grep_(&args("-e -1 -c"), Some(TABLE)).stdout, "2\n");
+        assert_eq!(grep_(&args("-- -v"), Some("a -v\nb\n")).stdout, "a -v\n");
+        assert_eq!(grep_(&args("web file"), Some(TABLE)).exit_code, 2);
+    }
+
+    #[test]
+    fn grep_reads_regular_expressions_and_files() {
+        assert_eq!(
+            grep_(&args("^web-[0-9]"), Some(TABLE)).stdout,
+            "web-1 1/1\nweb-2 1/1\n"
+        );
+        assert_eq!(grep_(&args("-c 0/1$"), Some(TABLE)).stdout, "1\n");
+        // Basic expressions take `|` literally; -E makes it an alternative.
+        assert_eq!(grep_(&args("api|NAME"), Some(TABLE)).exit_code, 1);
+        assert_eq!(grep_(&args("-F web-."), Some(TABLE)).exit_code, 1);
+        let read = |p: &str| (p == "pod.yaml").then(|| "kind: Pod\nimage: nginx\n".to_string());
+        assert_eq!(
+            grep(&args("image pod.yaml"), None, read).stdout,
+            "image: nginx\n"
+        );
     }
 
     #[test]

@@ -7,10 +7,15 @@
 //! `<<`, `>`, `>>`). Besides `kubectl` (and the alias `k`) it knows a few builtins
 //! ([`builtins`]); anything else is "command not found", as in a real shell. Files live in memory.
 
+mod awk;
 mod builtins;
 mod expand;
+mod files;
 mod foreground;
 pub(crate) mod lex;
+mod regex;
+mod sed;
+mod text;
 
 use std::collections::BTreeMap;
 
@@ -307,11 +312,18 @@ impl Shell {
             "sleep" => builtins::sleep(rest, sim),
             "echo" => builtins::echo(rest),
             "cat" => builtins::cat(rest, stdin, |p| self.read_file(p)),
-            "grep" => builtins::grep(rest, stdin),
+            "grep" => builtins::grep(rest, stdin, |p| self.read_file(p)),
             "head" => builtins::head_or_tail(rest, stdin, true),
             "tail" => builtins::head_or_tail(rest, stdin, false),
             "wc" => builtins::wc(rest, stdin),
             "sort" => builtins::sort(rest, stdin),
+            "uniq" => text::uniq(rest, stdin),
+            "cut" => text::cut(rest, stdin),
+            "tr" => text::tr(rest, stdin),
+            "sed" => sed::sed(rest, stdin, |p| self.read_file(p)),
+            "awk" => awk::awk(rest, stdin, |p| self.read_file(p)),
+            "ls" => files::ls(rest, &self.files),
+            "rm" => files::rm(rest, &mut self.files),
             "clear" | "true" => Output::default(),
             "false" => Output::error("", 1),
             "help" => Output::ok(HELP),
