@@ -588,9 +588,11 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
 
   kubectl ... (or k ...)   talk to the cluster, as with a real one
   sleep N                  let N seconds of cluster time pass (at once: time here is virtual)
-  echo, cat, grep, head,   the usual, enough for cheat-sheet lines: pipes (|), here-documents
-  tail, wc, sort, xargs,   (<<EOF), redirections (< > >>) to files kept in memory, variables
-  base64, clear            (NS=dev, export, $NS), $(...), alias k=kubectl, source
+  echo, cat, grep, sed,    the usual, enough for cheat-sheet lines: pipes (|), here-documents
+  awk, cut, tr, head,      (<<EOF), redirections (< > >>) to files kept in memory, variables
+  tail, sort, uniq, wc,    (NS=dev, export, $NS), $(...), alias k=kubectl, source
+  xargs, base64, ls, rm,
+  clear
   kubeplay ...             sandbox commands: add, stop, start and remove nodes
                            (`kubeplay help` lists them)
   help                     this text
