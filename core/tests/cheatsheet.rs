@@ -25,11 +25,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "kubectl drain my-node",
         "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kindnet-",
     ),
-    // Not built yet, and said so.
-    (
-        "kubectl get secret my-secret --template='{{index .data \"key-name-with-dashes\"}}'",
-        "error: Go templates (-o go-template) are not available in this sandbox",
-    ),
 ];
 
 /// A runnable line of the sheet: its line number, the command and its here-document.

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::args::{self, Flag, switch, value};
 use super::printers::custom_columns::CustomColumns;
 use super::printers::jsonpath::{self, Template};
-use super::printers::{columns, custom, table, yaml};
+use super::printers::{columns, custom, go_template, table, yaml};
 use super::shell::Shell;
 use super::{errors, namespace_of, object_name, resolve_kind};
 use crate::api::{Kind, field_labels, meta};
@@ -37,6 +37,7 @@ pub(crate) enum Format {
     Structured(&'static str),
     Name,
     JsonPath(Template),
+    GoTemplate(go_template::Template),
     Columns(CustomColumns),
 }
 
@@ -56,7 +57,8 @@ pub(crate) fn format(output: &str, shell: &Shell) -> Result<Format, String> {
             "yaml" => Format::Structured("yaml"),
             "json" => Format::Structured("json"),
             "name" => Format::Name,
-            "jsonpath" | "jsonpath-file" => {
+            "jsonpath" | "jsonpath-file" | "go-template" | "go-template-file" | "template"
+            | "templatefile" => {
                 return Err("error: template format specified but no template given".into());
             }
             "custom-columns" | "custom-columns-file" => {
@@ -74,11 +76,17 @@ pub(crate) fn format(output: &str, shell: &Shell) -> Result<Format, String> {
         Some(("custom-columns-file", path)) => {
             Format::Columns(CustomColumns::parse_file(&file(path)?)?)
         }
-        Some(("go-template" | "go-template-file" | "template" | "templatefile", _)) => {
-            return Err("error: Go templates (-o go-template) are not available in this sandbox; -o jsonpath and -o custom-columns are".into());
+        Some(("go-template" | "template", t)) => Format::GoTemplate(go_template(t)?),
+        Some(("go-template-file" | "templatefile", path)) => {
+            Format::GoTemplate(go_template(&file(path)?)?)
         }
         _ => return Err(unknown_format(output)),
     })
+}
+
+fn go_template(text: &str) -> Result<go_template::Template, String> {
+    go_template::Template::parse(text)
+        .map_err(|e| format!("error: error parsing template {text}, {e}"))
 }
 
 fn unknown_format(output: &str) -> String {
@@ -211,6 +219,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
                 out.stdout = render_structured(kind, &list(vec![]));
             }
             Format::JsonPath(t) if !named => out.stdout = t.render(&list(vec![])),
+            Format::GoTemplate(t) if !named => out.stdout = t.render(&list(vec![]))?,
             _ => {}
         }
         return Ok(out);
@@ -236,6 +245,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     match &format {
         Format::Structured(kind) => out.stdout = render_structured(kind, &document()),
         Format::JsonPath(template) => out.stdout = template.render(&document()),
+        Format::GoTemplate(template) => out.stdout = template.render(&document())?,
         Format::Columns(columns) => {
             let objs: Vec<&Value> = found.iter().flat_map(|(_, o)| o.iter().copied()).collect();
             out.stdout = columns.render(&objs, parsed.switch("no-headers"));

@@ -199,6 +199,14 @@ impl Printer {
                     text.push_str(&template.render(o));
                 }
             }
+            Format::GoTemplate(template) => {
+                for (o, _) in entries {
+                    match template.render(o) {
+                        Ok(t) => text.push_str(&t),
+                        Err(e) => text.push_str(&format!("{e}\n")),
+                    }
+                }
+            }
             Format::Columns(columns) => {
                 let objs: Vec<&Value> = entries.iter().map(|(o, _)| *o).collect();
                 text = columns.render(&objs, self.header_printed || self.style.no_headers);

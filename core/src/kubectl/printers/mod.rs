@@ -5,6 +5,7 @@ pub mod batch;
 pub mod columns;
 pub mod custom;
 pub mod custom_columns;
+pub mod go_template;
 pub mod jsonpath;
 pub mod pod_status;
 pub mod table;
