@@ -8,8 +8,6 @@
 //! says plainly it cannot do. A listed line that now succeeds fails the test, so the list
 //! stays true. The pass rate is printed (`cargo test --test cheatsheet -- --nocapture`).
 
-#![allow(clippy::expect_used)]
-
 mod corpus;
 
 use kubeplay_core::Cluster;
@@ -45,7 +43,7 @@ fn runnable_lines() -> Vec<Line> {
             let body = corpus::cell(row, 5);
             if !body.is_empty() {
                 script.push_str(&body.replace("\\n", "\n"));
-                script.push_str(&format!("{}\n", delimiter(command)));
+                script.push_str(&format!("{}\n", corpus::delimiter(command)));
             }
             Line {
                 number: i + 2,
@@ -55,56 +53,10 @@ fn runnable_lines() -> Vec<Line> {
         .collect()
 }
 
-/// The word after `<<` (quotes removed).
-fn delimiter(command: &str) -> String {
-    command
-        .split_once("<<")
-        .map(|(_, rest)| rest.trim().trim_matches(['\'', '"']).to_string())
-        .unwrap_or_default()
-}
-
-/// Splits a script into commands: one line each, a line with a here-document together with
-/// its body.
-fn commands(script: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut lines = script.lines();
-    while let Some(line) = lines.next() {
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
-        let mut command = format!("{line}\n");
-        if line.contains("<<") {
-            let end = delimiter(line);
-            for body in lines.by_ref() {
-                command.push_str(body);
-                command.push('\n');
-                if body.trim() == end {
-                    break;
-                }
-            }
-        }
-        out.push(command);
-    }
-    out
-}
-
-/// A default cluster after the setup, with kubectl's help and explain data loaded.
+/// A default cluster after the setup.
 fn prepared() -> Cluster {
-    let mut cluster = Cluster::new_default(1);
-    Cluster::load_help_texts(include_str!("../../static/help/kubectl-v1.35.txt"));
-    cluster
-        .load_explain_data(include_str!("../../static/explain/v1.35.json"))
-        .expect("explain data loads");
-    for command in commands(SETUP) {
-        let out = cluster.exec(&command);
-        assert!(
-            out.success(),
-            "setup: {command}{}{}",
-            out.stdout,
-            out.stderr
-        );
-    }
-    cluster.run_until_settled(5_000, 300_000);
+    let mut cluster = corpus::fresh_cluster();
+    corpus::set_up(&mut cluster, SETUP);
     cluster
 }
 

@@ -100,20 +100,39 @@ impl LexError {
     }
 }
 
+/// An alternative set of a word: where it stands in the word and what it stands for.
+type Brace = Option<(usize, Vec<String>)>;
+
+/// Ends the word being read (if any), brace-expanded into several.
+fn end_word(tokens: &mut Vec<Token>, word: &mut String, in_word: &mut bool, brace: &mut Brace) {
+    if !*in_word {
+        return;
+    }
+    let word = std::mem::take(word);
+    match brace.take() {
+        Some((at, alternatives)) => {
+            let (before, after) = word.split_at(at.min(word.len()));
+            tokens.extend(
+                alternatives
+                    .iter()
+                    .map(|a| Token::Word(format!("{before}{a}{after}"))),
+            );
+        }
+        None => tokens.push(Token::Word(word)),
+    }
+    *in_word = false;
+}
+
 pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
     let mut tokens = Vec::new();
     let mut chars = line.chars().peekable();
     let mut word = String::new();
     let mut in_word = false;
-    let end_word = |tokens: &mut Vec<Token>, word: &mut String, in_word: &mut bool| {
-        if *in_word {
-            tokens.push(Token::Word(std::mem::take(word)));
-            *in_word = false;
-        }
-    };
+    // An unquoted `{a,b}` or `{1..3}` in the word being read.
+    let mut brace: Brace = None;
     while let Some(c) = chars.next() {
         match c {
-            ' ' | '\t' | '\n' | '\r' => end_word(&mut tokens, &mut word, &mut in_word),
+            ' ' | '\t' | '\n' | '\r' => end_word(&mut tokens, &mut word, &mut in_word, &mut brace),
             '#' if !in_word => break,
             '$' if chars.peek() == Some(&'\'') => {
                 // ANSI-C quoting (`$'a\nb'`), as kubectl's own examples use for YAML patches.
@@ -151,7 +170,7 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
             }
             '<' if chars.peek() == Some(&'(') => {
                 chars.next();
-                end_word(&mut tokens, &mut word, &mut in_word);
+                end_word(&mut tokens, &mut word, &mut in_word, &mut brace);
                 in_word = true;
                 word.push(PROCESS);
                 copy_balanced(&mut chars, &mut word, Some('('), ')')?;
@@ -202,7 +221,7 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
                 }
             }
             ';' | '&' | '|' | '<' | '>' => {
-                end_word(&mut tokens, &mut word, &mut in_word);
+                end_word(&mut tokens, &mut word, &mut in_word, &mut brace);
                 let next = chars.peek().copied();
                 let op = match (c, next) {
                     ('&', Some('&')) => "&&",
@@ -226,14 +245,68 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
                 };
                 tokens.push(Token::Op(op));
             }
+            '{' if brace.is_none() => {
+                in_word = true;
+                let body: String = chars.clone().take_while(|&n| n != '}').collect();
+                match brace_alternatives(&body)
+                    .filter(|_| chars.clone().nth(body.chars().count()) == Some('}'))
+                {
+                    Some(alternatives) => {
+                        for _ in 0..=body.chars().count() {
+                            chars.next();
+                        }
+                        brace = Some((word.len(), alternatives));
+                    }
+                    None => word.push(c),
+                }
+            }
             _ => {
                 in_word = true;
                 word.push(c);
             }
         }
     }
-    end_word(&mut tokens, &mut word, &mut in_word);
+    end_word(&mut tokens, &mut word, &mut in_word, &mut brace);
     Ok(tokens)
+}
+
+/// Brace expansion's alternatives for the text between `{` and `}`: a list `a,b,c` or a
+/// sequence `1..3` / `a..e` (also descending); `None` when it is neither, so the braces stay
+/// literal, as bash leaves `{}` or `{x}`.
+fn brace_alternatives(body: &str) -> Option<Vec<String>> {
+    if body.is_empty() || body.contains(|c: char| c.is_whitespace() || "'\"$`{\\".contains(c)) {
+        return None;
+    }
+    if let Some((from, to)) = body.split_once("..") {
+        if let (Ok(a), Ok(b)) = (from.parse::<i64>(), to.parse::<i64>()) {
+            // A long sequence is surely a mistake; keep it literal rather than flood memory.
+            if (a - b).abs() > 10_000 {
+                return None;
+            }
+            let range: Vec<i64> = if a <= b {
+                (a..=b).collect()
+            } else {
+                (b..=a).rev().collect()
+            };
+            return Some(range.iter().map(i64::to_string).collect());
+        }
+        let (mut x, mut y) = (from.chars(), to.chars());
+        return match (x.next(), x.next(), y.next(), y.next()) {
+            (Some(a), None, Some(b), None)
+                if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() =>
+            {
+                let range: Vec<char> = if a <= b {
+                    (a..=b).collect()
+                } else {
+                    (b..=a).rev().collect()
+                };
+                Some(range.iter().map(char::to_string).collect())
+            }
+            _ => None,
+        };
+    }
+    body.contains(',')
+        .then(|| body.split(',').map(str::to_string).collect())
 }
 
 #[cfg(test)]
@@ -246,6 +319,29 @@ mod tests {
 
     fn w(s: &str) -> Token {
         Token::Word(s.into())
+    }
+
+    #[test]
+    fn brace_expansion() {
+        assert_eq!(
+            words("po nginx{1..3}"),
+            ["po", "nginx1", "nginx2", "nginx3"].map(w)
+        );
+        assert_eq!(words("{a,b}.yaml"), ["a.yaml", "b.yaml"].map(w));
+        assert_eq!(words("x{c..a}"), ["xc", "xb", "xa"].map(w));
+        // Not brace expressions: kept as written.
+        assert_eq!(
+            words("--template={{.spec.clusterIP}} {} {x} '{a,b}' {a b}"),
+            [
+                "--template={{.spec.clusterIP}}",
+                "{}",
+                "{x}",
+                "{a,b}",
+                "{a",
+                "b}"
+            ]
+            .map(w)
+        );
     }
 
     #[test]
