@@ -7,12 +7,16 @@
 //!   cluster keeps answering.
 //! - Random JSON objects printed by our YAML emitter read back as the same objects.
 //! - Random command sequences never make a resourceVersion go backwards.
+//! - Random scaling, node and cordon sequences never put a node over its allocatable cpu,
+//!   memory or pod count, at any step or once the cluster has settled.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kubeplay_core::Cluster;
+use kubeplay_core::api::kinds::by_kind;
+use kubeplay_core::api::quantity::Quantity;
 use kubeplay_core::api::yaml::decode_documents;
 use kubeplay_core::kubectl::printers::yaml::to_yaml;
 use proptest::prelude::*;
@@ -292,6 +296,116 @@ fn resource_versions_only_grow() -> Result<(), String> {
                 }
             }
         }
+        Ok(())
+    });
+    result.map_err(|e| e.to_string())
+}
+
+/// What the pods bound to one node ask for, next to what the node offers: (cpu milli, memory
+/// bytes, pod count) each.
+#[derive(Debug, Default)]
+struct Usage {
+    requested: [i128; 3],
+    allocatable: [i128; 3],
+}
+
+fn quantity(value: &Value, milli: bool) -> i128 {
+    let q = value.as_str().and_then(|s| Quantity::parse(s).ok());
+    q.map_or(0, |q| if milli { q.milli_value() } else { q.value() })
+}
+
+/// A container list's requests summed, as the scheduler's NodeResourcesFit counts them.
+fn requests(containers: Option<&Value>) -> [i128; 2] {
+    let mut sum = [0, 0];
+    for c in containers.and_then(Value::as_array).into_iter().flatten() {
+        let r = &c["resources"]["requests"];
+        sum[0] += quantity(&r["cpu"], true);
+        sum[1] += quantity(&r["memory"], false);
+    }
+    sum
+}
+
+/// Per node: the requests of its non-terminal pods (terminating ones still hold their share)
+/// against its `status.allocatable`. Computed from the stored objects, not from the scheduler.
+fn node_usage(cluster: &Cluster) -> BTreeMap<String, Usage> {
+    let store = cluster.store();
+    let mut usage = BTreeMap::new();
+    for node in by_kind("", "Node").map(|k| store.list(k, None)).into_iter().flatten() {
+        let a = &node["status"]["allocatable"];
+        let name = node["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let allocatable = [
+            quantity(&a["cpu"], true),
+            quantity(&a["memory"], false),
+            quantity(&a["pods"], false),
+        ];
+        usage.insert(name, Usage { allocatable, ..Usage::default() });
+    }
+    for pod in by_kind("", "Pod").map(|k| store.list(k, None)).into_iter().flatten() {
+        let phase = pod["status"]["phase"].as_str().unwrap_or_default();
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or_default();
+        if matches!(phase, "Succeeded" | "Failed") {
+            continue;
+        }
+        let Some(u) = usage.get_mut(node) else { continue };
+        let app = requests(pod["spec"].get("containers"));
+        let init = requests(pod["spec"].get("initContainers"));
+        u.requested[0] += app[0].max(init[0]);
+        u.requested[1] += app[1].max(init[1]);
+        u.requested[2] += 1;
+    }
+    usage
+}
+
+fn check_allocatable(cluster: &Cluster, after: &str) -> Result<(), TestCaseError> {
+    for (node, u) in node_usage(cluster) {
+        for (i, what) in ["cpu (m)", "memory", "pods"].iter().enumerate() {
+            prop_assert!(
+                u.requested[i] <= u.allocatable[i],
+                "node {node} over its allocatable {what} after {after}: {} > {}",
+                u.requested[i],
+                u.allocatable[i]
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn no_node_over_allocatable() -> Result<(), String> {
+    let command = prop::sample::select(vec![
+        "kubeplay node add s1 --cpu=1 --memory=1Gi --pods=4",
+        "kubeplay node add s2 --cpu=2 --memory=2Gi --pods=6",
+        "kubeplay node remove s1",
+        "kubeplay node stop s2",
+        "kubeplay node start s2",
+        "kubectl cordon s1",
+        "kubectl uncordon s1",
+        "kubectl create deployment a --image=nginx --replicas=3",
+        "kubectl set resources deployment a --requests=cpu=400m,memory=300Mi",
+        "kubectl set resources deployment a --requests=cpu=100m,memory=900Mi",
+        "kubectl scale deployment a --replicas=8",
+        "kubectl scale deployment a --replicas=1",
+        "kubectl create deployment b --image=httpd --replicas=2",
+        "kubectl set resources deployment b --requests=cpu=1,memory=64Mi",
+        "kubectl scale deployment b --replicas=6",
+        "kubectl delete pods -l app=a --wait=false",
+        "kubectl delete deployment b",
+        "sleep 10",
+        "sleep 90",
+    ]);
+    let strategy = prop::collection::vec(command, 1..14);
+    let result = runner().run(&strategy, |commands| {
+        let mut cluster = Cluster::new_default(1);
+        // The default nodes are roomy; cordoned, they leave the small ones to fill up.
+        for node in ["kubeplay-control-plane", "kubeplay-worker", "kubeplay-worker2"] {
+            cluster.exec(&format!("kubectl cordon {node}"));
+        }
+        for line in &commands {
+            cluster.exec(line);
+            check_allocatable(&cluster, line)?;
+        }
+        cluster.run_until_settled(60_000, 600_000);
+        check_allocatable(&cluster, "settling")?;
         Ok(())
     });
     result.map_err(|e| e.to_string())
