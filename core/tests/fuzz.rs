@@ -330,23 +330,42 @@ fn requests(containers: Option<&Value>) -> [i128; 2] {
 fn node_usage(cluster: &Cluster) -> BTreeMap<String, Usage> {
     let store = cluster.store();
     let mut usage = BTreeMap::new();
-    for node in by_kind("", "Node").map(|k| store.list(k, None)).into_iter().flatten() {
+    for node in by_kind("", "Node")
+        .map(|k| store.list(k, None))
+        .into_iter()
+        .flatten()
+    {
         let a = &node["status"]["allocatable"];
-        let name = node["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let name = node["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let allocatable = [
             quantity(&a["cpu"], true),
             quantity(&a["memory"], false),
             quantity(&a["pods"], false),
         ];
-        usage.insert(name, Usage { allocatable, ..Usage::default() });
+        usage.insert(
+            name,
+            Usage {
+                allocatable,
+                ..Usage::default()
+            },
+        );
     }
-    for pod in by_kind("", "Pod").map(|k| store.list(k, None)).into_iter().flatten() {
+    for pod in by_kind("", "Pod")
+        .map(|k| store.list(k, None))
+        .into_iter()
+        .flatten()
+    {
         let phase = pod["status"]["phase"].as_str().unwrap_or_default();
         let node = pod["spec"]["nodeName"].as_str().unwrap_or_default();
         if matches!(phase, "Succeeded" | "Failed") {
             continue;
         }
-        let Some(u) = usage.get_mut(node) else { continue };
+        let Some(u) = usage.get_mut(node) else {
+            continue;
+        };
         let app = requests(pod["spec"].get("containers"));
         let init = requests(pod["spec"].get("initContainers"));
         u.requested[0] += app[0].max(init[0]);
@@ -397,7 +416,11 @@ fn no_node_over_allocatable() -> Result<(), String> {
     let result = runner().run(&strategy, |commands| {
         let mut cluster = Cluster::new_default(1);
         // The default nodes are roomy; cordoned, they leave the small ones to fill up.
-        for node in ["kubeplay-control-plane", "kubeplay-worker", "kubeplay-worker2"] {
+        for node in [
+            "kubeplay-control-plane",
+            "kubeplay-worker",
+            "kubeplay-worker2",
+        ] {
             cluster.exec(&format!("kubectl cordon {node}"));
         }
         for line in &commands {
