@@ -179,6 +179,26 @@ pub fn dry_run_server(m: Manifest, sim: &mut Sim) -> (String, Option<Failure>) {
     (warnings, result.err())
 }
 
+/// What `kubectl apply` of one mapped document would leave in the store: the server's answer
+/// to the same request as a dry run (for `kubectl diff`). Nothing is written.
+pub fn dry_run_merged(m: Manifest, sim: &mut Sim) -> Result<Value, String> {
+    let words = ["-o".to_string(), "json".to_string()];
+    let parsed = args::parse(&words, FLAGS, "kubectl apply")?;
+    let opts = Options {
+        mode: Mode::Apply,
+        server_side: false,
+        force: false,
+        dry: "server",
+        manager: CLIENT_SIDE_MANAGER.into(),
+    };
+    let saved = sim.store.manager().to_string();
+    let mut warnings = String::new();
+    let result = one(m, &opts, &parsed, sim, &mut warnings);
+    sim.store.set_manager(&saved);
+    let text = result.map_err(|failure| errors::report(&[failure]).unwrap_or_default())?;
+    serde_json::from_str(&text).map_err(|e| format!("error: {e}"))
+}
+
 fn mode_verb(mode: Mode) -> &'static str {
     match mode {
         Mode::Apply => "apply",
@@ -237,11 +257,14 @@ fn one(
     let modified = with_last_applied(&m.doc);
     let Ok(live) = sim.store.get(m.kind, &m.namespace, &m.name).cloned() else {
         if opts.dry == "server" {
+            // The server's answer: the object as it would be stored, defaults and all.
             let mut obj = modified.clone();
             prune_nulls(&mut obj);
-            sim.store
+            let created = sim
+                .store
                 .dry_run_create(m.kind, obj)
                 .map_err(|status| api_failure(status, "creating", &m))?;
+            return Ok(printed(&m, &created, "created (server dry run)", parsed));
         }
         if opts.dry != "none" {
             return Ok(printed(

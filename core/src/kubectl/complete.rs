@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "create",
     "delete",
     "describe",
+    "diff",
     "drain",
     "edit",
     "exec",
@@ -124,6 +125,7 @@ fn flag_tables(command: &str, sub: Option<&str>) -> Vec<&'static [Flag]> {
         "taint" => vec![taint::FLAGS],
         "wait" => vec![wait::FLAGS],
         "api-resources" => vec![api_resources::FLAGS],
+        "diff" => vec![diff::FLAGS],
         "cluster-info" if sub == "dump" => vec![cluster_info::dump::FLAGS],
         "top" => match sub {
             "node" | "nodes" | "no" => vec![top::NODE_FLAGS],

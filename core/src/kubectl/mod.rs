@@ -23,6 +23,7 @@ mod create_rbac;
 mod create_service;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod drain;
 pub mod edit;
 pub mod errors;
@@ -115,6 +116,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "explain" => explain::run(rest, shell, sim),
         "auth" => auth::run(rest, shell, sim),
         "cluster-info" => cluster_info::run(rest, shell, sim),
+        "diff" => diff::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -145,7 +147,6 @@ const KNOWN_LATER: &[&str] = &[
     "port-forward",
     "proxy",
     "cp",
-    "diff",
     "kustomize",
     "certificate",
     "debug",
@@ -186,6 +187,7 @@ const COMMANDS: &[&str] = &[
     "auth",
     "cluster-info",
     "config",
+    "diff",
     "version",
     "help",
 ];

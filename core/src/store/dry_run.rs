@@ -29,7 +29,9 @@ impl Store {
     /// What updating the stored object to `obj` would store, or the error the update would
     /// fail with.
     pub fn dry_run_update(&self, kind: &'static Kind, obj: Value) -> Result<Value> {
-        self.checked_update(kind, obj).map(|(_, obj, _)| obj)
+        let (kind, mut obj, old) = self.checked_update(kind, obj)?;
+        self.bump_generation(kind, &old, &mut obj);
+        Ok(obj)
     }
 }
 

@@ -375,6 +375,22 @@ impl Store {
         Ok((kind, obj, old))
     }
 
+    /// `metadata.generation` one more when the spec changes (kinds that count it).
+    pub(crate) fn bump_generation(&self, kind: &'static Kind, old: &Value, obj: &mut Value) {
+        if has_generation(kind) || self.crd_of(kind).is_some() {
+            let generation = old
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let bumped = if old.get("spec") != obj.get("spec") {
+                generation + 1
+            } else {
+                generation
+            };
+            meta::metadata_mut(obj).insert("generation".into(), json!(bumped.max(1)));
+        }
+    }
+
     fn update_tracked(
         &mut self,
         kind: &'static Kind,
@@ -383,18 +399,7 @@ impl Store {
         tracking: Tracking,
     ) -> Result<Value> {
         let (kind, mut obj, old) = self.checked_update(kind, obj)?;
-        let generation = old
-            .pointer("/metadata/generation")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        if has_generation(kind) || self.crd_of(kind).is_some() {
-            let bumped = if old.get("spec") != obj.get("spec") {
-                generation + 1
-            } else {
-                generation
-            };
-            meta::metadata_mut(&mut obj).insert("generation".into(), json!(bumped.max(1)));
-        }
+        self.bump_generation(kind, &old, &mut obj);
         if tracking == Tracking::Update {
             managed::track_update(kind, &old, &mut obj, &self.writer(subresource));
         }

@@ -236,8 +236,8 @@ impl Store {
                 let patched = apply_patch(kind, &current, ty, body)?;
                 check_name(&patched, name)?;
                 if opts.dry_run {
-                    // Checked as the update would be; answered with the patched object.
-                    self.dry_run_update(kind, patched.clone()).map(|_| patched)
+                    // Answered with what the update would store (defaults, generation).
+                    self.dry_run_update(kind, patched)
                 } else {
                     self.update(kind, patched)
                 }
