@@ -9,6 +9,9 @@
 //! - Random command sequences never make a resourceVersion go backwards.
 //! - Random scaling, node and cordon sequences never put a node over its allocatable cpu,
 //!   memory or pod count, at any step or once the cluster has settled.
+//! - Random programs and patterns for the little languages a learner types (sed scripts, awk
+//!   programs, grep expressions, cut lists, tr sets, Go templates, brace expressions) never
+//!   panic, and the shell keeps answering.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
@@ -429,6 +432,60 @@ fn no_node_over_allocatable() -> Result<(), String> {
         }
         cluster.run_until_settled(60_000, 600_000);
         check_allocatable(&cluster, "settling")?;
+        Ok(())
+    });
+    result.map_err(|e| e.to_string())
+}
+
+/// Text made of the characters the little languages give meaning to.
+fn program() -> impl Strategy<Value = String> {
+    let alphabet: Vec<char> = "{}()[]$|.,;:!~=<>-+*?^/\\\"' 0123abxyNRFpsgd&%\n\t"
+        .chars()
+        .collect();
+    prop::collection::vec(prop::sample::select(alphabet), 0..40)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+#[test]
+fn little_languages_never_panic() -> Result<(), String> {
+    let tools = [
+        "sed",
+        "sed -n",
+        "sed -E",
+        "awk",
+        "grep",
+        "grep -E",
+        "cut -f",
+        "cut -d: -f",
+        "tr",
+        "tr -d",
+        "kubectl get nodes -o go-template=",
+        "echo x",
+    ];
+    let strategy = (prop::sample::select(tools.to_vec()), program());
+    let cluster = std::cell::RefCell::new(Cluster::new_default(1));
+    let result = runner().run(&strategy, |(tool, text)| {
+        let mut cluster = cluster.borrow_mut();
+        // Single-quoted, so the shell hands the text over as it is.
+        let quoted = format!("'{}'", text.replace('\'', "'\\''"));
+        let line = if tool.ends_with('=') {
+            format!("{tool}{quoted}")
+        } else if tool == "echo x" {
+            format!(
+                "echo {}",
+                text.replace(
+                    [
+                        '\'', '"', '\\', '`', '$', '\n', ';', '|', '&', '<', '>', '(', ')'
+                    ],
+                    ""
+                )
+            )
+        } else {
+            format!("kubectl get pods -A | {tool} {quoted}")
+        };
+        let _ = cluster.exec(&line);
+        let out = cluster.exec("kubectl get ns default -o name");
+        prop_assert_eq!(out.stdout, "namespace/default\n");
         Ok(())
     });
     result.map_err(|e| e.to_string())

@@ -162,28 +162,25 @@ fn process(
 /// would print for it, and the failure it would report, if any. Nothing is written (the field
 /// manager is put back as it was), so the page's editor can check its text as the user types.
 pub fn dry_run_server(m: Manifest, sim: &mut Sim) -> (String, Option<Failure>) {
-    let Ok(parsed) = args::parse(&[], FLAGS, "kubectl apply") else {
-        return (String::new(), None);
-    };
-    let opts = Options {
-        mode: Mode::Apply,
-        server_side: false,
-        force: false,
-        dry: "server",
-        manager: CLIENT_SIDE_MANAGER.into(),
-    };
-    let saved = sim.store.manager().to_string();
-    let mut warnings = String::new();
-    let result = one(m, &opts, &parsed, sim, &mut warnings);
-    sim.store.set_manager(&saved);
+    let (warnings, result) = dry_run_apply(m, &[], sim);
     (warnings, result.err())
 }
 
 /// What `kubectl apply` of one mapped document would leave in the store: the server's answer
 /// to the same request as a dry run (for `kubectl diff`). Nothing is written.
 pub fn dry_run_merged(m: Manifest, sim: &mut Sim) -> Result<Value, String> {
-    let words = ["-o".to_string(), "json".to_string()];
-    let parsed = args::parse(&words, FLAGS, "kubectl apply")?;
+    let (_, result) = dry_run_apply(m, &["-o", "json"], sim);
+    let text = result.map_err(|failure| errors::report(&[failure]).unwrap_or_default())?;
+    serde_json::from_str(&text).map_err(|e| format!("error: {e}"))
+}
+
+/// Client-side apply of one document as a server dry run, with these apply flags: the
+/// warnings, and what it prints or the failure. The field manager is put back as it was.
+fn dry_run_apply(m: Manifest, flags: &[&str], sim: &mut Sim) -> (String, Result<String, Failure>) {
+    let words: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+    let Ok(parsed) = args::parse(&words, FLAGS, "kubectl apply") else {
+        return (String::new(), Ok(String::new()));
+    };
     let opts = Options {
         mode: Mode::Apply,
         server_side: false,
@@ -195,8 +192,7 @@ pub fn dry_run_merged(m: Manifest, sim: &mut Sim) -> Result<Value, String> {
     let mut warnings = String::new();
     let result = one(m, &opts, &parsed, sim, &mut warnings);
     sim.store.set_manager(&saved);
-    let text = result.map_err(|failure| errors::report(&[failure]).unwrap_or_default())?;
-    serde_json::from_str(&text).map_err(|e| format!("error: {e}"))
+    (warnings, result)
 }
 
 fn mode_verb(mode: Mode) -> &'static str {

@@ -71,21 +71,15 @@ pub fn awk(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<S
         Ok(rules) => rules,
         Err(e) => return Output::error(format!("awk: {e}\n"), 2),
     };
-    let mut input = String::new();
-    if files.is_empty() {
-        input.push_str(stdin.unwrap_or_default());
-    }
-    for file in &files {
-        match read(file) {
-            Some(text) => input.push_str(&text),
-            None => {
-                return Output::error(
-                    format!("awk: cannot open \"{file}\" (No such file or directory)\n"),
-                    2,
-                );
-            }
+    let input = match super::builtins::input(&files, stdin, read) {
+        Ok(text) => text,
+        Err(file) => {
+            return Output::error(
+                format!("awk: cannot open \"{file}\" (No such file or directory)\n"),
+                2,
+            );
         }
-    }
+    };
     let split = |text: &str| -> Vec<String> {
         match separator.as_deref() {
             None | Some(" ") => text.split_whitespace().map(str::to_string).collect(),

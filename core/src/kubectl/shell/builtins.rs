@@ -132,17 +132,11 @@ pub fn grep(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<
             Err(e) => return Output::error(format!("grep: {e}\n"), 2),
         }
     };
-    let mut input = String::new();
-    if files.is_empty() {
-        input.push_str(stdin.unwrap_or_default());
-    }
-    for file in &files {
-        match read(file) {
-            Some(text) => input.push_str(&text),
-            None => return Output::error(format!("grep: {file}: No such file or directory\n"), 2),
-        }
-    }
-    let all: Vec<&str> = input.lines().collect();
+    let text = match input(&files, stdin, read) {
+        Ok(text) => text,
+        Err(file) => return Output::error(format!("grep: {file}: No such file or directory\n"), 2),
+    };
+    let all: Vec<&str> = text.lines().collect();
     let hits: Vec<usize> = (0..all.len())
         .filter(|&i| matcher.hits(all[i]) != invert)
         .collect();
@@ -323,8 +317,25 @@ pub fn sleep(args: &[String], sim: &mut Sim) -> Output {
     }
 }
 
-fn lines(stdin: Option<&str>) -> std::str::Lines<'_> {
+pub(super) fn lines(stdin: Option<&str>) -> std::str::Lines<'_> {
     stdin.unwrap_or_default().lines()
+}
+
+/// What a text tool reads: the files named, one after another, or standard input when there
+/// are none; `Err` names the first file that does not exist.
+pub(super) fn input(
+    files: &[String],
+    stdin: Option<&str>,
+    read: impl Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    if files.is_empty() {
+        return Ok(stdin.unwrap_or_default().to_string());
+    }
+    let mut text = String::new();
+    for file in files {
+        text.push_str(&read(file).ok_or_else(|| file.clone())?);
+    }
+    Ok(text)
 }
 
 /// `base64 [-d] [-w COLS]`: standard input encoded (wrapped at 76 columns; `-w 0` on one line

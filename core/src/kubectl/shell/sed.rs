@@ -68,23 +68,13 @@ pub fn sed(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<S
         Ok(c) => c,
         Err(e) => return Output::error(format!("sed: -e expression #1, char 0: {e}\n"), 1),
     };
-    let mut input = String::new();
-    if files.is_empty() {
-        input.push_str(stdin.unwrap_or_default());
-    } else {
-        for file in &files {
-            match read(file) {
-                Some(text) => input.push_str(&text),
-                None => {
-                    return Output::error(
-                        format!("sed: can't read {file}: No such file or directory\n"),
-                        2,
-                    );
-                }
-            }
-        }
+    match super::builtins::input(&files, stdin, read) {
+        Ok(text) => Output::ok(edit(&commands, &text, quiet)),
+        Err(file) => Output::error(
+            format!("sed: can't read {file}: No such file or directory\n"),
+            2,
+        ),
     }
-    Output::ok(edit(&commands, &input, quiet))
 }
 
 fn usage(problem: &str) -> Output {

@@ -1,11 +1,8 @@
 //! The column and character tools cheat-sheet pipelines use: `uniq`, `cut` and `tr`, over
 //! standard input, with GNU coreutils' output formats and messages.
 
+use super::builtins::lines;
 use crate::cluster::Output;
-
-fn lines(stdin: Option<&str>) -> std::str::Lines<'_> {
-    stdin.unwrap_or_default().lines()
-}
 
 /// `uniq [-c] [-d] [-u] [-i]`: adjacent repeated lines collapsed to one.
 pub fn uniq(args: &[String], stdin: Option<&str>) -> Output {
