@@ -169,8 +169,8 @@ fn flag_tables(command: &str, sub: Option<&str>) -> Vec<&'static [Flag]> {
 /// The shell commands the first word of a command may be.
 const SHELL_COMMANDS: &[&str] = &[
     "alias", "awk", "base64", "cat", "clear", "cut", "echo", "export", "false", "grep", "head",
-    "help", "k", "kubeplay", "kubectl", "ls", "rm", "sed", "sleep", "sort", "source", "tail", "tr",
-    "true", "uniq", "unset", "wc", "xargs",
+    "help", "k", "kubeplay", "kubectl", "ls", "rm", "sed", "seq", "sleep", "sort", "source",
+    "tail", "tr", "true", "uniq", "unset", "wc", "xargs",
 ];
 
 /// Completes the word before `cursor` (a byte offset into `line`).

@@ -366,6 +366,18 @@ pub fn print_result(
         // kubectl's JSON printer indents by four spaces, as `get -o json` does.
         "json" => Output::ok(super::get::render_structured("json", obj)),
         "name" => Output::ok(format!("{}\n", object_name(kind, name))),
+        o if o.starts_with("jsonpath=") || o.contains("template=") => {
+            // The same printers as `get`; templates given inline (files need the shell).
+            match super::get::format(o, &super::shell::Shell::default()) {
+                Ok(super::get::Format::JsonPath(t)) => Output::ok(t.render(obj)),
+                Ok(super::get::Format::GoTemplate(t)) => match t.render(obj) {
+                    Ok(text) => Output::ok(text),
+                    Err(e) => Output::error(format!("{e}\n"), 1),
+                },
+                Ok(_) => Output::ok(format!("{} {verb}\n", object_name(kind, name))),
+                Err(e) => Output::error(format!("{e}\n"), 1),
+            }
+        }
         _ => Output::ok(format!("{} {verb}\n", object_name(kind, name))),
     }
 }

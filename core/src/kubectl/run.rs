@@ -62,7 +62,15 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     if attach && parsed.get("dry-run").is_some_and(|d| d != "none") {
         return Err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples".into());
     }
-    let command = parsed.after_dash.clone().unwrap_or_default();
+    // Every word after NAME is the container's (before `--` or after it), as kubectl takes
+    // `args[1:]`.
+    let command: Vec<String> = parsed
+        .args
+        .iter()
+        .skip(1)
+        .cloned()
+        .chain(parsed.after_dash.clone().unwrap_or_default())
+        .collect();
     if stdin && run_attach::is_interactive_shell(&command, image) {
         return Err(format!(
             "error: \"kubectl run {name} -it\" would open an interactive shell in the container, which this sandbox does not simulate; give the command to run after --, or start the pod without -it and use \"kubectl exec {name} -- COMMAND\""
@@ -83,13 +91,13 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         None => Map::from_iter([("run".to_string(), json!(name))]),
     };
     let mut container = Map::new();
-    if let Some(after) = &parsed.after_dash {
+    if !command.is_empty() {
         let key = if parsed.switch("command") {
             "command"
         } else {
             "args"
         };
-        container.insert(key.into(), json!(after));
+        container.insert(key.into(), json!(command));
     }
     let env: Vec<Value> = parsed
         .all("env")

@@ -292,6 +292,59 @@ pub fn sort(args: &[String], stdin: Option<&str>) -> Output {
     Output::ok(all.iter().map(|l| format!("{l}\n")).collect::<String>())
 }
 
+/// `seq [FIRST [INCREMENT]] LAST`: the integers from FIRST (1) to LAST, one per line.
+pub fn seq(args: &[String]) -> Output {
+    let numbers: Result<Vec<i64>, &String> = args
+        .iter()
+        .map(|a| a.parse::<i64>().map_err(|_| a))
+        .collect();
+    let (first, step, last) = match numbers.as_deref() {
+        Ok([last]) => (1, 1, *last),
+        Ok([first, last]) => (*first, 1, *last),
+        Ok([first, step, last]) if *step != 0 => (*first, *step, *last),
+        Ok([_, _, _]) => {
+            return Output::error(
+                "seq: invalid Zero increment value: '0'\nTry 'seq --help' for more information.\n",
+                1,
+            );
+        }
+        Ok([]) => {
+            return Output::error(
+                "seq: missing operand\nTry 'seq --help' for more information.\n",
+                1,
+            );
+        }
+        Ok(_) => {
+            return Output::error(
+                format!(
+                    "seq: extra operand '{}'\nTry 'seq --help' for more information.\n",
+                    args.get(3).map_or("", String::as_str)
+                ),
+                1,
+            );
+        }
+        Err(bad) => {
+            return Output::error(
+                format!(
+                    "seq: invalid floating point argument: '{bad}'\nTry 'seq --help' for more information.\n"
+                ),
+                1,
+            );
+        }
+    };
+    let mut out = String::new();
+    let mut n = first;
+    // At most 100,000 lines: a sandbox's terminal, not a number cruncher.
+    for _ in 0..100_000 {
+        if (step > 0 && n > last) || (step < 0 && n < last) {
+            break;
+        }
+        out.push_str(&format!("{n}\n"));
+        n = n.saturating_add(step);
+    }
+    Output::ok(out)
+}
+
 /// `sleep N[s|m|h]`: in the sandbox, time is virtual, so sleeping fast-forwards the cluster.
 pub fn sleep(args: &[String], sim: &mut Sim) -> Output {
     let Some(arg) = args.first() else {
@@ -428,6 +481,9 @@ mod tests {
         assert_eq!(sort(&args("-r"), Some("b\na\nc\n")).stdout, "c\nb\na\n");
         assert_eq!(sort(&args("-n"), Some("10 x\n9 y\n")).stdout, "9 y\n10 x\n");
         assert_eq!(echo(&args("-n hi")).stdout, "hi");
+        assert_eq!(seq(&args("3")).stdout, "1\n2\n3\n");
+        assert_eq!(seq(&args("5 -2 1")).stdout, "5\n3\n1\n");
+        assert_eq!(seq(&args("x")).exit_code, 1);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Expansions, done as each command runs (so `NS=dev; kubectl -n $NS get po` sees `NS`):
-//! variables (`$NS`, `${NS}`, `${NS:-default}`, `$?`), command substitution (`$(...)` and
+//! variables (`$NS`, `${NS}`, `${NS:-default}`, `$?`), arithmetic (`$((i+1))`, in
+//! `arith.rs`), command substitution (`$(...)` and
 //! backquotes, run in this shell, trailing newlines dropped) and process substitution
 //! (`<(...)`, whose output becomes a file `/dev/fd/63` that `source` or `cat` can read).
 //! Outside double quotes a result is split into words at white space, and a word that
@@ -117,7 +118,21 @@ impl Shell {
                     Some('(') => {
                         chars.next();
                         let inner = take_balanced(&mut chars, '(', ')');
-                        self.substitute(&inner, sim, err)
+                        match arithmetic(&inner) {
+                            Some(expression) => {
+                                let vars = |name: &str| self.var(name);
+                                match super::arith::evaluate(expression, &vars) {
+                                    Ok(n) => n.to_string(),
+                                    Err(e) => {
+                                        err.push_str(&e);
+                                        err.push('\n');
+                                        self.status = 1;
+                                        String::new()
+                                    }
+                                }
+                            }
+                            None => self.substitute(&inner, sim, err),
+                        }
                     }
                     Some('{') => {
                         chars.next();
@@ -305,6 +320,24 @@ impl Shell {
 }
 
 /// The text up to the `close` matching an `open` already read (quotes kept as written).
+/// The expression of `$(( ... ))`, given what `$( ... )` held: `( ... )` whose first
+/// parenthesis closes at its end.
+fn arithmetic(inner: &str) -> Option<&str> {
+    let body = inner.strip_prefix('(')?.strip_suffix(')')?;
+    let mut depth = 0i32;
+    for c in body.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    (depth == 0).then_some(body)
+}
+
 fn take_balanced(
     chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
     open: char,

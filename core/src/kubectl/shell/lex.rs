@@ -87,6 +87,8 @@ pub enum Token {
 pub enum LexError {
     /// A quote is still open at the end of the line: the command continues on the next line.
     OpenQuote(char),
+    /// A redirection form this shell does not have.
+    Unsupported(&'static str),
 }
 
 impl LexError {
@@ -95,6 +97,11 @@ impl LexError {
         match self {
             LexError::OpenQuote(q) => {
                 format!("unexpected EOF while looking for matching `{q}'")
+            }
+            LexError::Unsupported(what) => {
+                format!(
+                    "redirections like `{what}` other than 2>&1 are not supported in this sandbox"
+                )
             }
         }
     }
@@ -219,6 +226,36 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, LexError> {
                 if let Some(ch) = chars.next() {
                     word.push(ch);
                 }
+            }
+            // `2>`, `2>>`, `2>&1`, `1>`, `&>`: the standard error (or output) redirections.
+            '>' if in_word && brace.is_none() && (word == "1" || word == "2") => {
+                let fd = std::mem::take(&mut word);
+                in_word = false;
+                let op = match (fd.as_str(), chars.peek()) {
+                    ("2", Some('&')) => {
+                        chars.next();
+                        match chars.next() {
+                            Some('1') => "2>&1",
+                            _ => return Err(LexError::Unsupported("2>&")),
+                        }
+                    }
+                    ("2", Some('>')) => {
+                        chars.next();
+                        "2>>"
+                    }
+                    ("2", _) => "2>",
+                    (_, Some('>')) => {
+                        chars.next();
+                        ">>"
+                    }
+                    _ => ">",
+                };
+                tokens.push(Token::Op(op));
+            }
+            '&' if chars.peek() == Some(&'>') => {
+                end_word(&mut tokens, &mut word, &mut in_word, &mut brace);
+                chars.next();
+                tokens.push(Token::Op("&>"));
             }
             ';' | '&' | '|' | '<' | '>' => {
                 end_word(&mut tokens, &mut word, &mut in_word, &mut brace);

@@ -7,6 +7,7 @@
 //! `<<`, `>`, `>>`). Besides `kubectl` (and the alias `k`) it knows a few builtins
 //! ([`builtins`]); anything else is "command not found", as in a real shell. Files live in memory.
 
+mod arith;
 mod awk;
 mod builtins;
 mod expand;
@@ -82,6 +83,10 @@ pub(super) struct Command {
     stdin: Option<Input>,
     /// `> path` (false) or `>> path` (true).
     stdout: Option<(String, bool)>,
+    /// `2> path` / `2>> path`.
+    stderr: Option<(String, bool)>,
+    /// `2>&1` (or `&>`): standard error goes where standard output goes.
+    stderr_to_stdout: bool,
 }
 
 /// A pipeline and the operator that follows it (`;`, `&&`, `||`, or none at the end).
@@ -249,15 +254,19 @@ impl Shell {
                 out.exit_code = status;
                 return out;
             }
-            out.stderr.push_str(&result.stderr);
+            let mut result = result;
+            if command.stderr_to_stdout {
+                let errors = std::mem::take(&mut result.stderr);
+                result.stdout.push_str(&errors);
+            }
+            match command.stderr {
+                Some((path, append)) => self.write_to(path, append, &result.stderr),
+                None => out.stderr.push_str(&result.stderr),
+            }
             out.exit_code = result.exit_code;
             piped = Some(match command.stdout {
                 Some((path, append)) => {
-                    let file = self.files.entry(path).or_default();
-                    if !append {
-                        file.clear();
-                    }
-                    file.push_str(&result.stdout);
+                    self.write_to(path, append, &result.stdout);
                     String::new()
                 }
                 None => result.stdout,
@@ -310,6 +319,7 @@ impl Shell {
                 crate::sandbox::run(rest, sim, &namespace)
             }
             "sleep" => builtins::sleep(rest, sim),
+            "seq" => builtins::seq(rest),
             "echo" => builtins::echo(rest),
             "cat" => builtins::cat(rest, stdin, |p| self.read_file(p)),
             "grep" => builtins::grep(rest, stdin, |p| self.read_file(p)),
@@ -333,6 +343,18 @@ impl Shell {
 }
 
 impl Shell {
+    /// A redirection's file (`/dev/null` swallows everything).
+    fn write_to(&mut self, path: String, append: bool, text: &str) {
+        if path == "/dev/null" {
+            return;
+        }
+        let file = self.files.entry(path).or_default();
+        if !append {
+            file.clear();
+        }
+        file.push_str(text);
+    }
+
     /// `xargs [-n N] [-I REPLACE] [COMMAND...]`: runs the command (`echo` by default) with
     /// the words of standard input as arguments, all at once or N at a time, or once per line
     /// with REPLACE standing for it.
@@ -429,6 +451,7 @@ pub fn split_commands(script: &str) -> Vec<String> {
             }
             match tokenize(&text) {
                 Ok(tokens) => break tokens,
+                Err(lex::LexError::Unsupported(_)) => break Vec::new(),
                 Err(_) => match lines.next() {
                     Some(next) => {
                         text.push('\n');
@@ -480,6 +503,7 @@ fn read_command_line<'a>(
         }
         match tokenize(&line) {
             Ok(tokens) => break tokens,
+            Err(e @ lex::LexError::Unsupported(_)) => return Err(e.message()),
             Err(e) => match rest.next() {
                 Some(next) => {
                     line.push('\n');
@@ -520,13 +544,19 @@ fn parse<'a>(
     while let Some(token) = tokens.next() {
         match token {
             Token::Word(w) => command.words.push(w),
-            Token::Op(op @ ("<" | "<<" | "<<-" | ">" | ">>")) => {
+            Token::Op("2>&1") => command.stderr_to_stdout = true,
+            Token::Op(op @ ("<" | "<<" | "<<-" | ">" | ">>" | "2>" | "2>>" | "&>")) => {
                 let Some(Token::Word(target)) = tokens.next() else {
                     return Err("syntax error near unexpected token `newline'".into());
                 };
                 match op {
                     "<" => command.stdin = Some(Input::File(target)),
                     ">" | ">>" => command.stdout = Some((target, op == ">>")),
+                    "2>" | "2>>" => command.stderr = Some((target, op == "2>>")),
+                    "&>" => {
+                        command.stdout = Some((target, false));
+                        command.stderr_to_stdout = true;
+                    }
                     _ => {
                         let body = here_doc(&target, op == "<<-", rest);
                         let expand = !quoted.next().unwrap_or(false);
@@ -590,9 +620,9 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
   sleep N                  let N seconds of cluster time pass (at once: time here is virtual)
   echo, cat, grep, sed,    the usual, enough for cheat-sheet lines: pipes (|), here-documents
   awk, cut, tr, head,      (<<EOF), redirections (< > >>) to files kept in memory, variables
-  tail, sort, uniq, wc,    (NS=dev, export, $NS), $(...), alias k=kubectl, source
-  xargs, base64, ls, rm,
-  clear
+  tail, sort, uniq, wc,    (NS=dev, export, $NS), $(...), $((i+1)), {1..3}, source,
+  xargs, base64, seq, ls,  alias k=kubectl
+  rm, clear
   kubeplay ...             sandbox commands: add, stop, start and remove nodes
                            (`kubeplay help` lists them)
   help                     this text
