@@ -10,7 +10,8 @@
 //! - Random scaling, node and cordon sequences never put a node over its allocatable cpu,
 //!   memory or pod count, at any step or once the cluster has settled.
 //! - Random programs and patterns for the little languages a learner types (sed scripts, awk
-//!   programs, grep expressions, cut lists, tr sets, Go templates, brace expressions) never
+//!   programs, grep expressions, cut lists, tr sets, Go templates, brace expressions, for loops,
+//!   $((arithmetic))) never
 //!   panic, and the shell keeps answering.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -461,6 +462,8 @@ fn little_languages_never_panic() -> Result<(), String> {
         "tr -d",
         "kubectl get nodes -o go-template=",
         "echo x",
+        "for",
+        "arith",
     ];
     let strategy = (prop::sample::select(tools.to_vec()), program());
     let cluster = std::cell::RefCell::new(Cluster::new_default(1));
@@ -470,6 +473,10 @@ fn little_languages_never_panic() -> Result<(), String> {
         let quoted = format!("'{}'", text.replace('\'', "'\\''"));
         let line = if tool.ends_with('=') {
             format!("{tool}{quoted}")
+        } else if tool == "for" {
+            format!("for i in {text}; do echo $i; done; echo")
+        } else if tool == "arith" {
+            format!("echo $(({}))", text.replace(['(', ')', '\''], ""))
         } else if tool == "echo x" {
             format!(
                 "echo {}",

@@ -14,6 +14,7 @@ mod expand;
 mod files;
 mod foreground;
 pub(crate) mod lex;
+mod loops;
 mod regex;
 mod sed;
 mod text;
@@ -158,6 +159,44 @@ impl Shell {
         let mut lines = input.lines();
         let mut out = Output::default();
         while let Some(first) = lines.next() {
+            if loops::opens(first) {
+                let mut text = first.to_string();
+                while !loops::closed(&text) {
+                    match lines.next() {
+                        Some(next) => {
+                            text.push('\n');
+                            text.push_str(next);
+                        }
+                        None => break,
+                    }
+                }
+                let (body, after) = loops::split(&text).unwrap_or((&text, ""));
+                let mut result = self.run_for(body, sim);
+                self.status = result.exit_code;
+                // What follows `done` on the line: `; more`, `&& more`, `|| more`.
+                let after = after.trim_start();
+                let ok = result.exit_code == 0;
+                let next = if let Some(more) = after.strip_prefix("&&") {
+                    ok.then_some(more)
+                } else if let Some(more) = after.strip_prefix("||") {
+                    (!ok).then_some(more)
+                } else {
+                    Some(after.trim_start_matches(';'))
+                };
+                if let Some(more) = next.filter(|m| !m.trim().is_empty()) {
+                    let rest = self.run_lines(more, sim);
+                    result.stdout.push_str(&rest.stdout);
+                    result.stderr.push_str(&rest.stderr);
+                    result.exit_code = rest.exit_code;
+                }
+                out.stdout.push_str(&result.stdout);
+                out.stderr.push_str(&result.stderr);
+                out.exit_code = result.exit_code;
+                if self.foreground.is_some() {
+                    break;
+                }
+                continue;
+            }
             let result = match read_command_line(first, &mut lines) {
                 Ok(list) => self.continue_list(0, None, list, sim),
                 Err(message) => Output::error(format!("bash: {message}\n"), 2),
@@ -621,7 +660,7 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
   echo, cat, grep, sed,    the usual, enough for cheat-sheet lines: pipes (|), here-documents
   awk, cut, tr, head,      (<<EOF), redirections (< > >>) to files kept in memory, variables
   tail, sort, uniq, wc,    (NS=dev, export, $NS), $(...), $((i+1)), {1..3}, source,
-  xargs, base64, seq, ls,  alias k=kubectl
+  xargs, base64, seq, ls,  alias k=kubectl, for NAME in WORDS; do ...; done
   rm, clear
   kubeplay ...             sandbox commands: add, stop, start and remove nodes
                            (`kubeplay help` lists them)
