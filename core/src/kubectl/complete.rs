@@ -35,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "diff",
     "drain",
     "edit",
+    "events",
     "exec",
     "explain",
     "expose",
@@ -126,6 +127,7 @@ fn flag_tables(command: &str, sub: Option<&str>) -> Vec<&'static [Flag]> {
         "wait" => vec![wait::FLAGS],
         "api-resources" => vec![api_resources::FLAGS],
         "diff" => vec![diff::FLAGS],
+        "events" => vec![events::FLAGS],
         "cluster-info" if sub == "dump" => vec![cluster_info::dump::FLAGS],
         "top" => match sub {
             "node" | "nodes" | "no" => vec![top::NODE_FLAGS],

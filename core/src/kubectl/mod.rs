@@ -27,6 +27,7 @@ pub mod diff;
 pub mod drain;
 pub mod edit;
 pub mod errors;
+pub mod events;
 pub mod exec;
 pub mod explain;
 pub mod expose;
@@ -117,6 +118,7 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "auth" => auth::run(rest, shell, sim),
         "cluster-info" => cluster_info::run(rest, shell, sim),
         "diff" => diff::run(rest, shell, sim),
+        "events" => events::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -150,7 +152,6 @@ const KNOWN_LATER: &[&str] = &[
     "kustomize",
     "certificate",
     "debug",
-    "events",
     "plugin",
     "completion",
     "alpha",
@@ -188,6 +189,7 @@ const COMMANDS: &[&str] = &[
     "cluster-info",
     "config",
     "diff",
+    "events",
     "version",
     "help",
 ];
