@@ -63,9 +63,9 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         let live = sim.store.get(m.kind, &m.namespace, &m.name).ok().cloned();
         let path = object_path(m.kind, &m.namespace, &m.name);
         let merged = apply::dry_run_merged(m, sim)?;
-        let live_text = live.as_ref().map(shown).unwrap_or_default();
-        let merged_text = shown(&merged);
-        let (live_text, merged_text) = masked(live.as_ref(), &merged, live_text, merged_text);
+        let (live, merged) = masked(live.as_ref(), &merged);
+        let live_text = live.as_ref().map(yaml::to_yaml).unwrap_or_default();
+        let merged_text = yaml::to_yaml(&merged);
         let hunks = unified::hunks(&live_text, &merged_text);
         if hunks.is_empty() {
             continue;
@@ -97,24 +97,15 @@ fn file_time(sim: &Sim) -> String {
     )
 }
 
-/// An object as diffed: YAML without `managedFields`.
-fn shown(obj: &Value) -> String {
-    yaml::to_yaml(&super::get::without_managed_fields(obj, false))
-}
-
-/// Secrets: every value of `data` and `stringData` replaced by `***` (or `*** (before)` /
-/// `*** (after)` where the value changed), as kubectl's masker does, then printed again.
-fn masked(
-    live: Option<&Value>,
-    merged: &Value,
-    live_text: String,
-    merged_text: String,
-) -> (String, String) {
-    if meta::str_at(merged, "/kind") != "Secret" {
-        return (live_text, merged_text);
-    }
+/// Both sides as diffed: without `managedFields`, and for a Secret every value of `data` and
+/// `stringData` replaced by `***` (or `*** (before)` / `*** (after)` where the value changed),
+/// as kubectl's masker does.
+fn masked(live: Option<&Value>, merged: &Value) -> (Option<Value>, Value) {
     let mut live = live.map(|l| super::get::without_managed_fields(l, false));
     let mut merged = super::get::without_managed_fields(merged, false);
+    if meta::str_at(&merged, "/kind") != "Secret" {
+        return (live, merged);
+    }
     for field in ["data", "stringData"] {
         let before = live.as_ref().and_then(|l| l.get(field)).cloned();
         let after = merged.get(field).cloned();
@@ -135,8 +126,5 @@ fn masked(
         }
         mask(&mut merged, before.as_ref(), "after");
     }
-    (
-        live.as_ref().map(yaml::to_yaml).unwrap_or_default(),
-        yaml::to_yaml(&merged),
-    )
+    (live, merged)
 }
