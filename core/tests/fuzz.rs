@@ -440,7 +440,7 @@ fn no_node_over_allocatable() -> Result<(), String> {
 
 /// Text made of the characters the little languages give meaning to.
 fn program() -> impl Strategy<Value = String> {
-    let alphabet: Vec<char> = "{}()[]$|.,;:!~=<>-+*?^/\\\"' 0123abxyNRFpsgd&%\n\t"
+    let alphabet: Vec<char> = "{}()[]$|.,;:!~=<>-+*?^/\\\"' 0123abxyNRFpsgd&%\n\té한"
         .chars()
         .collect();
     prop::collection::vec(prop::sample::select(alphabet), 0..40)
@@ -488,7 +488,8 @@ fn little_languages_never_panic() -> Result<(), String> {
                 )
             )
         } else {
-            format!("kubectl get pods -A | {tool} {quoted}")
+            // The text as the program and again as an option.
+            format!("kubectl get pods -A | {tool} {quoted}; echo | {tool} -{quoted}")
         };
         let _ = cluster.exec(&line);
         let out = cluster.exec("kubectl get ns default -o name");

@@ -55,7 +55,8 @@ pub fn sed(args: &[String], stdin: Option<&str>, read: impl Fn(&str) -> Option<S
                 );
             }
             a if a.starts_with('-') && a.len() > 1 => {
-                return usage(&format!("invalid option -- '{}'", &a[1..2]));
+                let option = a.chars().nth(1).unwrap_or('-');
+                return usage(&format!("invalid option -- '{option}'"));
             }
             _ if scripts.is_empty() => scripts.push(arg.clone()),
             _ => files.push(arg.clone()),
@@ -398,5 +399,6 @@ mod tests {
         assert!(run(&["-i", "s/a/b/", "f"], "a\n").contains("not available in this sandbox"));
         assert!(run(&["s/a/b"], "a\n").contains("unterminated `s' command"));
         assert!(run(&[], "a\n").starts_with("sed: no script specified"));
+        assert!(run(&["-é"], "a\n").starts_with("sed: invalid option -- 'é'"));
     }
 }

@@ -108,7 +108,11 @@ pub fn cut(args: &[String], stdin: Option<&str>) -> Output {
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.as_str() {
             a if a.starts_with("--") => (a, None),
-            a if a.starts_with('-') && a.len() > 2 => (&a[..2], Some(&a[2..])),
+            // `-d:` / `-f1`: the option letter (any character, so split where it ends).
+            a if a.starts_with('-') && a.chars().count() > 2 => {
+                let end = a.char_indices().nth(2).map_or(a.len(), |(i, _)| i);
+                (&a[..end], Some(&a[end..]))
+            }
             a => (a, None),
         };
         let mut value = || inline.map(str::to_string).or_else(|| args.next().cloned());
@@ -335,6 +339,9 @@ mod tests {
         assert!(run(cut, &["-f0"], input).starts_with("cut: fields are numbered from 1\n"));
         assert!(run(cut, &["-fx"], input).starts_with("cut: invalid field value 'x'\n"));
         assert!(run(cut, &["-f3-1"], input).starts_with("cut: invalid decreasing range\n"));
+        // A multi-byte option character is an unknown option, not a crash.
+        assert!(run(cut, &["-éx"], input).starts_with("cut: -é: No such file"));
+        assert_eq!(run(cut, &["-d:", "-f1"], "한:b\n"), "한\n");
     }
 
     #[test]
