@@ -13,7 +13,7 @@ paths=(
   "" options
   get create apply delete describe edit scale rollout set run expose wait cordon uncordon drain
   taint api-resources api-versions patch label annotate replace logs exec top autoscale explain
-  auth config version cluster-info "cluster-info dump" diff events
+  auth config version cluster-info "cluster-info dump" diff events port-forward proxy
 )
 for s in deployment service configmap secret job cronjob namespace serviceaccount role \
   clusterrole rolebinding clusterrolebinding ingress priorityclass quota poddisruptionbudget; do

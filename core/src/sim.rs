@@ -61,6 +61,8 @@ pub struct Sim {
     /// for [`Sim::step`], with the latest ones kept while a step is under way.
     visible_changes: u64,
     step_log: Option<Vec<StepChange>>,
+    /// The learner's machine: ports kubectl processes listen on (infrastructure too).
+    pub host: crate::network::host::HostPorts,
 }
 
 /// One change a [`Sim::step`] saw: `(ADDED|MODIFIED|DELETED, kind, namespace, name)`.
@@ -135,6 +137,7 @@ impl Sim {
             next_watch: 0,
             visible_changes: 0,
             step_log: None,
+            host: Default::default(),
         }
     }
 

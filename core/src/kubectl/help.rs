@@ -204,11 +204,7 @@ mod tests {
 
     #[test]
     fn commands_kubeplay_lacks_say_so() {
-        for line in [
-            "set subject rb",
-            "port-forward pod/web 8080:80",
-            "create token sa",
-        ] {
+        for line in ["set subject rb", "attach web", "create token sa"] {
             assert!(
                 command_path(&words(line))
                     .is_err_and(|e| e.contains("is not available in this sandbox")),

@@ -40,7 +40,9 @@ pub mod logs;
 pub mod manifests;
 pub mod patch;
 pub mod podref;
+mod port_forward;
 pub mod printers;
+pub mod proxy;
 pub mod replace;
 pub mod rollout;
 pub mod run;
@@ -119,6 +121,8 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
         "cluster-info" => cluster_info::run(rest, shell, sim),
         "diff" => diff::run(rest, shell, sim),
         "events" => events::run(rest, shell, sim),
+        "port-forward" => port_forward::run(rest, shell, sim),
+        "proxy" => proxy::run(rest, shell, sim),
         "version" => Ok(Output::ok(format!(
             "Client Version: v1.35.2\nKustomize Version: v5.7.1\nServer Version: {}\n",
             crate::bootstrap::KUBERNETES_VERSION
@@ -146,8 +150,6 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Output {
 /// Real kubectl commands the sandbox does not implement yet: said plainly, not "unknown".
 const KNOWN_LATER: &[&str] = &[
     "attach",
-    "port-forward",
-    "proxy",
     "cp",
     "kustomize",
     "certificate",
@@ -190,6 +192,8 @@ const COMMANDS: &[&str] = &[
     "config",
     "diff",
     "events",
+    "port-forward",
+    "proxy",
     "version",
     "help",
 ];

@@ -19,6 +19,7 @@
 
 pub mod cidr;
 pub mod dns;
+pub mod host;
 pub mod ingress;
 pub mod ingress_proxy;
 pub mod outside;

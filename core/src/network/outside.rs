@@ -3,9 +3,11 @@
 //! the LoadBalancer IPs are reachable), and `kubeplay trace`, the hops of the last request
 //! made anywhere. Cluster DNS is not reachable from outside: URLs name addresses.
 
-use super::{CONNECT_TIMEOUT_MS, HttpRequest, Net, Refusal, Reply, Step, Trace, dns};
+use super::host::{Listener, Listening};
+use super::{CONNECT_TIMEOUT_MS, HttpRequest, Net, Origin, Refusal, Reply, Step, Trace, dns};
 use crate::api::meta;
 use crate::bootstrap::ingress_nginx::NODE_LABEL;
+use crate::controllers::ObjectKey;
 use crate::controllers::kind;
 use crate::kubelet::fs::Disks;
 use crate::sim::Sim;
@@ -68,11 +70,52 @@ pub fn curl(args: &[&str], sim: &mut Sim) -> (String, String, i32) {
             3,
         );
     };
+    let listening = super::host::is_loopback(&parsed.host)
+        .then(|| sim.host.at(&parsed.host, parsed.port).cloned())
+        .flatten();
+    let forward = match listening {
+        Some(Listening {
+            listener: Listener::Proxy { api_prefix },
+            ..
+        }) => return through_proxy(sim, &parsed, &api_prefix, include),
+        Some(Listening {
+            listener:
+                Listener::Forward {
+                    namespace,
+                    pod,
+                    remote,
+                    ..
+                },
+            owner,
+            ..
+        }) => Some(Forward::to(sim, owner, &namespace, &pod, remote)),
+        None => None,
+    };
     let outcome = sim.kubelet_call(None, |kubelet, store, now| {
         kubelet.from_outside(store, now, |net, disks| {
-            request(net, disks, &parsed, host.as_deref(), insecure)
+            request(
+                net,
+                disks,
+                &parsed,
+                host.as_deref(),
+                insecure,
+                forward.as_ref(),
+            )
         })
     });
+    let outcome = match (&forward, outcome) {
+        (Some(forward), Some((result, trace))) => {
+            forward.report(sim, &parsed, &result);
+            // kubectl accepted the connection itself: when the pod's port refuses, curl sees
+            // the connection closed without a reply.
+            let result = match result {
+                Outcome::Refused | Outcome::TimedOut => Outcome::Answered(Reply::Empty),
+                other => other,
+            };
+            Some((result, trace))
+        }
+        (_, outcome) => outcome,
+    };
     let Some((result, trace)) = outcome else {
         return (String::new(), "kubeplay: no kubelet\n".into(), 1);
     };
@@ -205,6 +248,7 @@ fn request(
     t: &Target,
     host: Option<&str>,
     insecure: bool,
+    forward: Option<&Forward>,
 ) -> (Outcome, Trace) {
     let scheme = if t.tls { "https" } else { "http" };
     let mut trace = Trace::new(
@@ -212,7 +256,27 @@ fn request(
         &net.origin,
     );
     let mut address = t.host.clone();
-    if matches!(t.host.as_str(), "localhost" | "127.0.0.1")
+    let mut port = t.port;
+    if let Some(forward) = forward {
+        trace.hop(
+            Step::Hosts,
+            &forward.node,
+            &format!("{}/{}", forward.namespace, forward.pod),
+            format!(
+                "{}:{} is kubectl port-forward's: through the API server and the kubelet on {} into pod {}/{}, to localhost:{} there",
+                t.host, t.port, forward.node, forward.namespace, forward.pod, forward.remote
+            ),
+        );
+        net.origin = Origin::Pod {
+            pod: ObjectKey {
+                namespace: forward.namespace.clone(),
+                name: forward.pod.clone(),
+            },
+            ip: forward.ip.clone(),
+            node: forward.node.clone(),
+        };
+        (address, port) = ("127.0.0.1".to_string(), forward.remote);
+    } else if matches!(t.host.as_str(), "localhost" | "127.0.0.1")
         && let Some((node, ip)) = port_mapped_node(net, t.port)
     {
         trace.hop_through(
@@ -231,7 +295,7 @@ fn request(
         trace.outcome = format!("could not resolve {}", t.host);
         Outcome::NotResolved
     } else {
-        match net.connect(&address, t.port, &mut trace) {
+        match net.connect(&address, port, &mut trace) {
             Err(Refusal::Refused) => {
                 trace.outcome = format!("connection to {}:{} refused", t.host, t.port);
                 Outcome::Refused
@@ -282,6 +346,104 @@ curl failed to verify the legitimacy of the server and therefore could not
 establish a secure connection to it. To learn more about this situation and
 how to fix it, please visit the webpage mentioned above.
 ";
+
+/// A connection to a port `kubectl port-forward` listens on: where it comes out.
+struct Forward {
+    /// The forwarder process.
+    owner: u64,
+    namespace: String,
+    pod: String,
+    ip: String,
+    node: String,
+    remote: u16,
+}
+
+impl Forward {
+    fn to(sim: &Sim, owner: u64, namespace: &str, pod: &str, remote: u16) -> Forward {
+        let found = sim.store.get(kind("", "Pod"), namespace, pod).ok();
+        let at = |path| found.map_or("", |p| meta::str_at(p, path)).to_string();
+        Forward {
+            owner,
+            namespace: namespace.to_string(),
+            pod: pod.to_string(),
+            ip: at("/status/podIP"),
+            node: at("/spec/nodeName"),
+            remote,
+        }
+    }
+
+    /// What the forwarder prints about the connection: `Handling connection for PORT`, and
+    /// the kubelet's error when nothing listens on the pod's port (curl then sees the
+    /// connection closed without a reply).
+    fn report(&self, sim: &mut Sim, t: &Target, outcome: &Outcome) {
+        sim.host.say(
+            self.owner,
+            true,
+            &format!("Handling connection for {}\n", t.port),
+        );
+        if matches!(outcome, Outcome::Refused | Outcome::TimedOut) {
+            let now = sim.now();
+            sim.host.say(
+                self.owner,
+                false,
+                &format!(
+                    "{} portforward.go:424] \"Unhandled Error\" err=\"an error occurred forwarding {} -> {}: error forwarding port {} to pod {}/{}: failed to connect to localhost:{} inside the pod: connect: connection refused\"\n",
+                    klog_time(now), t.port, self.remote, self.remote, self.namespace, self.pod, self.remote
+                ),
+            );
+        }
+    }
+}
+
+/// klog's line header: `E1122 18:00:05.000000       1` (severity, date, time, pid).
+fn klog_time(now: crate::time::Time) -> String {
+    let stamp = now.rfc3339();
+    let (date, time) = stamp.split_once('T').unwrap_or((&stamp, ""));
+    let month_day: String = date.get(5..).unwrap_or("").replace('-', "");
+    format!("E{month_day} {}.000000       1", time.trim_end_matches('Z'))
+}
+
+/// A request to `kubectl proxy`'s port: the API server answers it.
+fn through_proxy(
+    sim: &mut Sim,
+    t: &Target,
+    api_prefix: &str,
+    include: bool,
+) -> (String, String, i32) {
+    let answer = match t.path.strip_prefix(api_prefix.trim_end_matches('/')) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            crate::kubectl::proxy::serve(sim, if rest.is_empty() { "/" } else { rest })
+        }
+        _ => crate::kubectl::proxy::Answer {
+            status: 404,
+            content_type: "text/plain; charset=utf-8",
+            body: "404 page not found\n".into(),
+        },
+    };
+    let mut out = String::new();
+    if include {
+        out.push_str(&format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n\r\n",
+            answer.status,
+            crate::kubelet::apps::reason_phrase(answer.status),
+            answer.content_type
+        ));
+    }
+    out.push_str(&answer.body);
+    (out, String::new(), 0)
+}
+
+/// Whether kind's cluster config maps the host's `port` to a node (so nothing else can
+/// listen on it): ports 80 and 443 when a node is labelled for ingress.
+pub fn kind_maps_port(store: &crate::store::Store, port: u16) -> bool {
+    (port == 80 || port == 443)
+        && store.list(kind("", "Node"), None).any(|n| {
+            meta::labels(n)
+                .and_then(|l| l.get(NODE_LABEL.0))
+                .and_then(serde_json::Value::as_str)
+                == Some(NODE_LABEL.1)
+        })
+}
 
 /// The node kind's cluster config maps the host's `port` to: ports 80 and 443 of the node
 /// labelled `ingress-ready=true` (kind's ingress guide), where ingress-nginx takes them as

@@ -38,7 +38,7 @@ impl Shell {
         sim: &mut Sim,
         script_limit_millis: i64,
     ) -> Output {
-        if !self.terminal {
+        if !self.terminal && !self.backgrounding {
             return job::run_to_end(job, sim, script_limit_millis);
         }
         let mut out = Output::default();

@@ -9,6 +9,7 @@
 
 mod arith;
 mod awk;
+mod background;
 mod builtins;
 mod expand;
 mod files;
@@ -65,6 +66,12 @@ pub struct Shell {
     process_files: u32,
     /// How deep `source` and `$(...)` are nested now.
     nesting: u32,
+    /// Jobs started with `&`, oldest first.
+    background: Vec<background::Background>,
+    /// The command running now was started with `&`: a job it starts stays running.
+    backgrounding: bool,
+    /// The last process id handed to a background job.
+    last_pid: u32,
 }
 
 /// How deep `source` files and command substitutions may nest.
@@ -234,7 +241,19 @@ impl Shell {
         let mut items = list.into_iter();
         while let Some((pipeline, op)) = items.next() {
             if run_next {
-                let result = self.run_pipeline(pipeline, sim);
+                let result = if op == Some("&") {
+                    match pipeline.into_iter().next() {
+                        Some(command) => self.run_background(command, sim),
+                        None => Output::default(),
+                    }
+                } else {
+                    let mut result = self.run_pipeline(pipeline, sim);
+                    // What background jobs printed meanwhile, and which of them ended.
+                    let polled = self.poll_background(sim);
+                    result.stdout.push_str(&polled.stdout);
+                    result.stderr.push_str(&polled.stderr);
+                    result
+                };
                 out.stdout.push_str(&result.stdout);
                 out.stderr.push_str(&result.stderr);
                 out.exit_code = result.exit_code;
@@ -358,6 +377,20 @@ impl Shell {
                 crate::sandbox::run(rest, sim, &namespace)
             }
             "sleep" => builtins::sleep(rest, sim),
+            "jobs" => self.jobs(sim),
+            "kill" => self.kill(rest, sim),
+            "fg" => self.fg(rest, sim),
+            "curl" => {
+                // The learner's machine has curl; whatever a forwarder prints about the
+                // connection comes before the reply.
+                let words: Vec<&str> = rest.iter().map(String::as_str).collect();
+                let (stdout, stderr, exit_code) = crate::network::outside::curl(&words, sim);
+                let mut out = self.poll_background(sim);
+                out.stdout.push_str(&stdout);
+                out.stderr.push_str(&stderr);
+                out.exit_code = exit_code;
+                out
+            }
             "seq" => builtins::seq(rest),
             "echo" => builtins::echo(rest),
             "cat" => builtins::cat(rest, stdin, |p| self.read_file(p)),
@@ -604,7 +637,17 @@ fn parse<'a>(
                 }
             }
             Token::Op("&") => {
-                return Err("background jobs ('&') are not supported in this sandbox".into());
+                if command.words.is_empty() {
+                    return Err("syntax error near unexpected token `&'".into());
+                }
+                if !pipeline.is_empty() {
+                    return Err(
+                        "background pipelines ('... | ... &') are not supported in this sandbox"
+                            .into(),
+                    );
+                }
+                pipeline.push(std::mem::take(&mut command));
+                list.push((std::mem::take(&mut pipeline), Some("&")));
             }
             Token::Op(op) => {
                 if command.words.is_empty() {
@@ -662,6 +705,10 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
   tail, sort, uniq, wc,    (NS=dev, export, $NS), $(...), $((i+1)), {1..3}, source,
   xargs, base64, seq, ls,  alias k=kubectl, for NAME in WORDS; do ...; done
   rm, clear
+  curl URL                 a request from your machine: node addresses with NodePorts,
+                           LoadBalancer IPs, localhost ports of kubectl port-forward/proxy
+  COMMAND &, jobs,         run a command in the background (port-forward, proxy, get -w),
+  kill %N, fg              list, stop, or bring it back
   kubeplay ...             sandbox commands: add, stop, start and remove nodes
                            (`kubeplay help` lists them)
   help                     this text
