@@ -1,7 +1,8 @@
 //! The kubectl cheat sheet (`shared/corpus/cheatsheet.txt`, from the kubectl Quick Reference in
 //! English and Korean): every line that needs nothing outside a cluster (its `needs_external`
-//! column is empty) runs on a fresh default cluster prepared by `data/cheatsheet/setup.sh`,
-//! which makes the objects the lines name (`my-pod`, `frontend`, `my-node`, ...).
+//! column is empty, or names only what kubeplay simulates: jq, port-forward) runs on a fresh
+//! default cluster prepared by `data/cheatsheet/setup.sh`, which makes the objects the lines
+//! name (`my-pod`, `frontend`, `my-node`, ...).
 //!
 //! Each line must succeed, unless it is in `EXPECTED_FAILURES` with a part of the error it
 //! prints — the lines a real v1.35 cluster after the same setup refuses too, and those kubeplay
@@ -31,12 +32,22 @@ struct Line {
     script: String,
 }
 
-/// The lines whose `needs_external` column is empty.
+/// What lines may need from outside a cluster that kubeplay's terminal provides.
+const SIMULATED_NEEDS: &[&str] = &["shell-tools:jq", "port-forward"];
+
+/// The lines whose `needs_external` column is empty or names only [`SIMULATED_NEEDS`].
 fn runnable_lines() -> Vec<Line> {
     corpus::rows("cheatsheet.txt")
         .iter()
         .enumerate()
-        .filter(|(_, row)| corpus::cell(row, 2).is_empty() && !corpus::cell(row, 0).is_empty())
+        .filter(|(_, row)| {
+            let needs = corpus::cell(row, 2);
+            !corpus::cell(row, 0).is_empty()
+                && needs
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .all(|n| SIMULATED_NEEDS.contains(&n))
+        })
         .map(|(i, row)| {
             let command = corpus::cell(row, 0);
             let mut script = format!("{command}\n");

@@ -464,6 +464,7 @@ fn little_languages_never_panic() -> Result<(), String> {
         "echo x",
         "for",
         "arith",
+        "jq",
     ];
     let strategy = (prop::sample::select(tools.to_vec()), program());
     let cluster = std::cell::RefCell::new(Cluster::new_default(1));
@@ -475,6 +476,10 @@ fn little_languages_never_panic() -> Result<(), String> {
             format!("{tool}{quoted}")
         } else if tool == "for" {
             format!("for i in {text}; do echo $i; done; echo")
+        } else if tool == "jq" {
+            format!(
+                "kubectl get pods -A -o json | jq -c {quoted}; echo '{{\"a\":[1,\"x\",{{}}]}} 2' | jq -r {quoted}"
+            )
         } else if tool == "arith" {
             format!("echo $(({}))", text.replace(['(', ')', '\''], ""))
         } else if tool == "echo x" {

@@ -14,6 +14,7 @@ mod builtins;
 mod expand;
 mod files;
 mod foreground;
+mod jq;
 pub(crate) mod lex;
 mod loops;
 mod regex;
@@ -404,6 +405,7 @@ impl Shell {
             "tr" => text::tr(rest, stdin),
             "sed" => sed::sed(rest, stdin, |p| self.read_file(p)),
             "awk" => awk::awk(rest, stdin, |p| self.read_file(p)),
+            "jq" => jq::jq(rest, stdin, |p| self.read_file(p)),
             "ls" => files::ls(rest, &self.files),
             "rm" => files::rm(rest, &mut self.files),
             "clear" | "true" => Output::default(),
@@ -704,7 +706,7 @@ kubeplay: a Kubernetes v1.35 cluster simulated in your browser.
   awk, cut, tr, head,      (<<EOF), redirections (< > >>) to files kept in memory, variables
   tail, sort, uniq, wc,    (NS=dev, export, $NS), $(...), $((i+1)), {1..3}, source,
   xargs, base64, seq, ls,  alias k=kubectl, for NAME in WORDS; do ...; done
-  rm, clear
+  rm, jq, clear
   curl URL                 a request from your machine: node addresses with NodePorts,
                            LoadBalancer IPs, localhost ports of kubectl port-forward/proxy
   COMMAND &, jobs,         run a command in the background (port-forward, proxy, get -w),

@@ -8,6 +8,20 @@ kubectl create namespace my-ns
 kubectl create configmap myconfig --from-literal=ca.crt=MIIC-not-a-real-cert
 kubectl create secret generic my-secret --from-literal=key-name-with-dashes=s3cr3t
 kubectl run my-pod --image=nginx
+# port-forward's lines: a Service whose port 5000 is named my-service-port, in front of my-pod.
+kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Service
+metadata:
+  name: my-service
+spec:
+  selector:
+    run: my-pod
+  ports:
+  - name: my-service-port
+    port: 5000
+    targetPort: 80
+YAML
 kubectl apply -f - <<'YAML'
 apiVersion: v1
 kind: Pod
