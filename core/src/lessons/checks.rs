@@ -313,8 +313,7 @@ struct RawEvent {
 
 /// Reads `exercises.yaml`: a list of exercises with unique ids.
 pub fn parse_exercises(yaml: &str) -> Result<Vec<Exercise>, LessonError> {
-    let raw: Vec<RawExercise> =
-        serde_saphyr::from_str(yaml).map_err(|e| LessonError::yaml(&e, 1))?;
+    let raw: Vec<RawExercise> = LessonError::decode_yaml(yaml, 1)?;
     let mut seen = std::collections::BTreeSet::new();
     raw.into_iter()
         .map(|e| {
@@ -336,7 +335,7 @@ pub fn parse_exercises(yaml: &str) -> Result<Vec<Exercise>, LessonError> {
 
 /// Reads a drill (`drills/<id>.yaml`).
 pub fn parse_drill(yaml: &str) -> Result<Drill, LessonError> {
-    let raw: RawDrill = serde_saphyr::from_str(yaml).map_err(|e| LessonError::yaml(&e, 1))?;
+    let raw: RawDrill = LessonError::decode_yaml(yaml, 1)?;
     let mut seen = std::collections::BTreeSet::new();
     let tasks = raw
         .tasks
@@ -840,7 +839,7 @@ mod tests {
                 "needs `equals`",
             ),
             (
-                "object: deployment/web\njsonpath: '{.a}'\nequals: 1\ncontains: 1",
+                "object: deployment/web\njsonpath: '{.a}'\nequals: 1\ncontains: x",
                 "one of",
             ),
             (

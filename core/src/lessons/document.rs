@@ -199,8 +199,7 @@ fn front_matter(lines: &[&str]) -> Result<(FrontMatter, usize), LessonError> {
         .find(|&i| lines.get(i).map(|l| l.trim_end()) == Some("---"))
         .ok_or_else(|| LessonError::at(1, "the front matter's closing `---` is missing"))?;
     let yaml = lines.get(1..end).unwrap_or_default().join("\n");
-    let front: FrontMatter = serde_saphyr::from_str(&yaml).map_err(|e| {
-        let mut err = LessonError::yaml(&e, 2);
+    let front: FrontMatter = LessonError::decode_yaml(&yaml, 2).map_err(|mut err| {
         err.message = format!("front matter: {}", err.message);
         err
     })?;
@@ -376,11 +375,11 @@ fn special_block(info: &str, text: String, line: usize) -> Result<Block, LessonE
             .ok_or_else(|| {
                 LessonError::at(line, format!("```{info}: an exercise block needs `id=ID`"))
             })?;
-            let body: ExerciseBody = serde_saphyr::from_str(&text).map_err(|e| {
-                let mut err = LessonError::yaml(&e, line + 1);
-                err.message = format!("exercise {id}: {}", err.message);
-                err
-            })?;
+            let body: ExerciseBody =
+                LessonError::decode_yaml(&text, line + 1).map_err(|mut err| {
+                    err.message = format!("exercise {id}: {}", err.message);
+                    err
+                })?;
             Ok(Block::Exercise(ExerciseText {
                 id: id.to_string(),
                 title: body.title,
