@@ -4,7 +4,8 @@
 //! latency with 1,000 and 10,000 pods, resident memory with 10,000 pods, and the graph view model of 300
 //! objects. Time here is compute time; virtual time is free. Wall times are shown next to the
 //! process's CPU time (from `/proc/self/schedstat`), which stays honest on a busy machine.
-//! `-- graph` runs only the graph layout; `-- quick` skips the 10,000-pod part.
+//! `-- graph` runs only the graph layout; `-- quick` skips the 10,000-pod part; `-- latency`
+//! only measures kubectl at 1,000 pods, twenty times over (for a profiler).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -110,6 +111,15 @@ fn main() {
     // `cargo bench -p kubeplay-core --bench cluster -- graph` runs only the graph layout.
     if std::env::args().skip(1).any(|a| a == "graph") {
         graph_layout();
+        return;
+    }
+    if std::env::args().skip(1).any(|a| a == "latency") {
+        let mut cluster = cluster_with_nodes(100);
+        cluster.exec("kubectl create deployment big --image=nginx --replicas=1000");
+        cluster.advance(60_000);
+        for _ in 0..20 {
+            kubectl_latency(&mut cluster, "1000");
+        }
         return;
     }
     let (startup, startup_cpu) = median_ms(5, || {

@@ -210,7 +210,9 @@ impl Sim {
             );
             let manager = field_manager(component.name());
             self.store.set_manager(manager);
+            self.store.set_component_requests(true);
             let (failed, create_error) = self.apply_outcome(outcome.ops);
+            self.store.set_component_requests(false);
             if let (Some(error), Some(component)) = (create_error, self.components.get_mut(index)) {
                 component.create_failed(&key, &error);
             }

@@ -100,6 +100,9 @@ pub struct Store {
     /// The user whose requests are being served, authorized by RBAC (`authz.rs`); `None` for
     /// the cluster's own components.
     requester: Option<crate::auth::UserInfo>,
+    /// The requests being served come from the cluster's own components (see
+    /// [`Store::set_component_requests`]).
+    component_requests: bool,
 }
 
 impl Store {
@@ -117,6 +120,7 @@ impl Store {
             warnings: Vec::new(),
             openapi: None,
             requester: None,
+            component_requests: false,
         }
     }
 
@@ -148,6 +152,15 @@ impl Store {
             subresource,
             time: self.now.rfc3339(),
         }
+    }
+
+    /// Marks the requests that follow as the cluster's own components' (controllers, the
+    /// scheduler, kubelets, the event recorder), until unmarked. Their objects are built by
+    /// code, well-formed by construction, so the typed decode that finds a client's unknown
+    /// or mistyped fields is skipped for them: it would always pass, and it is the costliest
+    /// step of a write. Everything else (defaults, admission, validation) still runs.
+    pub fn set_component_requests(&mut self, on: bool) {
+        self.component_requests = on;
     }
 
     /// The API server's clock; set by the event loop before it delivers work.
