@@ -107,7 +107,7 @@ impl Kubelet {
             if let Some(old) = self.pods.remove(key) {
                 self.disks.forget_pod(&old.uid);
             }
-            let host_network = pod.pointer("/spec/hostNetwork") == Some(&Value::Bool(true));
+            let host_network = meta::at(pod, "/spec/hostNetwork") == Some(&Value::Bool(true));
             let ip = self.allocate_ip(node, host_network);
             self.pods
                 .insert(key.clone(), PodRuntime::new(pod, node, ip, now));

@@ -1197,7 +1197,7 @@ impl PodRuntime {
 
 /// The pod's grace period for killing a container.
 fn termination_grace(pod: &Value) -> i64 {
-    pod.pointer("/spec/terminationGracePeriodSeconds")
+    meta::at(pod, "/spec/terminationGracePeriodSeconds")
         .and_then(Value::as_i64)
         .unwrap_or(30)
 }

@@ -201,9 +201,9 @@ fn phase(
     containers: &[Value],
     no_init: bool,
 ) -> &'static str {
-    let state = |s: &Value, k: &str| s.pointer(&format!("/state/{k}")).is_some();
-    let last_terminated = |s: &Value| s.pointer("/lastState/terminated").is_some();
-    let exit_code = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+    let state = |s: &Value, k: &str| meta::at(s, &format!("/state/{k}")).is_some();
+    let last_terminated = |s: &Value| meta::at(s, "/lastState/terminated").is_some();
+    let exit_code = |s: &Value, p: &str| meta::at(s, p).and_then(Value::as_i64).unwrap_or(0);
     let sidecar = |name: &str| {
         meta::array_at(pod, "/spec/initContainers").iter().any(|c| {
             meta::str_at(c, "/name") == name && meta::str_at(c, "/restartPolicy") == "Always"
@@ -355,11 +355,11 @@ fn terminated(t: &super::runtime::Terminated) -> Value {
 pub fn qos_class(pod: &Value) -> &'static str {
     let containers: Vec<&Value> = ["/spec/containers", "/spec/initContainers"]
         .iter()
-        .filter_map(|p| pod.pointer(p).and_then(Value::as_array))
+        .filter_map(|p| meta::at(pod, p).and_then(Value::as_array))
         .flatten()
         .collect();
     let res =
-        |c: &Value, kind: &str, r: &str| c.pointer(&format!("/resources/{kind}/{r}")).cloned();
+        |c: &Value, kind: &str, r: &str| meta::at(c, &format!("/resources/{kind}/{r}")).cloned();
     let any_set = containers.iter().any(|c| {
         ["requests", "limits"]
             .iter()

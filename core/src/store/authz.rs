@@ -78,7 +78,9 @@ impl Store {
         let ns = if kind.namespaced { namespace } else { "" };
         self.objects
             .get(&super::type_key(kind))
-            .and_then(|objs| objs.get(&(ns.to_string(), name.to_string())))
+            .and_then(|objs| objs.get(ns))
+            .and_then(|names| names.get(name))
+            .map(|v| &**v)
     }
 }
 

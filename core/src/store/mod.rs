@@ -20,6 +20,7 @@ pub mod patch;
 mod schema;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -51,13 +52,14 @@ pub enum ChangeType {
     Deleted,
 }
 
-/// One entry of the watch log: the object after the change (for `Deleted`, its last state).
+/// One entry of the watch log: the object after the change (for `Deleted`, its last state),
+/// shared with the store and every watch that sees it rather than copied.
 #[derive(Clone, Debug)]
 pub struct Change {
     pub resource_version: u64,
     pub change: ChangeType,
     pub kind: &'static Kind,
-    pub object: Value,
+    pub object: Rc<Value>,
 }
 
 /// Mixed into the seed of the add-on stream.
@@ -72,8 +74,9 @@ pub fn is_addon(obj: &Value) -> bool {
         || meta::str_at(obj, "/metadata/labels/app.kubernetes.io~1instance") == ADDON
 }
 
-/// Objects of one resource type, keyed by (namespace, name); namespace is "" when cluster-scoped.
-type Objects = BTreeMap<(String, String), Value>;
+/// Objects of one resource type by namespace ("" when cluster-scoped), then by name. Nested
+/// so that a lookup borrows its keys instead of building them; shared with the watch log.
+type Objects = BTreeMap<String, BTreeMap<String, Rc<Value>>>;
 
 /// The API server's state.
 pub struct Store {
@@ -214,16 +217,12 @@ impl Store {
             return Box::new(std::iter::empty());
         };
         match namespace {
-            Some(ns) if kind.namespaced => {
-                let start = (ns.to_string(), String::new());
-                let ns = ns.to_string();
-                Box::new(
-                    objs.range(start..)
-                        .take_while(move |((n, _), _)| *n == ns)
-                        .map(|(_, v)| v),
-                )
-            }
-            _ => Box::new(objs.values()),
+            Some(ns) if kind.namespaced => Box::new(
+                objs.get(ns)
+                    .into_iter()
+                    .flat_map(|names| names.values().map(|v| &**v)),
+            ),
+            _ => Box::new(objs.values().flat_map(|names| names.values().map(|v| &**v))),
         }
     }
 
@@ -367,7 +366,7 @@ impl Store {
             if key == "uid" && !meta::uid(&obj).is_empty() {
                 continue; // a client's uid is kept, so that validation can refuse a change
             }
-            match old.pointer(&format!("/metadata/{key}")) {
+            match meta::at(&old, &format!("/metadata/{key}")) {
                 Some(v) => meta::metadata_mut(&mut obj).insert(key.into(), v.clone()),
                 None => meta::metadata_mut(&mut obj).remove(key),
             };
@@ -454,7 +453,7 @@ impl Store {
         new["status"] = obj.get("status").cloned().unwrap_or(json!({}));
         if kind.kind == "Deployment" {
             let m = meta::metadata_mut(&mut new);
-            match obj.pointer("/metadata/annotations") {
+            match meta::at(obj, "/metadata/annotations") {
                 Some(a) => m.insert("annotations".into(), a.clone()),
                 None => m.remove("annotations"),
             };
@@ -524,7 +523,7 @@ impl Store {
     /// `obj` with `old`'s resourceVersion, to compare whether an update changes anything.
     fn with_rv(&self, obj: &Value, old: &Value) -> Value {
         let mut copy = obj.clone();
-        if let Some(rv) = old.pointer("/metadata/resourceVersion") {
+        if let Some(rv) = meta::at(old, "/metadata/resourceVersion") {
             meta::metadata_mut(&mut copy).insert("resourceVersion".into(), rv.clone());
         }
         copy
@@ -535,39 +534,36 @@ impl Store {
         self.resource_version += 1;
         let rv = self.resource_version;
         meta::metadata_mut(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
-        let key = (
-            meta::namespace(&obj).to_string(),
-            meta::name(&obj).to_string(),
-        );
+        let object = Rc::new(obj);
         self.objects
             .entry(type_key(kind))
             .or_default()
-            .insert(key, obj.clone());
+            .entry(meta::namespace(&object).to_string())
+            .or_default()
+            .insert(meta::name(&object).to_string(), Rc::clone(&object));
         if schema::is_crd(kind) {
-            self.crd_written(&obj);
+            self.crd_written(&object);
         }
         self.log.push(Change {
             resource_version: rv,
             change,
             kind,
-            object: obj.clone(),
+            object: Rc::clone(&object),
         });
-        obj
+        (*object).clone()
     }
 
     /// Removes an object for good and logs its deletion.
     fn remove(&mut self, kind: &'static Kind, obj: &Value) -> Result<Value> {
-        let key = (
-            meta::namespace(obj).to_string(),
-            meta::name(obj).to_string(),
-        );
-        let Some(mut gone) = self
+        let Some(gone) = self
             .objects
             .get_mut(&type_key(kind))
-            .and_then(|objs| objs.remove(&key))
+            .and_then(|objs| objs.get_mut(meta::namespace(obj)))
+            .and_then(|names| names.remove(meta::name(obj)))
         else {
             return Err(Status::not_found(kind, meta::name(obj)));
         };
+        let mut gone = Rc::unwrap_or_clone(gone);
         self.resource_version += 1;
         let rv = self.resource_version;
         meta::metadata_mut(&mut gone).insert("resourceVersion".into(), json!(rv.to_string()));
@@ -575,7 +571,7 @@ impl Store {
             resource_version: rv,
             change: ChangeType::Deleted,
             kind,
-            object: gone.clone(),
+            object: Rc::new(gone.clone()),
         });
         if schema::is_crd(kind) {
             self.crd_removed(&gone);
@@ -701,7 +697,7 @@ fn ready_to_go(obj: &Value) -> bool {
 }
 
 fn finalizers_empty(obj: &Value) -> bool {
-    obj.pointer("/metadata/finalizers")
+    meta::at(obj, "/metadata/finalizers")
         .and_then(Value::as_array)
         .is_none_or(Vec::is_empty)
 }
@@ -712,7 +708,7 @@ fn finalizers_empty(obj: &Value) -> bool {
 fn daemon_set_template_generation(old: Option<&Value>, obj: &mut Value) {
     const KEY: &str = "deprecated.daemonset.template.generation";
     let read = |o: &Value| {
-        o.pointer("/metadata/annotations")
+        meta::at(o, "/metadata/annotations")
             .and_then(|a| a.get(KEY))
             .and_then(Value::as_str)
             .and_then(|v| v.parse::<i64>().ok())
@@ -721,7 +717,7 @@ fn daemon_set_template_generation(old: Option<&Value>, obj: &mut Value) {
         None => read(obj).filter(|g| *g >= 1).unwrap_or(1),
         Some(old) => {
             let before = read(old).unwrap_or(1);
-            if old.pointer("/spec/template") != obj.pointer("/spec/template") {
+            if meta::at(old, "/spec/template") != meta::at(obj, "/spec/template") {
                 before + 1
             } else {
                 before

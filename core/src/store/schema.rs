@@ -2,6 +2,8 @@
 //! CustomResourceDefinitions, and the decoding of request bodies against their schema (strict
 //! for built-in kinds, the CRD's structural schema for custom resources).
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::{Change, ChangeType, Store};
@@ -99,7 +101,8 @@ impl Store {
             let Some(objects) = self.objects.remove(&super::type_key(kind)) else {
                 continue;
             };
-            for (_, mut gone) in objects {
+            for gone in objects.into_values().flat_map(BTreeMap::into_values) {
+                let mut gone = std::rc::Rc::unwrap_or_clone(gone);
                 self.resource_version += 1;
                 let rv = self.resource_version;
                 meta::metadata_mut(&mut gone)
@@ -108,7 +111,7 @@ impl Store {
                     resource_version: rv,
                     change: ChangeType::Deleted,
                     kind,
-                    object: gone,
+                    object: std::rc::Rc::new(gone),
                 });
             }
         }

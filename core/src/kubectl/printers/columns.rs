@@ -12,7 +12,7 @@ use crate::time::{Time, human_duration};
 
 /// AGE: time since creation in `HumanDuration` form, `<unknown>` without a timestamp.
 pub fn age(obj: &Value, now: Time) -> String {
-    since(obj.pointer("/metadata/creationTimestamp"), now)
+    since(meta::at(obj, "/metadata/creationTimestamp"), now)
 }
 
 /// `translateTimestampSince` of a timestamp field.
@@ -24,7 +24,7 @@ pub fn since(ts: Option<&Value>, now: Time) -> String {
 }
 
 fn int(obj: &Value, pointer: &str) -> String {
-    obj.pointer(pointer)
+    meta::at(obj, pointer)
         .and_then(Value::as_i64)
         .unwrap_or(0)
         .to_string()
@@ -302,15 +302,17 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     age(obj, now),
                     names,
                     images,
-                    selector::format(obj.pointer("/spec/selector")),
+                    selector::format(meta::at(obj, "/spec/selector")),
                 ]
             }
-            "ReplicaSet" => replicas_row(obj, now, selector::format(obj.pointer("/spec/selector"))),
+            "ReplicaSet" => {
+                replicas_row(obj, now, selector::format(meta::at(obj, "/spec/selector")))
+            }
             // Its selector is a plain label map.
             "ReplicationController" => replicas_row(
                 obj,
                 now,
-                selector::format_labels(obj.pointer("/spec/selector").and_then(Value::as_object)),
+                selector::format_labels(meta::at(obj, "/spec/selector").and_then(Value::as_object)),
             ),
             "DaemonSet" => {
                 let (names, images) = containers(obj, "/spec/template/spec/containers");
@@ -322,13 +324,13 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
                     int(obj, "/status/updatedNumberScheduled"),
                     int(obj, "/status/numberAvailable"),
                     selector::format_labels(
-                        obj.pointer("/spec/template/spec/nodeSelector")
+                        meta::at(obj, "/spec/template/spec/nodeSelector")
                             .and_then(Value::as_object),
                     ),
                     age(obj, now),
                     names,
                     images,
-                    selector::format(obj.pointer("/spec/selector")),
+                    selector::format(meta::at(obj, "/spec/selector")),
                 ]
             }
             "Job" => super::batch::job_row(obj, now),
@@ -356,22 +358,21 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             "Ingress" => ingress_row(obj, now),
             "NetworkPolicy" => vec![
                 meta::name(obj).into(),
-                selector::format(obj.pointer("/spec/podSelector")),
+                selector::format(meta::at(obj, "/spec/podSelector")),
                 age(obj, now),
             ],
             "IngressClass" => {
                 let parameters =
-                    obj.pointer("/spec/parameters")
-                        .map_or("<none>".to_string(), |p| {
-                            let group = meta::str_at(p, "/apiGroup");
-                            let kind = meta::str_at(p, "/kind");
-                            let kind = if group.is_empty() {
-                                kind.to_string()
-                            } else {
-                                format!("{kind}.{group}")
-                            };
-                            format!("{kind}/{}", meta::str_at(p, "/name"))
-                        });
+                    meta::at(obj, "/spec/parameters").map_or("<none>".to_string(), |p| {
+                        let group = meta::str_at(p, "/apiGroup");
+                        let kind = meta::str_at(p, "/kind");
+                        let kind = if group.is_empty() {
+                            kind.to_string()
+                        } else {
+                            format!("{kind}.{group}")
+                        };
+                        format!("{kind}/{}", meta::str_at(p, "/name"))
+                    });
                 vec![
                     meta::name(obj).into(),
                     meta::str_at(obj, "/spec/controller").into(),
@@ -384,7 +385,7 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             "ConfigMap" => {
                 let count = ["/data", "/binaryData"]
                     .iter()
-                    .filter_map(|p| obj.pointer(p).and_then(Value::as_object))
+                    .filter_map(|p| meta::at(obj, p).and_then(Value::as_object))
                     .map(|m| m.len())
                     .sum::<usize>();
                 vec![meta::name(obj).into(), count.to_string(), age(obj, now)]
@@ -462,8 +463,8 @@ pub fn table(kind: &str, objects: &[&Value], now: Time) -> Table {
             "APIService" => super::autoscaling::api_service_row(obj, now),
             "PodDisruptionBudget" => vec![
                 meta::name(obj).into(),
-                int_or_string(obj.pointer("/spec/minAvailable")),
-                int_or_string(obj.pointer("/spec/maxUnavailable")),
+                int_or_string(meta::at(obj, "/spec/minAvailable")),
+                int_or_string(meta::at(obj, "/spec/maxUnavailable")),
                 int(obj, "/status/disruptionsAllowed"),
                 age(obj, now),
             ],
@@ -528,7 +529,7 @@ fn or_unset(obj: &Value, pointer: &str) -> String {
 }
 
 fn persistent_volume_row(pv: &Value, now: Time) -> Vec<String> {
-    let claim = match pv.pointer("/spec/claimRef").filter(|r| !r.is_null()) {
+    let claim = match meta::at(pv, "/spec/claimRef").filter(|r| !r.is_null()) {
         Some(r) => format!(
             "{}/{}",
             meta::str_at(r, "/namespace"),
@@ -607,7 +608,7 @@ fn pod_row(pod: &Value, now: Time) -> Vec<String> {
 
 fn node_row(node: &Value, now: Time) -> Vec<String> {
     let address = |t: &str| {
-        node.pointer("/status/addresses")
+        meta::at(node, "/status/addresses")
             .and_then(Value::as_array)
             .and_then(|a| a.iter().find(|a| meta::str_at(a, "/type") == t))
             .map_or("<none>".to_string(), |a| {
@@ -674,7 +675,7 @@ fn quota_row(quota: &Value, now: Time) -> Vec<String> {
             v => v.to_string(),
         }
     };
-    let hard = quota.pointer("/spec/hard").and_then(Value::as_object);
+    let hard = meta::at(quota, "/spec/hard").and_then(Value::as_object);
     let cells = |limits: bool| {
         hard.into_iter()
             .flatten()
@@ -692,7 +693,7 @@ fn quota_row(quota: &Value, now: Time) -> Vec<String> {
 }
 
 fn ingress_row(ing: &Value, now: Time) -> Vec<String> {
-    let rules = ing.pointer("/spec/rules").and_then(Value::as_array);
+    let rules = meta::at(ing, "/spec/rules").and_then(Value::as_array);
     let hosts: Vec<String> = rules
         .into_iter()
         .flatten()
@@ -882,14 +883,14 @@ fn service_row(svc: &Value, now: Time) -> Vec<String> {
             ports.join(",")
         },
         age(svc, now),
-        selector::format_labels(svc.pointer("/spec/selector").and_then(Value::as_object)),
+        selector::format_labels(meta::at(svc, "/spec/selector").and_then(Value::as_object)),
     ]
 }
 
 fn event_row(ev: &Value, now: Time) -> Vec<String> {
-    let first = since(ev.pointer("/firstTimestamp"), now);
-    let last = if ev.pointer("/lastTimestamp").is_some_and(|v| !v.is_null()) {
-        since(ev.pointer("/lastTimestamp"), now)
+    let first = since(meta::at(ev, "/firstTimestamp"), now);
+    let last = if meta::at(ev, "/lastTimestamp").is_some_and(|v| !v.is_null()) {
+        since(meta::at(ev, "/lastTimestamp"), now)
     } else {
         first.clone()
     };

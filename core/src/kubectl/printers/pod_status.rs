@@ -25,7 +25,7 @@ impl PodCells {
 }
 
 fn array<'a>(obj: &'a Value, pointer: &str) -> &'a [Value] {
-    obj.pointer(pointer)
+    meta::at(obj, pointer)
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default()
@@ -61,7 +61,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
     let mut sidecar_restarts: i64 = 0;
     let mut sidecar_last: Option<Time> = None;
     let finished_at = |c: &Value| {
-        c.pointer("/lastState/terminated/finishedAt")
+        meta::at(c, "/lastState/terminated/finishedAt")
             .and_then(Value::as_str)
             .and_then(Time::parse_rfc3339)
     };
@@ -69,7 +69,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
         (Some(x), Some(y)) => Some(x.max(y)),
         (x, y) => x.or(y),
     };
-    let int = |c: &Value, p: &str| c.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+    let int = |c: &Value, p: &str| meta::at(c, p).and_then(Value::as_i64).unwrap_or(0);
     let mut initializing = false;
     let init_statuses = array(pod, "/status/initContainerStatuses");
     for (i, c) in init_statuses.iter().enumerate() {
@@ -80,7 +80,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
             sidecar_restarts += int(c, "/restartCount");
             sidecar_last = latest(sidecar_last, finished_at(c));
         }
-        let terminated = c.pointer("/state/terminated");
+        let terminated = meta::at(c, "/state/terminated");
         let waiting_reason = meta::str_at(c, "/state/waiting/reason");
         if terminated.is_some() && int(c, "/state/terminated/exitCode") == 0 {
             continue;
@@ -120,7 +120,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
             let waiting = meta::str_at(c, "/state/waiting/reason");
             if !waiting.is_empty() {
                 reason = waiting.to_string();
-            } else if let Some(t) = c.pointer("/state/terminated") {
+            } else if let Some(t) = meta::at(c, "/state/terminated") {
                 let r = meta::str_at(t, "/reason");
                 reason = if !r.is_empty() {
                     r.to_string()
@@ -133,7 +133,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
                     error_reason = reason.clone();
                 }
             } else if c.get("ready") == Some(&Value::Bool(true))
-                && c.pointer("/state/running").is_some()
+                && meta::at(c, "/state/running").is_some()
             {
                 has_running = true;
                 ready += 1;
