@@ -359,10 +359,28 @@ impl PodRuntime {
     /// A copy for the network to see while the pod itself runs (its processes reaching
     /// `localhost`, its probes): every container's state and program, without their logs.
     pub fn network_copy(&self) -> PodRuntime {
+        // Field by field, so that the logs (the bulk of a container) are not copied only to
+        // be dropped: this runs on every sync of every pod.
         let strip = |c: &ContainerRuntime| ContainerRuntime {
+            name: c.name.clone(),
+            image: c.image.clone(),
+            reference: c.reference.clone(),
+            role: c.role.clone(),
+            state: c.state.clone(),
+            restart_count: c.restart_count,
+            last_terminated: c.last_terminated.clone(),
+            container_id: c.container_id.clone(),
+            backoff: c.backoff,
+            pull_failures: c.pull_failures,
+            pull_start: c.pull_start,
+            decide_at: c.decide_at,
+            process: c.process.clone(),
+            probes: c.probes.clone(),
             log: Log::default(),
             previous_log: None,
-            ..c.clone()
+            kill: c.kill.clone(),
+            oom_at: c.oom_at,
+            default_reason: c.default_reason,
         };
         PodRuntime {
             uid: self.uid.clone(),
