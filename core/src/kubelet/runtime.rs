@@ -365,7 +365,7 @@ impl PodRuntime {
             name: c.name.clone(),
             image: c.image.clone(),
             reference: c.reference.clone(),
-            role: c.role.clone(),
+            role: c.role,
             state: c.state.clone(),
             restart_count: c.restart_count,
             last_terminated: c.last_terminated.clone(),

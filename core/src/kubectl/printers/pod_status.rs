@@ -5,7 +5,6 @@
 use serde_json::Value;
 
 use crate::api::meta;
-use crate::controllers::condition_status;
 use crate::time::{Time, human_duration};
 
 /// The printed cells of one pod.
@@ -32,25 +31,37 @@ fn array<'a>(obj: &'a Value, pointer: &str) -> &'a [Value] {
 }
 
 pub fn cells(pod: &Value, now: Time) -> PodCells {
-    let mut reason = meta::str_at(pod, "/status/phase").to_string();
-    let status_reason = meta::str_at(pod, "/status/reason");
+    // `status` and `spec` are looked up once: `get pods` runs this for every pod, and each
+    // field read is a search through string keys.
+    let status = pod.get("status").unwrap_or(&Value::Null);
+    let spec = pod.get("spec").unwrap_or(&Value::Null);
+    let phase = meta::str_at(status, "/phase");
+    let mut reason = phase.to_string();
+    let status_reason = meta::str_at(status, "/reason");
     if !status_reason.is_empty() {
         reason = status_reason.to_string();
     }
-    let gated = array(pod, "/status/conditions").iter().any(|c| {
+    let conditions = array(status, "/conditions");
+    let condition = |type_: &str| {
+        conditions
+            .iter()
+            .find(|c| meta::str_at(c, "/type") == type_)
+            .map(|c| meta::str_at(c, "/status"))
+    };
+    let gated = conditions.iter().any(|c| {
         meta::str_at(c, "/type") == "PodScheduled"
             && meta::str_at(c, "/reason") == "SchedulingGated"
     });
     if gated {
         reason = "SchedulingGated".into();
     }
-    let init_specs = array(pod, "/spec/initContainers");
+    let init_specs = array(spec, "/initContainers");
     let is_sidecar = |name: &str| {
         init_specs.iter().any(|c| {
             meta::str_at(c, "/name") == name && meta::str_at(c, "/restartPolicy") == "Always"
         })
     };
-    let total = array(pod, "/spec/containers").len()
+    let total = array(spec, "/containers").len()
         + init_specs
             .iter()
             .filter(|c| meta::str_at(c, "/restartPolicy") == "Always")
@@ -71,7 +82,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
     };
     let int = |c: &Value, p: &str| meta::at(c, p).and_then(Value::as_i64).unwrap_or(0);
     let mut initializing = false;
-    let init_statuses = array(pod, "/status/initContainerStatuses");
+    let init_statuses = array(status, "/initContainerStatuses");
     for (i, c) in init_statuses.iter().enumerate() {
         restarts += int(c, "/restartCount");
         last_restart = latest(last_restart, finished_at(c));
@@ -108,13 +119,13 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
         initializing = true;
         break;
     }
-    let initialized = condition_status(pod, "Initialized") == Some("True");
+    let initialized = condition("Initialized") == Some("True");
     if !initializing || initialized {
         restarts = sidecar_restarts;
         last_restart = sidecar_last;
         let mut has_running = false;
         let mut error_reason = String::new();
-        for c in array(pod, "/status/containerStatuses").iter().rev() {
+        for c in array(status, "/containerStatuses").iter().rev() {
             restarts += int(c, "/restartCount");
             last_restart = latest(last_restart, finished_at(c));
             let waiting = meta::str_at(c, "/state/waiting/reason");
@@ -140,7 +151,7 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
             }
         }
         if reason == "Completed" {
-            if has_running && condition_status(pod, "Ready") == Some("True") {
+            if has_running && condition("Ready") == Some("True") {
                 reason = "Running".into();
             } else if !error_reason.is_empty() {
                 reason = error_reason;
@@ -149,7 +160,6 @@ pub fn cells(pod: &Value, now: Time) -> PodCells {
             }
         }
     }
-    let phase = meta::str_at(pod, "/status/phase");
     if meta::is_deleting(pod) && status_reason == "NodeLost" {
         reason = "Unknown".into();
     } else if meta::is_deleting(pod) && !matches!(phase, "Succeeded" | "Failed") {
