@@ -73,6 +73,9 @@ pub struct Shell {
     backgrounding: bool,
     /// The last process id handed to a background job.
     last_pid: u32,
+    /// What background jobs printed while the running pipeline used them (a forwarder's
+    /// `Handling connection`): it goes to the terminal, not into the pipeline.
+    background_said: Output,
 }
 
 /// How deep `source` files and command substitutions may nest.
@@ -249,7 +252,11 @@ impl Shell {
                     }
                 } else {
                     let mut result = self.run_pipeline(pipeline, sim);
-                    // What background jobs printed meanwhile, and which of them ended.
+                    // What background jobs printed while the pipeline ran reached the terminal
+                    // first; then what they printed since, and which of them ended.
+                    let said = std::mem::take(&mut self.background_said);
+                    result.stdout.insert_str(0, &said.stdout);
+                    result.stderr.insert_str(0, &said.stderr);
                     let polled = self.poll_background(sim);
                     result.stdout.push_str(&polled.stdout);
                     result.stderr.push_str(&polled.stderr);
@@ -382,15 +389,18 @@ impl Shell {
             "kill" => self.kill(rest, sim),
             "fg" => self.fg(rest, sim),
             "curl" => {
-                // The learner's machine has curl; whatever a forwarder prints about the
-                // connection comes before the reply.
+                // The learner's machine has curl. What a forwarder prints about the
+                // connection goes to the terminal, not into curl's pipe, ahead of the reply.
                 let words: Vec<&str> = rest.iter().map(String::as_str).collect();
                 let (stdout, stderr, exit_code) = crate::network::outside::curl(&words, sim);
-                let mut out = self.poll_background(sim);
-                out.stdout.push_str(&stdout);
-                out.stderr.push_str(&stderr);
-                out.exit_code = exit_code;
-                out
+                let said = self.poll_background(sim);
+                self.background_said.stdout.push_str(&said.stdout);
+                self.background_said.stderr.push_str(&said.stderr);
+                Output {
+                    stdout,
+                    stderr,
+                    exit_code,
+                }
             }
             "seq" => builtins::seq(rest),
             "echo" => builtins::echo(rest),
