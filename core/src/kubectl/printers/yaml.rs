@@ -130,29 +130,45 @@ impl Emitter {
     fn block_mapping(&mut self, map: &Map<String, Value>) {
         let saved = self.indent;
         self.indent = Some(saved.map_or(0, |i| i + BEST_INDENT));
-        let entries: Vec<(Vec<char>, String, &Value)> = map
-            .iter()
-            .map(|(k, v)| {
-                let key = fold_raw_nel(k);
-                (key.chars().collect(), key, v)
-            })
-            .collect();
-        for (_, key, value) in merge_sort(entries, &|a, b| go_key_less(&a.0, &b.0)) {
-            self.write_indent();
-            let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !key.chars().any(is_break);
-            if simple {
-                self.scalar(&key, requested_style(&key), Ctx::SimpleKey);
-                self.write_indicator(":", false, false, false);
-            } else {
-                // A "complex" key: `? key` on its own line(s), then `: value`.
-                self.write_indicator("?", true, false, true);
-                self.scalar(&key, requested_style(&key), Ctx::InMapping);
-                self.write_indent();
-                self.write_indicator(":", true, false, true);
+        // Keys of ASCII letters only (most of an object's) come out of the map in go-yaml's
+        // order already: letters compare as bytes there, and a prefix sorts first.
+        if map
+            .keys()
+            .all(|k| k.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            for (key, value) in map {
+                self.entry(key, value);
             }
-            self.node(value, Ctx::InMapping);
+        } else {
+            let entries: Vec<(Vec<char>, String, &Value)> = map
+                .iter()
+                .map(|(k, v)| {
+                    let key = fold_raw_nel(k);
+                    (key.chars().collect(), key, v)
+                })
+                .collect();
+            for (_, key, value) in merge_sort(entries, &|a, b| go_key_less(&a.0, &b.0)) {
+                self.entry(&key, value);
+            }
         }
         self.indent = saved;
+    }
+
+    /// One `key: value` of a block mapping.
+    fn entry(&mut self, key: &str, value: &Value) {
+        self.write_indent();
+        let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !key.chars().any(is_break);
+        if simple {
+            self.scalar(key, requested_style(key), Ctx::SimpleKey);
+            self.write_indicator(":", false, false, false);
+        } else {
+            // A "complex" key: `? key` on its own line(s), then `: value`.
+            self.write_indicator("?", true, false, true);
+            self.scalar(key, requested_style(key), Ctx::InMapping);
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+        self.node(value, Ctx::InMapping);
     }
 
     fn scalar(&mut self, text: &str, requested: Style, ctx: Ctx) {
