@@ -84,7 +84,15 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
     let mut listening = Vec::new();
     for (local, remote) in pairs {
         let local = match local {
-            0 => sim.host.ephemeral_port(),
+            0 => match sim.host.ephemeral_port() {
+                Some(port) => port,
+                None => {
+                    return Err(
+                        "error: unable to listen on any of the requested ports: no free port left"
+                            .into(),
+                    );
+                }
+            },
             port => port,
         };
         if sim.host.taken(local) || crate::network::outside::kind_maps_port(&sim.store, local) {

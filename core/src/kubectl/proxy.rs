@@ -52,10 +52,11 @@ pub fn run(words: &[String], shell: &mut Shell, sim: &mut Sim) -> Result<Output,
         })?,
     };
     let address = parsed.get("address").unwrap_or("127.0.0.1").to_string();
-    let port = if port == 0 {
-        sim.host.ephemeral_port()
-    } else {
-        port
+    let port = match port {
+        0 => sim.host.ephemeral_port().ok_or(format!(
+            "error: listen tcp {address}:0: bind: address already in use"
+        ))?,
+        port => port,
     };
     if sim.host.taken(port) {
         return Err(format!(

@@ -72,14 +72,11 @@ impl HostPorts {
         self.ports.contains_key(&port)
     }
 
-    /// A free port from Linux's ephemeral range (32768–60999), as the kernel hands one out.
-    pub fn ephemeral_port(&mut self) -> u16 {
-        loop {
-            let port = 32768 + self.ephemeral.below(60999 - 32768 + 1) as u16;
-            if !self.taken(port) {
-                return port;
-            }
-        }
+    /// A free port from Linux's ephemeral range (32768–60999), as the kernel hands one out;
+    /// `None` when every one is taken.
+    pub fn ephemeral_port(&mut self) -> Option<u16> {
+        let port = 32768 + self.ephemeral.below(60999 - 32768 + 1) as u16;
+        (port..=60999).chain(32768..port).find(|p| !self.taken(*p))
     }
 
     pub fn listen(&mut self, port: u16, listening: Listening) {
@@ -166,7 +163,7 @@ mod tests {
     fn ephemeral_ports_are_free_and_in_range() {
         let mut host = HostPorts::default();
         for _ in 0..50 {
-            let port = host.ephemeral_port();
+            let port = host.ephemeral_port().unwrap_or_default();
             assert!((32768..=60999).contains(&port));
             assert!(!host.taken(port));
             host.listen(port, forward(1, &["127.0.0.1"]));

@@ -49,6 +49,13 @@ impl Env {
 /// How deep recursion (nested expressions, `..`) may go before jq's own limit applies.
 const MAX_DEPTH: usize = 256;
 
+/// The largest index an assignment may grow an array to: jq's own limit is 536,870,912, far
+/// more than a page's memory holds as JSON values, so this one is lower (same message).
+const MAX_ARRAY_INDEX: i64 = 1_000_000;
+
+/// The longest string `"x" * n` may build, so that a typo cannot exhaust the page's memory.
+const MAX_STRING_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
 pub fn eval(e: &Expr, input: &Value, env: &Env) -> Out {
     eval_at(e, input, env, 0)
 }
@@ -527,6 +534,10 @@ pub fn set_path(root: &Value, path: &[Value], value: Value) -> Result<Value, Err
             if i < 0 {
                 return fail("Out of bounds negative array index");
             }
+            // jq refuses to grow an array past this, rather than run out of memory.
+            if i > MAX_ARRAY_INDEX {
+                return fail("Array index too large");
+            }
             let i = i as usize;
             if i >= items.len() {
                 items.resize(i + 1, Value::Null);
@@ -813,6 +824,9 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Result<Value, Error> {
             (Value::Object(a), Value::Object(b)) => Ok(deep_merge(a, b)),
             (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => {
                 let times = n.as_f64().unwrap_or(0.0);
+                if times.ceil() * s.len() as f64 > MAX_STRING_BYTES {
+                    return fail("Repeat string result too long");
+                }
                 Ok(if times <= 0.0 {
                     Value::Null
                 } else {

@@ -216,4 +216,7 @@ fn errors_are_jqs() {
     );
     assert_eq!(run(&["-e", ".a"], "{}").2, 1);
     assert_eq!(run(&[], "{}").2, 2);
+    // Huge allocations are refused, not attempted.
+    assert_eq!(run(&[".[1000000000000] = 1"], "[]").2, 5);
+    assert_eq!(run(&["\"abc\" * 1e12"], "null").2, 5);
 }
